@@ -1,0 +1,51 @@
+# compare: every target documents itself; `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+APT_STAMP := .stamps/apt
+
+.DEFAULT_GOAL := help
+.PHONY: help setup browser reports test lint lab bench clean-cache
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name compare --display-name "compare (.venv)" >/dev/null
+	touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install the project with its dev tools
+
+$(APT_STAMP):
+	@mkdir -p .stamps
+	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi
+	touch $(APT_STAMP)
+
+browser: $(APT_STAMP) ## install Debian's chromium and CJK fonts (for the browser test)
+
+reports: setup ## set up, then regenerate every report under reports/ (incremental)
+	$(BIN)/compare render
+
+test: setup browser ## set up, then run ruff and the whole test suite
+	$(BIN)/ruff check src tests
+	$(BIN)/python -m pytest -q
+
+lint: setup ## ruff check and format check
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+lab: setup ## open the notebooks in JupyterLab with the project's kernel
+	$(BIN)/jupyter lab notebooks/
+
+bench: setup ## run the scaling benchmark and rewrite benchmarks/RESULTS.md
+	$(BIN)/python -m compare.bench
+
+clean-cache: ## delete derived caches under data/interim (never data/raw)
+	rm -rf data/interim

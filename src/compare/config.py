@@ -1,0 +1,61 @@
+"""Every path the project uses, defined once.
+
+Notebooks, the CLI and the tests import these names instead of building paths
+of their own. ``COMPARE_HOME`` (an environment variable) moves the whole data
+and report tree, which the tests use to work in a temporary folder.
+
+Examples
+--------
+>>> from compare import config
+>>> config.RAW_DIR.name
+'raw'
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR: Path = Path(__file__).resolve().parent
+RESOURCES_DIR: Path = PACKAGE_DIR / "resources"
+
+#: Project root: the folder holding ``data/``, ``notebooks/`` and ``reports/``.
+PROJECT_DIR: Path = Path(os.environ.get("COMPARE_HOME", PACKAGE_DIR.parents[1])).resolve()
+
+DATA_DIR: Path = PROJECT_DIR / "data"
+RAW_DIR: Path = DATA_DIR / "raw"  # read-only: the plans as published
+INTERIM_DIR: Path = DATA_DIR / "interim"  # caches (parsed plans, tokens); safe to delete
+PROCESSED_DIR: Path = DATA_DIR / "processed"
+CATALOG_FILE: Path = DATA_DIR / "catalog.csv"  # optional facts a text itself lacks
+
+NOTEBOOKS_DIR: Path = PROJECT_DIR / "notebooks"
+REPORTS_DIR: Path = PROJECT_DIR / "reports"
+BENCHMARKS_DIR: Path = PROJECT_DIR / "benchmarks"
+
+#: Shipped, editable resources: the researcher's files, not code.
+CODEBOOK_FILE: Path = RESOURCES_DIR / "themes.tsv"
+USER_DICT_FILE: Path = RESOURCES_DIR / "user_dict.txt"
+STOPWORDS_FILE: Path = RESOURCES_DIR / "stopwords.txt"
+
+
+def cache_dir(kind: str) -> Path:
+    """Return (and create) the cache folder for one kind of derived data.
+
+    Parameters
+    ----------
+    kind : str
+        A short name such as ``"parse"`` or ``"tokens"``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``data/interim/<kind>``, created if missing.
+
+    Examples
+    --------
+    >>> cache_dir("parse").name
+    'parse'
+    """
+    path = INTERIM_DIR / kind
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,415 @@
+"""A folder of plans as pandas DataFrames, cached as parquet.
+
+:func:`load_corpus` parses every ``*.txt``/``*.md`` file below a folder and
+returns a :class:`Corpus` with four DataFrames (columns documented in
+``docs/CONTRACT.md`` and on :class:`Corpus`). Two caches, both under
+``data/interim`` and both keyed by content, never by file name or time:
+
+* per file: the parsed rows, keyed by the file's SHA-256 and the parser
+  version, so a changed file is re-parsed alone;
+* per corpus: the four tables as parquet, keyed by every file's name and hash
+  and the parser version, so an unchanged corpus loads without parsing.
+
+Writes go to a temporary name and are moved into place with ``os.replace``; a
+run killed midway leaves at worst an orphaned temporary file, which the next
+run ignores and overwrites.
+
+Files that cannot be read are listed in :attr:`Corpus.failures` with the
+reason; they never stop the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from compare import config
+from compare.exceptions import CompareError, PlanInputError
+from compare.io import decode_bytes, sha256_bytes
+from compare.parse import PARSER_VERSION, NoTasksWarning, Plan, coverage, parse_text
+
+__all__ = ["Corpus", "load_corpus", "plan_rows", "PLAN_SUFFIXES"]
+
+PLAN_SUFFIXES = (".txt", ".md")
+_TABLES = ("documents", "sections", "tasks", "unassigned")
+_INT_COLS = ("year", "period_start", "period_end", "n_sections", "n_tasks", "level", "ordinal",
+             "line_start", "line_end", "n_chars")
+
+
+@dataclass
+class Corpus:
+    """Parsed plans as DataFrames.
+
+    Attributes
+    ----------
+    documents : pandas.DataFrame
+        One row per plan: ``doc_id, source_file, sha256, encoding, district,
+        issuer, title, kind, year, period_start, period_end, doc_number,
+        issue_date, label, n_sections, n_tasks, coverage``.
+    sections : pandas.DataFrame
+        ``section_id, doc_id, number, title, level, parent, path, line_start,
+        line_end``.
+    tasks : pandas.DataFrame
+        ``task_id, doc_id, source_file, district, year, kind, label,
+        section_id, section_path, number, ordinal, title, text, line_start,
+        line_end, n_chars``.
+    unassigned : pandas.DataFrame
+        ``block_id, doc_id, kind, role, section_id, text, line_start,
+        line_end``.
+    failures : list of (str, str)
+        ``(file, reason)`` for each file that could not be used.
+    """
+
+    documents: pd.DataFrame
+    sections: pd.DataFrame
+    tasks: pd.DataFrame
+    unassigned: pd.DataFrame
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return (
+            f"Corpus({len(self.documents)} documents, {len(self.sections)} sections, "
+            f"{len(self.tasks)} tasks, {len(self.failures)} failures)"
+        )
+
+    def summary(self) -> pd.DataFrame:
+        """One row per document: what ``compare corpus`` prints.
+
+        Examples
+        --------
+        >>> from compare import config
+        >>> load_corpus(config.RAW_DIR).summary().columns.tolist()
+        ['source_file', 'district', 'year', 'kind', 'sections', 'tasks', 'coverage']
+        """
+        d = self.documents
+        year = d["year"].astype("string").fillna(
+            d["period_start"].astype("string") + "–" + d["period_end"].astype("string")
+        )
+        return pd.DataFrame(
+            {
+                "source_file": d["source_file"],
+                "district": d["district"],
+                "year": year,
+                "kind": d["kind"],
+                "sections": d["n_sections"],
+                "tasks": d["n_tasks"],
+                "coverage": d["coverage"].map(lambda x: f"{x:.1%}"),
+            }
+        )
+
+
+def plan_rows(plan: Plan, source_file: str) -> dict[str, list[dict]]:
+    """The rows one plan contributes to each table.
+
+    Examples
+    --------
+    >>> from compare.parse import parse_text
+    >>> rows = plan_rows(parse_text("一、总体\\n1. 做好工作。推进。\\n"), "x.txt")
+    >>> rows["tasks"][0]["title"]
+    '做好工作'
+    """
+    d = plan.document
+    cov = coverage(plan)
+    doc = {
+        "doc_id": plan.doc_id,
+        "source_file": source_file,
+        "sha256": plan.sha256,
+        "encoding": plan.encoding,
+        "district": d.district,
+        "issuer": d.issuer,
+        "title": d.title,
+        "kind": d.kind,
+        "year": d.year,
+        "period_start": d.period_start,
+        "period_end": d.period_end,
+        "doc_number": d.doc_number,
+        "issue_date": d.issue_date,
+        "label": d.label,
+        "n_sections": len(plan.sections),
+        "n_tasks": len(plan.tasks),
+        "coverage": cov["coverage"],
+        "exact": bool(cov["exact"]),
+    }
+    paths = {}
+    sections = []
+    for s in plan.sections:
+        path = (paths[s.parent] + " › " if s.parent in paths else "") + s.number + s.title
+        paths[s.id] = path
+        sections.append(
+            {
+                "section_id": s.id,
+                "doc_id": plan.doc_id,
+                "number": s.number,
+                "title": s.title,
+                "level": s.level,
+                "parent": s.parent,
+                "path": path,
+                "line_start": s.line_start,
+                "line_end": s.line_end,
+            }
+        )
+    tasks = [
+        {
+            "task_id": t.id,
+            "doc_id": plan.doc_id,
+            "source_file": source_file,
+            "district": d.district,
+            "year": d.year,
+            "kind": d.kind,
+            "label": d.label,
+            "section_id": t.section,
+            "section_path": paths.get(t.section, ""),
+            "number": t.number,
+            "ordinal": t.ordinal,
+            "title": t.title,
+            "text": t.text,
+            "line_start": t.line_start,
+            "line_end": t.line_end,
+            "n_chars": len(t.text),
+        }
+        for t in plan.tasks
+    ]
+    blocks = [
+        {
+            "block_id": f"{plan.doc_id}-b{i:03d}",
+            "doc_id": plan.doc_id,
+            "kind": b.kind,
+            "role": b.role,
+            "section_id": b.section,
+            "text": b.text,
+            "line_start": b.line_start,
+            "line_end": b.line_end,
+        }
+        for i, b in enumerate(plan.unassigned, start=1)
+    ]
+    return {"documents": [doc], "sections": sections, "tasks": tasks, "unassigned": blocks}
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _parse_file_rows(name: str, data: bytes, digest: str, use_cache: bool) -> dict:
+    """Rows of one file, from the per-file cache or by parsing (picklable for workers)."""
+    cache = config.cache_dir("parse") / f"{digest[:2]}" / f"{digest}-{PARSER_VERSION}.json"
+    if use_cache and cache.exists():
+        try:
+            return json.loads(cache.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass  # a damaged cache entry is rebuilt below
+    raw = decode_bytes(data, name=name)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", NoTasksWarning)
+        plan = parse_text(raw.text, source=name, sha256=raw.sha256, encoding=raw.encoding)
+    rows = plan_rows(plan, name)
+    rows["warnings"] = [str(w.message) for w in caught if issubclass(w.category, NoTasksWarning)]
+    if use_cache:
+        _atomic_write_bytes(cache, json.dumps(rows, ensure_ascii=False).encode("utf-8"))
+    return rows
+
+
+def _frame(rows: list[dict], table: str) -> pd.DataFrame:
+    columns = {
+        "documents": ["doc_id", "source_file", "sha256", "encoding", "district", "issuer", "title",
+                      "kind", "year", "period_start", "period_end", "doc_number", "issue_date",
+                      "label", "n_sections", "n_tasks", "coverage", "exact"],
+        "sections": ["section_id", "doc_id", "number", "title", "level", "parent", "path",
+                     "line_start", "line_end"],
+        "tasks": ["task_id", "doc_id", "source_file", "district", "year", "kind", "label",
+                  "section_id", "section_path", "number", "ordinal", "title", "text",
+                  "line_start", "line_end", "n_chars"],
+        "unassigned": ["block_id", "doc_id", "kind", "role", "section_id", "text", "line_start",
+                       "line_end"],
+    }[table]
+    df = pd.DataFrame(rows, columns=columns)
+    for col in _INT_COLS:
+        if col in df.columns:
+            df[col] = df[col].astype("Int64")
+    for col in ("district", "kind"):
+        if col in df.columns:
+            df[col] = df[col].astype("category")
+    if "coverage" in df.columns:
+        df["coverage"] = df["coverage"].astype(float)
+    return df
+
+
+def _apply_catalog(docs: list[dict], catalog: Path | None) -> None:
+    """Fill metadata the texts lack from a catalog CSV keyed by ``sha256``."""
+    if catalog is None or not catalog.exists():
+        return
+    try:
+        cat = pd.read_csv(catalog, dtype=str, comment="#").fillna("")
+    except (OSError, ValueError) as err:
+        raise CompareError(f"{catalog}: cannot read catalog ({err})") from None
+    if "sha256" not in cat.columns:
+        raise CompareError(f"{catalog}: catalog needs a 'sha256' column (has {list(cat.columns)})")
+    by_hash = {r["sha256"]: r for r in cat.to_dict("records")}
+    for doc in docs:
+        row = by_hash.get(doc["sha256"])
+        if not row:
+            continue
+        for key, value in row.items():
+            if key in doc and value != "" and doc[key] in (None, ""):
+                doc[key] = int(value) if key in _INT_COLS else value
+
+
+def _list_files(folder: Path) -> list[Path]:
+    return sorted(
+        p for p in folder.rglob("*")
+        if p.is_file() and p.suffix.lower() in PLAN_SUFFIXES and not p.name.startswith(".")
+        and p.name.lower() != "readme.md"
+    )
+
+
+def load_corpus(
+    folder: str | Path = config.RAW_DIR,
+    *,
+    use_cache: bool = True,
+    n_jobs: int | None = None,
+    catalog: str | Path | None = config.CATALOG_FILE,
+) -> Corpus:
+    """Parse every plan below ``folder`` into a :class:`Corpus`.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        Folder searched recursively for ``*.txt`` and ``*.md`` (README.md
+        excepted), or a single file.
+    use_cache : bool
+        Read and write the parse caches under ``data/interim``.
+    n_jobs : int, optional
+        Worker processes for parsing files not in the cache; default: 1 for
+        fewer than 200 such files, else all cores.
+    catalog : str or pathlib.Path, optional
+        CSV keyed by ``sha256`` whose non-empty cells fill metadata a text
+        lacks; the text always wins.
+
+    Returns
+    -------
+    Corpus
+
+    Raises
+    ------
+    compare.exceptions.PlanInputError
+        ``folder`` does not exist or holds no plan files.
+
+    Examples
+    --------
+    >>> from compare import config
+    >>> corpus = load_corpus(config.RAW_DIR)
+    >>> corpus.tasks.groupby("label", observed=True).size().to_dict()["青浦 2025 工作要点"]
+    20
+    """
+    folder = Path(folder)
+    if not folder.exists():
+        raise PlanInputError(folder, "no such file or folder")
+    files = [folder] if folder.is_file() else _list_files(folder)
+    if not files:
+        raise PlanInputError(folder, f"holds no plan files ({', '.join('*' + s for s in PLAN_SUFFIXES)})")
+    base = folder if folder.is_dir() else folder.parent
+
+    failures: list[tuple[str, str]] = []
+    entries: list[tuple[str, bytes, str]] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        name = str(path.relative_to(base))
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            failures.append((name, f"cannot be read ({err.strerror})"))
+            continue
+        digest = sha256_bytes(data)
+        if digest in seen:
+            failures.append((name, f"same content as {seen[digest]} (skipped)"))
+            continue
+        seen[digest] = name
+        entries.append((name, data, digest))
+
+    catalog_path = Path(catalog) if catalog else None
+    catalog_hash = (
+        sha256_bytes(catalog_path.read_bytes()) if catalog_path and catalog_path.exists() else ""
+    )
+    key_src = "\n".join(f"{n}\t{d}" for n, _, d in entries) + f"\n{PARSER_VERSION}\n{catalog_hash}"
+    key = hashlib.sha256(key_src.encode("utf-8")).hexdigest()[:24]
+    corpus_dir = config.cache_dir("corpus") / key
+    if use_cache and (corpus_dir / "COMPLETE").exists():
+        try:
+            import pyarrow.parquet as pq  # faster than pd.read_parquet for small tables
+
+            tables = {t: pq.read_table(corpus_dir / f"{t}.parquet").to_pandas() for t in _TABLES}
+            meta = json.loads((corpus_dir / "failures.json").read_text(encoding="utf-8"))
+            return Corpus(**tables, failures=[tuple(f) for f in meta] + failures)
+        except (OSError, ValueError):
+            pass  # damaged cache: rebuild
+
+    results = _parse_all(entries, use_cache, n_jobs)
+    rows: dict[str, list[dict]] = {t: [] for t in _TABLES}
+    parse_failures: list[tuple[str, str]] = []
+    for (name, _, _), res in zip(entries, results, strict=True):
+        if isinstance(res, str):
+            parse_failures.append((name, res))
+            continue
+        for w in res.get("warnings", []):
+            warnings.warn(w, NoTasksWarning, stacklevel=2)
+        for t in _TABLES:
+            for r in res[t]:
+                if "source_file" in r:
+                    r["source_file"] = name
+                rows[t].append(r)
+    _apply_catalog(rows["documents"], catalog_path)
+    tables = {t: _frame(rows[t], t) for t in _TABLES}
+    if use_cache:
+        _write_corpus_cache(corpus_dir, tables, parse_failures)
+    return Corpus(**tables, failures=failures + parse_failures)
+
+
+def _parse_one(entry: tuple[str, bytes, str], use_cache: bool) -> dict | str:
+    name, data, digest = entry
+    try:
+        return _parse_file_rows(name, data, digest, use_cache)
+    except PlanInputError as err:
+        return err.problem
+    except Exception as err:  # noqa: BLE001 - one bad file never stops the rest
+        return f"parser error: {type(err).__name__}: {err}"
+
+
+def _parse_all(entries: list[tuple[str, bytes, str]], use_cache: bool, n_jobs: int | None) -> Iterable:
+    todo = len(entries)
+    if n_jobs is None:
+        n_jobs = 1 if todo < 200 else (os.cpu_count() or 1)
+    if n_jobs == 1:
+        return [_parse_one(e, use_cache) for e in entries]
+    from joblib import Parallel, delayed
+
+    return Parallel(n_jobs=n_jobs, batch_size=32)(delayed(_parse_one)(e, use_cache) for e in entries)
+
+
+def _write_corpus_cache(corpus_dir: Path, tables: dict[str, pd.DataFrame], failures: list) -> None:
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    (corpus_dir / "COMPLETE").unlink(missing_ok=True)
+    for name, df in tables.items():
+        fd, tmp = tempfile.mkstemp(dir=corpus_dir, prefix=f".{name}.", suffix=".tmp")
+        os.close(fd)
+        try:
+            df.to_parquet(tmp, index=False)
+            os.replace(tmp, corpus_dir / f"{name}.parquet")
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+    _atomic_write_bytes(corpus_dir / "failures.json", json.dumps(failures, ensure_ascii=False).encode())
+    _atomic_write_bytes(corpus_dir / "COMPLETE", b"ok\n")

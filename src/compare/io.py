@@ -1,0 +1,167 @@
+"""Read plan files: bytes → decoded, newline-normalised text.
+
+Plans arrive as UTF-8 (with or without BOM), GB18030/GBK, with CRLF or LF line
+ends. Decoding is strict: a file is decoded as UTF-8 if it is valid UTF-8,
+else as GB18030 if that is valid and looks like Chinese text, else as what
+``charset-normalizer`` (a maintained detector, preferred to a hand-written one)
+proposes. Anything else is a :class:`~compare.exceptions.PlanInputError` naming
+the file and the problem.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from compare.exceptions import PlanInputError
+
+__all__ = ["RawText", "decode_bytes", "read_plan_file", "sha256_bytes"]
+
+#: Share of CJK ideographs among non-space characters below which a decoded
+#: text is not taken for a Chinese plan (mojibake and binary score low).
+_MIN_CJK_SHARE = 0.2
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class RawText:
+    """A decoded plan file.
+
+    Attributes
+    ----------
+    text : str
+        The decoded text, BOM dropped, CRLF/CR turned into LF (line numbers
+        are unchanged by that).
+    encoding : str
+        ``"utf-8"``, ``"utf-8-sig"``, ``"gb18030"`` or what the detector found.
+    sha256 : str
+        Hex digest of the file's bytes (the cache key of everything derived).
+    """
+
+    text: str
+    encoding: str
+    sha256: str
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex SHA-256 of ``data``.
+
+    Examples
+    --------
+    >>> sha256_bytes(b"")[:8]
+    'e3b0c442'
+    """
+    return hashlib.sha256(data).hexdigest()
+
+
+def _cjk_share(text: str) -> float:
+    chars = [c for c in text if not c.isspace()]
+    if not chars:
+        return 0.0
+    return sum(1 for c in chars if _CJK.match(c)) / len(chars)
+
+
+def decode_bytes(data: bytes, name: str = "<text>") -> RawText:
+    """Decode the bytes of a plan file.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content.
+    name : str
+        Used in error messages.
+
+    Returns
+    -------
+    RawText
+
+    Raises
+    ------
+    PlanInputError
+        Empty, binary, or not decodable as Chinese text.
+
+    Examples
+    --------
+    >>> decode_bytes("一、总则\\r\\n".encode("gb18030")).text
+    '一、总则\\n'
+    >>> decode_bytes("一、总则".encode("utf-8-sig")).encoding
+    'utf-8-sig'
+    """
+    digest = sha256_bytes(data)
+    if not data.strip():
+        raise PlanInputError(name, "empty file (no text to parse)")
+    if b"\x00" in data[:8192]:
+        raise PlanInputError(name, "binary file (contains NUL bytes), not a plain-text plan")
+    text: str | None = None
+    encoding = ""
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            text, encoding = data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as err:
+            raise PlanInputError(name, f"has a UTF-8 BOM but invalid UTF-8 at byte {err.start + 3}") from None
+    if text is None:
+        with contextlib.suppress(UnicodeDecodeError):
+            text, encoding = data.decode("utf-8"), "utf-8"
+    if text is None:
+        try:
+            candidate = data.decode("gb18030")
+            if _cjk_share(candidate) >= _MIN_CJK_SHARE:
+                text, encoding = candidate, "gb18030"
+        except UnicodeDecodeError:
+            pass
+    if text is None:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        if best is not None and _cjk_share(str(best)) >= _MIN_CJK_SHARE:
+            text, encoding = str(best), best.encoding
+    if text is None:
+        raise PlanInputError(
+            name, "cannot be decoded as Chinese text (tried UTF-8, GB18030 and detection)"
+        )
+    if len(_CONTROL.findall(text[:8192])) > 8:
+        raise PlanInputError(name, "binary file (control characters), not a plain-text plan")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise PlanInputError(name, "empty file (only white space)")
+    return RawText(text=text, encoding=encoding, sha256=digest)
+
+
+def read_plan_file(path: str | Path) -> RawText:
+    """Read and decode one plan file.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file. Nothing is ever written next to it.
+
+    Returns
+    -------
+    RawText
+
+    Raises
+    ------
+    PlanInputError
+        Missing path, a folder, unreadable, empty, binary or undecodable.
+
+    Examples
+    --------
+    >>> from compare import config
+    >>> raw = read_plan_file(next(config.RAW_DIR.glob("*.txt")))
+    >>> raw.encoding
+    'utf-8'
+    """
+    p = Path(path)
+    if not p.exists():
+        raise PlanInputError(p, "no such file")
+    if p.is_dir():
+        raise PlanInputError(p, "is a folder, not a plan file")
+    try:
+        data = p.read_bytes()
+    except OSError as err:
+        raise PlanInputError(p, f"cannot be read ({err.strerror})") from None
+    return decode_bytes(data, name=str(p))

@@ -1,0 +1,1043 @@
+"""Parse a Chinese health-commission plan into metadata, sections and tasks.
+
+The parser reads the genre, not particular files:
+
+* **Lines → units.** Each raw line is cleaned of artefacts (markdown ``#`` and
+  ``**`` marks, rules, page markers such as ``— 4 —`` / ``- 4 -`` / ``第4页``,
+  full-width spaces). Hard wraps are joined: a line that does not end a
+  sentence continues on the next content line (PDF text with a blank line
+  between wrapped lines included); in PDF-wrapped text a line shorter than the
+  page width ends its paragraph.
+* **Numbering.** Headings are recognised by the numbering of GB/T 9704 and its
+  informal relatives, ranked ``第X章`` < ``一、`` < ``（一）`` < ``1.``/``1、`` <
+  ``（1）`` < ``一是`` < ``①``; the levels a document uses are compressed to
+  1, 2, 3…. A numbered line must continue its sequence (next number, or a
+  restart at 1) to count, so figures that happen to start a line do not.
+* **Tasks.** If a part is titled as the task part (主要任务, 重点任务…), only it
+  yields tasks; parts titled as context (发展基础, 面临形势, 基本原则, 发展目标,
+  保障措施…) never do. Within the task-bearing parts, the task level is the
+  deepest level whose items carry their own text and that occurs under most of
+  its parents; shallower levels are sections, deeper numbering stays inside
+  the task text.
+* **Nothing lost.** Every line is assigned to exactly one unit: a metadata
+  block, a section heading, a task or an unassigned block (preamble, intro,
+  section text, non-task list items, closing lines, attachments).
+  :func:`coverage` checks this character by character.
+
+Examples
+--------
+>>> plan = parse_plan("一、总体安排\\n1. 做好社区服务。推进家庭医生签约。\\n2. 加强应急。配置AED。\\n")
+>>> [(t.number, t.title) for t in plan.tasks]
+[('1.', '做好社区服务'), ('2.', '加强应急')]
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import warnings
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from compare.io import RawText, decode_bytes, read_plan_file
+
+__all__ = [
+    "PARSER_VERSION",
+    "Block",
+    "Document",
+    "Plan",
+    "Section",
+    "Task",
+    "NoTasksWarning",
+    "coverage",
+    "parse_plan",
+    "parse_text",
+]
+
+#: Bump whenever parsing output may change: it keys every cache.
+PARSER_VERSION = "1.0.0"
+
+CN_DIGITS = "零一二三四五六七八九十百"
+_CN = f"[{CN_DIGITS}]+"
+_LEFT = r"[（(]"
+_RIGHT = r"[）)]"
+
+
+class NoTasksWarning(UserWarning):
+    """A plan was parsed but no numbered tasks were recognised."""
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class Document:
+    """Document-level metadata read from the text itself.
+
+    Attributes
+    ----------
+    district : str or None
+        Name without the administrative suffix, e.g. ``"松江"``.
+    issuer : str or None
+        The issuing body, e.g. ``"上海市松江区卫生健康委员会"``.
+    title : str or None
+        The plan's title, white space between Chinese characters removed.
+    year : int or None
+        The plan year (work points); ``None`` for a multi-year plan.
+    period_start, period_end : int or None
+        The period of a five-year (or multi-year) plan.
+    kind : str
+        ``work_points``, ``medical_admin_points``, ``five_year_plan`` or ``other``.
+    doc_number : str or None
+        Normalised, e.g. ``"沪松卫〔2026〕26号"``.
+    issue_date : str or None
+        ISO date, e.g. ``"2026-05-10"``.
+    """
+
+    district: str | None = None
+    issuer: str | None = None
+    title: str | None = None
+    year: int | None = None
+    period_start: int | None = None
+    period_end: int | None = None
+    kind: str = "other"
+    doc_number: str | None = None
+    issue_date: str | None = None
+
+    @property
+    def label(self) -> str:
+        """Short display name, e.g. ``"松江 2026 工作要点"``."""
+        kind = {
+            "work_points": "工作要点",
+            "medical_admin_points": "医政要点",
+            "five_year_plan": "五年规划",
+        }.get(self.kind, "文件")
+        when = (
+            str(self.year)
+            if self.year
+            else (f"{self.period_start}–{self.period_end}" if self.period_start else "")
+        )
+        return " ".join(x for x in (self.district or "?", when, kind) if x)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading above the task level (一、… / （一）…)."""
+
+    id: str
+    number: str
+    title: str
+    level: int
+    parent: str | None
+    line_start: int
+    line_end: int
+    heading: str  # the heading text as cleaned (number excluded), for coverage
+
+
+@dataclass(frozen=True)
+class Task:
+    """A numbered task with its full cleaned text and source lines."""
+
+    id: str
+    section: str | None
+    number: str
+    ordinal: int
+    title: str
+    text: str
+    line_start: int
+    line_end: int
+    section_path: str = ""
+
+
+@dataclass(frozen=True)
+class Block:
+    """Text that is neither a heading nor a task, kept so nothing is lost.
+
+    ``kind`` is one of ``metadata``, ``preamble``, ``intro``, ``section_text``,
+    ``list_item``, ``closing``, ``attachment``; ``role`` refines metadata
+    (``doc_number``, ``notice_title``, ``title``, ``issuer``, ``date``,
+    ``letterhead``).
+    """
+
+    kind: str
+    text: str
+    line_start: int
+    line_end: int
+    role: str = ""
+    section: str | None = None
+
+
+@dataclass
+class Plan:
+    """A parsed plan: metadata, section tree, tasks and unassigned blocks."""
+
+    doc_id: str
+    source: str
+    sha256: str
+    encoding: str
+    document: Document
+    sections: list[Section] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    unassigned: list[Block] = field(default_factory=list)
+    content: str = ""  # every content character of the file, in order (for coverage)
+    n_lines: int = 0
+
+    @property
+    def coverage(self) -> float:
+        """Share of content characters accounted for (see :func:`coverage`)."""
+        return coverage(self)["coverage"]
+
+    def to_dict(self) -> dict:
+        """JSON-ready dict: ``{"document", "sections", "tasks", "unassigned"}``."""
+        doc = asdict(self.document)
+        doc.update(
+            doc_id=self.doc_id,
+            source_file=self.source,
+            sha256=self.sha256,
+            encoding=self.encoding,
+            label=self.document.label,
+            coverage=round(self.coverage, 6),
+        )
+        return {
+            "document": doc,
+            "sections": [
+                {
+                    "id": s.id,
+                    "number": s.number,
+                    "title": s.title,
+                    "level": s.level,
+                    "parent": s.parent,
+                    "line_start": s.line_start,
+                    "line_end": s.line_end,
+                }
+                for s in self.sections
+            ],
+            "tasks": [
+                {
+                    "id": t.id,
+                    "section": t.section,
+                    "number": t.number,
+                    "title": t.title,
+                    "text": t.text,
+                    "line_start": t.line_start,
+                    "line_end": t.line_end,
+                    "section_path": t.section_path,
+                }
+                for t in self.tasks
+            ],
+            "unassigned": [asdict(b) for b in self.unassigned],
+        }
+
+
+# --------------------------------------------------------------------------- lines
+
+_PAGE_MARKER = re.compile(
+    r"^(?:[-—–－─]{1,2}\s*\d{1,4}\s*[-—–－─]{1,2}"
+    r"|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4})$"
+)
+_RULE = re.compile(r"^(?:[-*_=]\s*){3,}$")
+_MD_HEADING = re.compile(r"^#{1,6}\s*")
+_MD_QUOTE = re.compile(r"^>\s*")
+_BOLD = re.compile(r"\*\*|__")
+_WS = re.compile(r"[\s\u3000\u00a0\ufeff\u200b]+")
+
+#: Characters that end a sentence or a clause block: a line ending in one of
+#: these is not a hard wrap.
+_TERMINAL = set("。！？；：!?;:…")
+_CLOSE_QUOTES = set("”’」』）)】》")
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+
+
+def _squash(text: str) -> str:
+    """Collapse white space; drop it between CJK characters (PDF artefacts).
+
+    >>> _squash("2025 年长宁区　卫生健康 工作要点")
+    '2025年长宁区卫生健康工作要点'
+    """
+    parts = _WS.split(text.strip())
+    out = parts[0] if parts else ""
+    for part in parts[1:]:
+        if not part:
+            continue
+        a, b = out[-1:] or " ", part[0]
+        both_alnum = a.isascii() and a.isalnum() and b.isascii() and b.isalnum()
+        a_letter = a.isascii() and a.isalpha()
+        b_letter = b.isascii() and b.isalpha()
+        out += (" " + part) if both_alnum or a_letter or b_letter else part
+    return out
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1 for c in text)
+
+
+@dataclass
+class _Line:
+    no: int  # 1-based line number in the raw file
+    raw: str
+    text: str  # cleaned: markup and outer white space removed, inner spaces squashed
+    bold: str  # the leading bold span (cleaned), if the line starts with one
+    artefact: bool  # page marker, rule or blank
+
+
+def _clean_line(no: int, raw: str) -> _Line:
+    s = raw.replace("\u3000", " ").strip()
+    if not s or _RULE.match(s) or _PAGE_MARKER.match(_WS.sub(" ", s)):
+        return _Line(no, raw, "", "", True)
+    s = _MD_QUOTE.sub("", _MD_HEADING.sub("", s))
+    bold = ""
+    m = re.match(r"^\s*(\*\*|__)(.+?)(\*\*|__)", s)
+    if m:
+        bold = _squash(_BOLD.sub("", m.group(2)))
+    s = _squash(_BOLD.sub("", s))
+    if not s:
+        return _Line(no, raw, "", "", True)
+    return _Line(no, raw, s, bold, False)
+
+
+def content_chars(text: str) -> str:
+    """Every content character of a raw text, in order, without white space.
+
+    Artefacts (markdown marks, rules, page markers) are not content.
+
+    Examples
+    --------
+    >>> content_chars("## **一、总则**\\n\\n— 4 —\\n正文")
+    '一、总则正文'
+    """
+    lines = [_clean_line(i, r) for i, r in enumerate(text.split("\n"), start=1)]
+    return "".join(_WS.sub("", ln.text) for ln in lines if not ln.artefact)
+
+
+# --------------------------------------------------------------------------- numbering
+
+_CN_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")}
+
+
+def cn_to_int(s: str) -> int:
+    """Chinese numeral (up to 99) to int.
+
+    >>> [cn_to_int(x) for x in ("一", "十", "十二", "二十", "二十三")]
+    [1, 10, 12, 20, 23]
+    """
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return (_CN_VALUE.get(tens, 1) if tens else 1) * 10 + (_CN_VALUE.get(ones, 0) if ones else 0)
+    if s == "百":
+        return 100
+    return _CN_VALUE.get(s, 0)
+
+
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+# (style, rank, pattern). The pattern captures the number; the match's end is
+# where the heading text starts.
+_STYLES: list[tuple[str, int, re.Pattern[str]]] = [
+    ("chapter", 0, re.compile(rf"^第({_CN})(?:章|部分|篇)\s*")),
+    ("cn_dun", 1, re.compile(rf"^({_CN})\s*[、，．.]\s*")),
+    ("cn_paren", 2, re.compile(rf"^{_LEFT}\s*({_CN})\s*{_RIGHT}\s*[、，．.]?\s*")),
+    ("ar_dot", 3, re.compile(r"^(\d{1,2})\s*[.．](?![\d.．])\s*")),
+    ("ar_dun", 3, re.compile(r"^(\d{1,2})\s*[、，]\s*")),
+    ("ar_paren", 4, re.compile(rf"^{_LEFT}\s*(\d{{1,2}})\s*{_RIGHT}\s*[、，．.]?\s*")),
+    ("cn_shi", 5, re.compile(rf"^({_CN})是\s*")),
+    ("circled", 6, re.compile(rf"^([{_CIRCLED}])\s*")),
+]
+
+
+@dataclass
+class _Num:
+    style: str
+    rank: int
+    value: int
+    label: str  # the number token as printed, white space removed: "一、", "（一）", "1."
+    rest: str  # the text after the number token
+
+
+def _numbering(text: str) -> _Num | None:
+    for style, rank, pat in _STYLES:
+        m = pat.match(text)
+        if not m:
+            continue
+        token = m.group(1)
+        if style in ("ar_dot", "ar_dun", "ar_paren"):
+            value = int(token)
+        elif style == "circled":
+            value = _CIRCLED.index(token) + 1
+        else:
+            value = cn_to_int(token)
+        rest = text[m.end() :]
+        if value <= 0 or not rest.strip():
+            continue
+        if style == "cn_dun" and rest[:1] in "是":
+            continue
+        return _Num(style, rank, value, _WS.sub("", m.group(0)), rest)
+    return None
+
+
+# --------------------------------------------------------------------------- metadata
+
+_DOC_NUMBER = re.compile(
+    r"^([\u4e00-\u9fff]{1,10})\s*[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]\s*(\d{1,4})\s*号$"
+)
+_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_DATE_LINE = re.compile(
+    r"^(?:[\u4e00-\u9fff]{2,30}?(?:委员会|局|办公室|政府|中心)(?:办公室)?)?\s*"
+    r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:印发|发布|制发)?$"
+)
+_ORG_LINE = re.compile(
+    r"^[\u4e00-\u9fff]{2,40}?(?:委员会|卫生健康局|卫生局|卫健委|政府|办公室|管理局|中心)(?:办公室)?$"
+)
+_LETTERHEAD = re.compile(r"^[\u4e00-\u9fff]{4,40}文件$")
+_NOTICE = re.compile(r"关于(?:印发|转发|下发)?.{0,6}《(.+?)》.{0,12}?的?通知")
+_ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*(?:[:：].{0,80})?$")
+_CLOSING = re.compile(r"^(?:抄送|抄报|主送|印发|联系人|联系电话)[:：]?")
+_PUBLICITY = re.compile(r"^[（(]?\s*(?:信息)?公开属性")
+_DISTRICT = re.compile(
+    r"(?:[\u4e00-\u9fff]{2,3}[省市])?([\u4e00-\u9fff]{2,4}?)(区|县|市|旗)(?=卫生|卫健|医|人民政府|疾病|中医|健康|\d|“|\")"
+)
+_TITLE_WORDS = re.compile(r"(规划|要点|计划|方案|意见|纲要|安排)")
+_FYP = re.compile(r"[“\"]?(十[一二三四五六七八九]|[一二三四五六七八九])五[”\"]?\s*(?:时期|期间)?.{0,12}规划")
+_YEAR_RANGE = re.compile(r"[（(]\s*(\d{4})\s*[-—–～~至]\s*(\d{4})\s*年?\s*[）)]")
+
+#: Part titles that hold context, not tasks (short titles only).
+_CONTEXT_PART = re.compile(
+    r"^(?:\d{4}年)?(?:发展|主要|总体|基本|工作|指导|规划|重要|保障|组织)?"
+    r"(?:基础|形势|要求|思想|原则|目标|指标|措施|回顾|成效|成绩|进展|背景|愿景|环境|机遇|挑战|实施|保障|定位)"
+    r"(?:和|与|及)?(?:目标|原则|措施|挑战|机遇)?$"
+)
+_TASK_PART = re.compile(r"(?:主要|重点|核心)?(?:任务|工作任务|工作举措|重点工作|主要举措|任务举措)$")
+
+
+def _fyp_period(n_text: str) -> tuple[int, int] | None:
+    """Period of the n-th five-year plan from its Chinese ordinal.
+
+    The 3rd plan ran 1966–1970 and every later one follows on; earlier ones
+    are before any health-commission plan of interest.
+
+    >>> _fyp_period("十四"), _fyp_period("十五")
+    ((2021, 2025), (2026, 2030))
+    """
+    n = cn_to_int(n_text)
+    if n < 3:
+        return None
+    start = 1966 + 5 * (n - 3)
+    return start, start + 4
+
+
+def _norm_doc_number(text: str) -> str | None:
+    m = _DOC_NUMBER.match(_WS.sub("", text))
+    if not m:
+        return None
+    return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号"
+
+
+def _iso(m: re.Match[str]) -> str | None:
+    y, mo, d = (int(x) for x in m.groups())
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def _kind(title: str) -> str:
+    if _FYP.search(title) or "五年规划" in title:
+        return "five_year_plan"
+    if "医政" in title and ("要点" in title or "计划" in title):
+        return "medical_admin_points"
+    if "要点" in title or "工作计划" in title:
+        return "work_points"
+    return "other"
+
+
+def _district(*texts: str | None) -> str | None:
+    for text in texts:
+        if not text:
+            continue
+        m = _DISTRICT.search(_WS.sub("", re.sub(r"^\d{4}年", "", text)))
+        if m:
+            name = m.group(1)
+            for prefix in ("上海市", "北京市", "天津市", "重庆市"):
+                name = name.removeprefix(prefix[:2])
+            return name
+    return None
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+@dataclass
+class _Heading:
+    idx: int  # index into the content-line list
+    num: _Num
+    level: int = 0
+    parent: int | None = None  # index into headings
+    excluded: bool = False  # inside a context part
+    in_task_part: bool = True
+    children: list[int] = field(default_factory=list)
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.lines = [_clean_line(i, r) for i, r in enumerate(text.split("\n"), start=1)]
+        self.content = [ln for ln in self.lines if not ln.artefact]
+        widths = sorted(_width(ln.text) for ln in self.content)
+        self.page_width = 0
+        if len(widths) >= 20:
+            w = widths[int(len(widths) * 0.9)]
+            near = sum(1 for x in widths if w * 0.8 <= x <= w * 1.1)
+            if near >= 0.4 * len(widths):  # most lines end at the page edge: PDF text
+                self.page_width = w
+
+    # -- wraps ------------------------------------------------------------
+
+    def _full(self, ln: _Line) -> bool:
+        return bool(self.page_width) and _width(ln.text) >= self.page_width * 0.9
+
+    def _ends_paragraph(self, ln: _Line) -> bool:
+        last = ln.text.rstrip()[-1:]
+        if self.page_width:
+            if self._full(ln):
+                return False
+            return last in _TERMINAL or last in _CLOSE_QUOTES or _width(ln.text) < self.page_width * 0.75
+        if last in _TERMINAL:
+            return True
+        if last in _CLOSE_QUOTES:
+            return len(ln.text) < 30
+        return False
+
+    @staticmethod
+    def _join(a: str, b: str) -> str:
+        if a and b and a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
+            return a + " " + b
+        return a + b
+
+    def paragraphs(self, lines: list[_Line]) -> str:
+        """Join content lines into text: hard wraps joined, paragraphs by "\\n"."""
+        out: list[str] = []
+        cur = ""
+        for i, ln in enumerate(lines):
+            cur = self._join(cur, ln.text) if cur else ln.text
+            if i == len(lines) - 1 or self._ends_paragraph(ln):
+                out.append(cur)
+                cur = ""
+        return "\n".join(out)
+
+    # -- structure --------------------------------------------------------
+
+    def find_headings(self, start: int, stop: int) -> list[_Heading]:
+        """Numbered lines in content[start:stop] that continue their sequence."""
+        heads: list[_Heading] = []
+        last_by_style: dict[str, int] = {}
+        for i in range(start, stop):
+            ln = self.content[i]
+            num = _numbering(ln.text)
+            if num is None:
+                continue
+            prev_line = self.content[i - 1] if i > start else None
+            if (
+                self.page_width
+                and prev_line is not None
+                and self._full(prev_line)
+                and not ln.bold
+                and num.rank >= 3
+            ):
+                continue  # a wrapped line that happens to start with a figure
+            last = last_by_style.get(num.style, 0)
+            if num.value != 1 and not last < num.value <= last + 3:
+                continue  # out of sequence (a small gap is tolerated: a missed item)
+            last_by_style[num.style] = num.value
+            heads.append(_Heading(i, num))
+        # ranks in use → levels 1, 2, 3…
+        ranks = sorted({h.num.rank for h in heads})
+        level_of = {r: i + 1 for i, r in enumerate(ranks)}
+        stack: list[int] = []
+        for k, h in enumerate(heads):
+            h.level = level_of[h.num.rank]
+            while stack and heads[stack[-1]].level >= h.level:
+                stack.pop()
+            if stack:
+                h.parent = stack[-1]
+                heads[stack[-1]].children.append(k)
+            stack.append(k)
+        return heads
+
+    def heading_end(self, heads: list[_Heading], k: int, stop: int) -> int:
+        """Index after the heading's own line(s) (wrapped headings included)."""
+        h = heads[k]
+        nxt = heads[k + 1].idx if k + 1 < len(heads) else stop
+        j = h.idx + 1
+        ln = self.content[h.idx]
+        if ln.bold and ln.text != ln.bold:
+            return j  # bold title with body on the same line
+        if re.search(r"[。：:；;！？!?]", h.num.rest[:-1]):
+            return j  # the title ends within the line; the rest is body
+        # a heading continues while its line runs to the page edge (PDF) or
+        # ends in a clause separator, onto short lines without sentence ends
+        while j < nxt:
+            cur = self.content[j - 1]
+            last = cur.text[-1:]
+            nxt_line = self.content[j]
+            tail = (
+                len(nxt_line.text) <= 10
+                and nxt_line.text[-1:] not in _TERMINAL
+                and _numbering(nxt_line.text) is None
+                and last not in _TERMINAL
+            )  # a short remnant such as "建设" on its own line
+            cont = self._full(cur) or last in "，、—-（(《“" or tail
+            if not cont:
+                break
+            if len(cur.text) > 60 and not self.page_width:
+                break
+            j += 1
+        return j
+
+    def direct_text(self, heads: list[_Heading], k: int, stop: int) -> str:
+        """Text of heading k beyond its title: same-line body plus own lines."""
+        h = heads[k]
+        end = heads[k + 1].idx if k + 1 < len(heads) else stop
+        first = h.num.rest
+        title, body = _split_title(first, self.content[h.idx].bold, h.num)
+        same_line = body
+        lines = self.content[self.heading_end(heads, k, stop) : end]
+        return same_line + "".join(ln.text for ln in lines)
+
+
+def _split_title(rest: str, bold: str, num: _Num) -> tuple[str, str]:
+    """Split the text after a number into (title, body) on the same line."""
+    if bold:
+        b = bold
+        nb = _numbering(b)
+        if nb is not None:
+            b = nb.rest
+        if rest.startswith(b):
+            return b, rest[len(b) :]
+    m = re.search(r"[。：:；;！？!?]", rest)
+    if m:
+        return rest[: m.end()], rest[m.end() :]
+    return rest, ""
+
+
+def _clean_title(title: str) -> str:
+    t = title.strip().rstrip("。：:；;，,！？!? ")
+    if len(t) > 40:
+        comma = t.find("，")
+        t = t[:comma] if 0 < comma <= 40 else t[:40] + "…"
+    return t
+
+
+def parse_text(text: str, source: str = "<text>", sha256: str = "", encoding: str = "utf-8") -> Plan:
+    """Parse decoded plan text.
+
+    Parameters
+    ----------
+    text : str
+        Decoded text with ``\\n`` line ends (see :func:`compare.io.decode_bytes`).
+    source : str
+        File name recorded in the plan (not used to parse).
+    sha256 : str
+        Hash of the raw bytes; computed from ``text`` when empty.
+    encoding : str
+        Recorded only.
+
+    Returns
+    -------
+    Plan
+
+    Examples
+    --------
+    >>> p = parse_text("2025年某某区卫生健康工作要点\\n一、基层\\n1. 做实家庭医生。签约。\\n")
+    >>> p.document.district, p.document.year, len(p.tasks)
+    ('某某', 2025, 1)
+    """
+    import hashlib
+
+    if not sha256:
+        sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    doc_id = sha256[:12]
+    p = _Parser(text)
+    C = p.content
+    n = len(C)
+
+    # ---- title and preamble ------------------------------------------------
+    joined_pre = "".join(ln.text for ln in C[: min(n, 40)])
+    notice = _NOTICE.search(joined_pre)
+    notice_title = _squash(notice.group(1)) if notice else None
+    title_idx: int | None = None
+    first_num = next((i for i, ln in enumerate(C) if _numbering(ln.text)), n)
+    if notice_title:
+        key = _WS.sub("", notice_title)
+        for i in range(min(first_num, n)):
+            t = _WS.sub("", C[i].text)
+            if t == key or (t.startswith(key) and len(t) <= len(key) + 2):
+                title_idx = i  # the last such line before the body
+    if title_idx is None:
+        for i in range(min(first_num, n, 15)):
+            t = C[i].text
+            if _TITLE_WORDS.search(t) and len(t) <= 60 and not t.startswith("关于") and t[-1:] not in "。；":
+                title_idx = i
+                break
+    body_start = title_idx + 1 if title_idx is not None else 0
+
+    blocks: list[Block] = []
+    meta: dict[str, object] = {}
+
+    def add_block(kind: str, lines: list[_Line], role: str = "", section: str | None = None, text: str | None = None) -> None:
+        if not lines:
+            return
+        blocks.append(
+            Block(
+                kind=kind,
+                text=text if text is not None else p.paragraphs(lines),
+                line_start=lines[0].no,
+                line_end=lines[-1].no,
+                role=role,
+                section=section,
+            )
+        )
+
+    # preamble lines: classify one by one, merging wrapped notice titles
+    i = 0
+    pre_end = title_idx if title_idx is not None else 0
+    run: list[_Line] = []
+    while i < pre_end:
+        ln = C[i]
+        t = ln.text
+        role = ""
+        if _norm_doc_number(t):
+            role = "doc_number"
+            meta.setdefault("doc_number", _norm_doc_number(t))
+        elif t.startswith("关于") and ("通知" in t or (i + 1 < pre_end and "通知" in C[i + 1].text)):
+            lines = [ln]
+            if "通知" not in t:
+                lines.append(C[i + 1])
+            if run:
+                add_block("preamble", run)
+                run = []
+            add_block("metadata", lines, role="notice_title")
+            i += len(lines)
+            continue
+        elif _LETTERHEAD.match(t):
+            role = "letterhead"
+            meta.setdefault("letterhead", t[:-2])
+        elif _DATE_LINE.match(_WS.sub("", t)):
+            role = "date"
+            m = _DATE.search(t)
+            if m and _iso(m):
+                meta.setdefault("issue_date", _iso(m))
+        elif _ORG_LINE.match(_WS.sub("", t)):
+            role = "issuer"
+            meta.setdefault("issuer", _WS.sub("", t))
+        elif _ATTACHMENT.match(_WS.sub("", t)):
+            if run:
+                add_block("preamble", run)
+                run = []
+            add_block("attachment", [ln])
+            i += 1
+            continue
+        if role:
+            if run:
+                add_block("preamble", run)
+                run = []
+            add_block("metadata", [ln], role=role)
+        else:
+            run.append(ln)
+        i += 1
+    if run:
+        add_block("preamble", run)
+    if title_idx is not None:
+        add_block("metadata", [C[title_idx]], role="title")
+
+    # ---- closing lines and trailing attachments -------------------------------
+    body_end = n
+    j = n - 1
+    closing_roles: list[tuple[int, str]] = []
+    while j >= body_start:
+        t = _WS.sub("", C[j].text)
+        if _DATE_LINE.match(t):
+            closing_roles.append((j, "date"))
+        elif _ORG_LINE.match(t) and len(t) <= 30:
+            closing_roles.append((j, "issuer"))
+        elif _CLOSING.match(t) or _PUBLICITY.match(t) or t in ("特此通知", "特此通知。"):
+            closing_roles.append((j, ""))
+        else:
+            break
+        j -= 1
+    if closing_roles:
+        body_end = j + 1
+    # attachments after the body: from a line "附件…" onwards
+    for k in range(body_start, body_end):
+        if _ATTACHMENT.match(_WS.sub("", C[k].text)) and k > first_num:
+            add_block("attachment", C[k:body_end])
+            body_end = k
+            break
+    for k, role in sorted(closing_roles):
+        t = C[k].text
+        m = _DATE.search(t)
+        if role == "date" and m and _iso(m):
+            meta.setdefault("closing_date", _iso(m))
+            org = _ORG_LINE.match(_WS.sub("", _DATE.split(t)[0])) if _DATE.split(t)[0].strip() else None
+            if org:
+                meta.setdefault("closing_issuer", org.group(0))
+        if role == "issuer":
+            meta.setdefault("closing_issuer", _WS.sub("", t))
+        add_block("closing", [C[k]], role=role)
+
+    # ---- sections and tasks ---------------------------------------------------
+    heads = p.find_headings(body_start, body_end)
+    first_head = heads[0].idx if heads else body_end
+    add_block("intro", C[body_start:first_head])
+
+    # context parts and task parts
+    task_part_exists = any(_TASK_PART.search(_clean_title(h.num.rest)) for h in heads if h.level <= 2)
+    for h in heads:
+        title = _clean_title(_split_title(h.num.rest, C[h.idx].bold, h.num)[0])
+        parent_excl = heads[h.parent].excluded if h.parent is not None else False
+        parent_task = heads[h.parent].in_task_part if h.parent is not None else not task_part_exists
+        h.excluded = parent_excl or bool(_CONTEXT_PART.match(title))
+        h.in_task_part = parent_task or bool(_TASK_PART.search(title))
+    eligible = [k for k, h in enumerate(heads) if not h.excluded and h.in_task_part]
+    task_level = None
+    levels = sorted({heads[k].level for k in eligible})
+    for lvl in reversed(levels):
+        items = [k for k in eligible if heads[k].level == lvl]
+        with_body = sum(1 for k in items if len(p.direct_text(heads, k, body_end)) >= 4)
+        if with_body < 0.5 * len(items):
+            continue
+        parents = {heads[k].parent for k in items}
+        if lvl != levels[0]:
+            possible = [k for k in eligible if heads[k].level == lvl - 1] or [None]
+            if len(parents) < 0.5 * len(possible):
+                continue  # sporadic sub-points inside tasks
+        task_level = lvl
+        break
+
+    # headings deeper than the task level are not structure: fold them in
+    struct = [k for k, h in enumerate(heads) if task_level is None or h.level <= task_level]
+    sec_ids: dict[int, str] = {}
+    sections: list[Section] = []
+    tasks: list[Task] = []
+    paths: dict[int, str] = {}
+    for pos, k in enumerate(struct):
+        h = heads[k]
+        end = heads[struct[pos + 1]].idx if pos + 1 < len(struct) else body_end
+        ln = C[h.idx]
+        parent = h.parent
+        while parent is not None and parent not in sec_ids:
+            parent = heads[parent].parent
+        parent_id = sec_ids.get(parent) if parent is not None else None
+        is_task = task_level is not None and h.level == task_level and not h.excluded and h.in_task_part
+        if is_task:
+            own = C[h.idx:end]
+            first_text = h.num.rest
+            task_text = p.paragraphs([_Line(ln.no, ln.raw, first_text, ln.bold, False)] + own[1:])
+            title, _ = _split_title(first_text, ln.bold, h.num)
+            if title == first_text and len(own) > 1 and not p._full(ln):
+                pass  # the whole first line is the title (title-only heading line)
+            elif title == first_text and p._full(ln):
+                # a PDF heading wrapped onto the next line(s)
+                hend = p.heading_end(heads, k, end)
+                title = "".join(x.text for x in own[1 : hend - h.idx])
+                title = first_text + title
+            tasks.append(
+                Task(
+                    id=f"{doc_id}-t{len(tasks) + 1:03d}",
+                    section=parent_id,
+                    number=h.num.label,
+                    ordinal=h.num.value,
+                    title=_clean_title(title),
+                    text=task_text,
+                    line_start=own[0].no,
+                    line_end=own[-1].no,
+                    section_path=paths.get(parent, "") if parent is not None else "",
+                )
+            )
+            continue
+        if task_level is not None and h.level == task_level:
+            # a numbered item in a context part (principles, targets): keep as a block
+            own = C[h.idx:end]
+            add_block(
+                "list_item",
+                own,
+                section=parent_id,
+                text=h.num.label + p.paragraphs([_Line(ln.no, ln.raw, h.num.rest, ln.bold, False)] + own[1:]),
+            )
+            continue
+        hend = p.heading_end(heads, k, end)
+        head_lines = C[h.idx:hend]
+        heading_text = h.num.rest + "".join(x.text for x in head_lines[1:])
+        title, same_line_body = _split_title(heading_text, ln.bold, h.num)
+        sid = f"{doc_id}-s{len(sections) + 1:02d}"
+        sec_ids[k] = sid
+        clean = _clean_title(title) if len(_clean_title(title)) <= 40 else _clean_title(title)
+        paths[k] = (paths.get(parent, "") + " › " if parent is not None else "") + h.num.label + clean
+        sections.append(
+            Section(
+                id=sid,
+                number=h.num.label,
+                title=clean,
+                level=h.level,
+                parent=parent_id,
+                line_start=head_lines[0].no,
+                line_end=head_lines[-1].no,
+                heading=title,
+            )
+        )
+        if same_line_body.strip():
+            blocks.append(Block("section_text", same_line_body, ln.no, ln.no, section=sid))
+        add_block("section_text", C[hend:end], section=sid)
+
+    doc = _document(meta, C, title_idx, text)
+    plan = Plan(
+        doc_id=doc_id,
+        source=source,
+        sha256=sha256,
+        encoding=encoding,
+        document=doc,
+        sections=sections,
+        tasks=tasks,
+        unassigned=sorted(blocks, key=lambda b: b.line_start),
+        content=content_chars(text),
+        n_lines=len(p.lines),
+    )
+    if not tasks:
+        warnings.warn(f"{source}: no numbered tasks recognised", NoTasksWarning, stacklevel=2)
+    return plan
+
+
+def _document(meta: dict[str, object], C: list[_Line], title_idx: int | None, text: str) -> Document:
+    title = _squash(C[title_idx].text) if title_idx is not None else None
+    if title:
+        title = _WS.sub("", title) if not re.search(r"[A-Za-z]\s+[A-Za-z]", title) else title
+    issuer = meta.get("issuer") or meta.get("closing_issuer")
+    if isinstance(issuer, str):
+        issuer = issuer.removesuffix("办公室") if issuer.endswith("委员会办公室") else issuer
+    if not issuer and meta.get("letterhead"):
+        issuer = meta["letterhead"]
+    kind = _kind(title or "")
+    year = period_start = period_end = None
+    if kind == "five_year_plan":
+        m = _FYP.search(title or "")
+        period = _fyp_period(m.group(1)) if m else None
+        if period is None:
+            r = _YEAR_RANGE.search(title or "")
+            period = (int(r.group(1)), int(r.group(2))) if r else None
+        if period:
+            period_start, period_end = period
+    else:
+        r = _YEAR_RANGE.search(title or "")
+        if r:
+            period_start, period_end = int(r.group(1)), int(r.group(2))
+        else:
+            m = re.search(r"(\d{4})\s*年", title or "")
+            if m:
+                year = int(m.group(1))
+    issue_date = meta.get("issue_date") or meta.get("closing_date")
+    district = _district(title, issuer if isinstance(issuer, str) else None, str(meta.get("letterhead") or ""))
+    return Document(
+        district=district,
+        issuer=issuer if isinstance(issuer, str) else None,
+        title=title,
+        year=year,
+        period_start=period_start,
+        period_end=period_end,
+        kind=kind,
+        doc_number=meta.get("doc_number") if isinstance(meta.get("doc_number"), str) else None,
+        issue_date=issue_date if isinstance(issue_date, str) else None,
+    )
+
+
+def parse_plan(path_or_text: str | Path | bytes, *, source: str | None = None) -> Plan:
+    """Parse a plan from a file path, raw bytes or text.
+
+    Parameters
+    ----------
+    path_or_text : str, pathlib.Path or bytes
+        A path to a plan file (decoded with :func:`compare.io.read_plan_file`),
+        the file's bytes, or its text. A ``str`` is taken for a path when it
+        is one line naming an existing file, else for the text itself.
+    source : str, optional
+        Name to record; defaults to the file name.
+
+    Returns
+    -------
+    Plan
+
+    Raises
+    ------
+    compare.exceptions.PlanInputError
+        Missing, empty, binary or undecodable input.
+
+    Examples
+    --------
+    >>> from compare import config
+    >>> plan = parse_plan(config.RAW_DIR / "songjiang_2026_work_points.txt")
+    >>> plan.document.doc_number, len(plan.sections), len(plan.tasks)
+    ('沪松卫〔2026〕26号', 5, 22)
+    """
+    raw: RawText
+    if isinstance(path_or_text, bytes):
+        raw = decode_bytes(path_or_text, name=source or "<bytes>")
+        name = source or "<bytes>"
+    elif isinstance(path_or_text, Path) or (
+        isinstance(path_or_text, str) and "\n" not in path_or_text and len(path_or_text) < 4096 and Path(path_or_text).is_file()
+    ):
+        raw = read_plan_file(path_or_text)
+        name = source or Path(path_or_text).name
+    elif isinstance(path_or_text, str) and "\n" not in path_or_text and re.search(r"\.(txt|md)$", path_or_text):
+        raw = read_plan_file(path_or_text)  # raises "no such file"
+        name = source or path_or_text
+    else:
+        return parse_text(str(path_or_text), source=source or "<text>")
+    return parse_text(raw.text, source=name, sha256=raw.sha256, encoding=raw.encoding)
+
+
+def _unit_chars(plan: Plan) -> list[tuple[int, int, str]]:
+    units: list[tuple[int, int, str]] = []
+    for s in plan.sections:
+        units.append((s.line_start, 0, s.number + s.heading))
+    for t in plan.tasks:
+        units.append((t.line_start, 0, t.number + t.text))
+    for b in plan.unassigned:
+        units.append((b.line_start, 1, b.text))
+    return units
+
+
+def coverage(plan: Plan) -> dict[str, float]:
+    """Account for every content character of the plan.
+
+    Compares the characters of the file (white space and artefacts excluded)
+    with those of the plan's units (metadata and other blocks, headings with
+    their numbers, tasks with their numbers), as multisets and in order.
+
+    Returns
+    -------
+    dict
+        ``coverage`` (share of content characters found in the units),
+        ``invented`` (characters in units that are not in the file, as a share),
+        ``exact`` (1.0 when the units, in line order, spell the file exactly).
+
+    Examples
+    --------
+    >>> coverage(parse_text("一、总则\\n1. 做好工作。\\n"))["coverage"]
+    1.0
+    """
+    units = sorted(_unit_chars(plan), key=lambda u: (u[0], u[1]))
+    produced = "".join(_WS.sub("", u[2]) for u in units)
+    # numbers are normalised in labels (１．→1.), so compare modulo NFKC and dots
+    def norm(s: str) -> str:
+        return unicodedata.normalize("NFKC", s)
+
+    a, b = norm(plan.content), norm(produced)
+    ca, cb = Counter(a), Counter(b)
+    total = sum(ca.values()) or 1
+    found = sum(min(v, cb[c]) for c, v in ca.items())
+    extra = sum(max(0, v - ca[c]) for c, v in cb.items())
+    return {
+        "coverage": found / total,
+        "invented": extra / total,
+        "exact": 1.0 if a == b else 0.0,
+    }

@@ -1,0 +1,74 @@
+"""The command line as a new user meets it, wrong arguments included."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from compare.cli import main
+
+
+def test_parse_json_has_the_documented_shape(seed_path, capsys):
+    assert main(["parse", str(seed_path("changning_2025")), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {"document", "sections", "tasks", "unassigned"}
+    assert {"id", "number", "title", "level", "parent"} <= set(data["sections"][0])
+    assert {"id", "section", "number", "title", "text", "line_start", "line_end"} <= set(data["tasks"][0])
+    assert data["document"]["doc_number"] == "长卫健发〔2025〕27号"
+    assert len(data["tasks"]) == 20
+
+
+def test_parse_table_lists_tasks_with_source_lines(seed_path, capsys):
+    assert main(["parse", str(seed_path("songjiang_2026"))]) == 0
+    out = capsys.readouterr().out
+    assert "1.    服务松江新城建设规划  [L24–L24]" in out
+    assert "coverage 100.0%" in out
+
+
+def test_corpus_prints_a_row_per_document(isolated_home, raw_dir, capsys):
+    assert main(["corpus", str(raw_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "5 documents, 110 tasks" in out
+    assert out.count("100.0%") == 5
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "empty file"), (b"\x00\x01binary", "binary file")],
+)
+def test_bad_input_gets_one_line_and_exit_1(tmp_path, capsys, content, message):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    assert main(["parse", str(bad)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0
+    assert str(bad) in err and message in err
+
+
+def test_missing_path_and_folder_with_a_bad_file(isolated_home, tmp_path, capsys, seed_path):
+    assert main(["parse", str(tmp_path / "nope.txt")]) == 1
+    assert "nope.txt: no such file" in capsys.readouterr().err
+    (tmp_path / "good.txt").write_bytes(seed_path("qingpu_2025").read_bytes())
+    (tmp_path / "bad.txt").write_bytes(b"")
+    assert main(["corpus", str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    assert "1 documents, 20 tasks, 1 failed" in captured.out
+    assert "bad.txt: empty file" in captured.err
+
+
+def test_a_text_without_tasks_warns_but_succeeds(tmp_path, capsys):
+    f = tmp_path / "note.txt"
+    f.write_text("关于值班安排的说明\n请各单位做好节日值班。\n", encoding="utf-8")
+    assert main(["parse", str(f)]) == 0
+    assert "no numbered tasks recognised" in capsys.readouterr().err
+
+
+def test_wrong_arguments_exit_2_with_usage(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["parse", "x.txt", "--format", "xml"])
+    assert exc.value.code == 2
+    assert "invalid choice: 'xml'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main([])
+    assert exc.value.code == 2

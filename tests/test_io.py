@@ -1,0 +1,58 @@
+"""Reading plan files: encodings, line ends and bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from compare.exceptions import PlanInputError
+from compare.io import decode_bytes, read_plan_file
+
+TEXT = "2025年某区卫生健康工作要点\n一、强基层\n1. 做实家庭医生签约服务。\n"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "expected"),
+    [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("gb18030", "gb18030"), ("gbk", "gb18030")],
+)
+def test_it_decodes_common_encodings_without_mojibake(encoding, expected):
+    raw = decode_bytes(TEXT.encode(encoding))
+    assert raw.text == TEXT
+    assert raw.encoding == expected
+
+
+def test_it_turns_crlf_into_lf_keeping_line_numbers():
+    raw = decode_bytes(TEXT.replace("\n", "\r\n").encode("utf-8"))
+    assert raw.text == TEXT
+    assert raw.text.count("\n") == TEXT.count("\n")
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"", "empty file"),
+        (b"  \n\r\n ", "empty file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
+        (bytes(range(128, 256)) * 4, "cannot be decoded"),
+    ],
+)
+def test_it_rejects_bad_input_with_one_line_naming_the_file(data, problem):
+    with pytest.raises(PlanInputError) as err:
+        decode_bytes(data, name="plans/bad.txt")
+    message = str(err.value)
+    assert message.startswith("plans/bad.txt: ")
+    assert problem in message
+    assert "\n" not in message
+
+
+def test_it_names_a_missing_path_and_a_folder(tmp_path):
+    with pytest.raises(PlanInputError, match="no such file"):
+        read_plan_file(tmp_path / "missing.txt")
+    with pytest.raises(PlanInputError, match="is a folder"):
+        read_plan_file(tmp_path)
+
+
+def test_it_hashes_the_bytes_not_the_text():
+    a = decode_bytes(TEXT.encode("utf-8"))
+    b = decode_bytes(TEXT.encode("gb18030"))
+    assert a.text == b.text
+    assert a.sha256 != b.sha256

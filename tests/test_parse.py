@@ -1,0 +1,275 @@
+"""The plan parser on the seed plans and on small plans imitating other styles."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from compare.parse import NoTasksWarning, coverage, parse_plan, parse_text
+
+# --------------------------------------------------------------------------- seeds
+
+
+@pytest.mark.parametrize(
+    ("key", "n_sections", "n_tasks"),
+    [
+        ("songjiang_2026", 5, 22),
+        ("songjiang_2025_medadmin", 5, 14),
+        ("qingpu_2025", 6, 20),
+        ("changning_2025", 4, 20),
+    ],
+)
+def test_it_splits_the_seed_work_points_into_sections_and_tasks(seed_path, key, n_sections, n_tasks):
+    plan = parse_plan(seed_path(key))
+    assert len(plan.sections) == n_sections
+    assert len(plan.tasks) == n_tasks
+    assert all(s.level == 1 for s in plan.sections)
+
+
+def test_songjiang_2026_first_task_and_metadata(seed_path):
+    plan = parse_plan(seed_path("songjiang_2026"))
+    first = plan.tasks[0]
+    assert first.title == "服务松江新城建设规划"
+    assert first.number == "1."
+    assert first.text.startswith("服务松江新城建设规划。积极承接优质医疗资源扩容下沉")
+    assert first.section_path == "一、坚持服务经济社会发展大局"
+    d = plan.document
+    assert (d.district, d.year, d.kind) == ("松江", 2026, "work_points")
+    assert d.doc_number == "沪松卫〔2026〕26号"
+    assert d.issue_date == "2026-05-10"
+    assert d.issuer == "上海市松江区卫生健康委员会"
+    assert d.title == "2026年上海市松江区卫生健康工作要点"
+
+
+def test_it_joins_hard_wraps_inside_a_task(seed_path):
+    tasks = parse_plan(seed_path("songjiang_2026")).tasks
+    assert "找准产学研协同发展切口，助力松江大学城科创源建设。" in tasks[1].text
+    assert "开展落实医疗质量安全核心制度专项行动，推动" in tasks[5].text
+    assert (tasks[1].line_start, tasks[1].line_end) == (26, 28)
+
+
+def test_five_year_plan_tasks_are_only_those_of_its_main_tasks_part(seed_path):
+    plan = parse_plan(seed_path("songjiang_fyp"))
+    parts = {s.title: s for s in plan.sections if s.level == 1}
+    main = parts["主要任务"]
+    subsections = [s for s in plan.sections if s.parent == main.id]
+    assert len(subsections) == 10
+    assert len(plan.tasks) == 34
+    assert all(t.section_path.startswith("四、主要任务 › ") for t in plan.tasks)
+    principles = [b for b in plan.unassigned if b.kind == "list_item"]
+    assert [b.text[:2] for b in principles] == ["1.", "2.", "3.", "4."]
+    assert all("坚持" in b.text for b in principles)
+    assert not any(t.title.startswith("坚持人民至上") for t in plan.tasks)
+    d = plan.document
+    assert (d.kind, d.period_start, d.period_end, d.year) == ("five_year_plan", 2021, 2025, None)
+    assert d.doc_number is None
+
+
+def test_qingpu_one_is_style_takes_the_bold_span_as_title(seed_path):
+    plan = parse_plan(seed_path("qingpu_2025"))
+    assert [t.number for t in plan.tasks[:4]] == ["一是", "二是", "三是", "四是"]
+    assert plan.tasks[0].title == "优化医疗资源配置"
+    assert "**" not in "".join(t.text for t in plan.tasks)
+    assert plan.document.doc_number == "青卫健发〔2025〕2号"
+    assert plan.document.issue_date == "2025-03-18"
+
+
+def test_changning_pdf_text_wrapped_headings_and_page_markers(seed_path):
+    plan = parse_plan(seed_path("changning_2025"))
+    assert plan.sections[0].title == "推动公立医院高质量发展，促进优质资源提质扩容和区域均衡布局"
+    assert (plan.sections[0].line_start, plan.sections[0].line_end) == (41, 43)
+    t4 = plan.tasks[3]
+    assert t4.title == "深入推进中医药传承创新发展"
+    assert "— 4 —" not in t4.text
+    assert "加快中医药服务社区主阵地建设" in t4.text
+    assert plan.document.doc_number == "长卫健发〔2025〕27号"
+    assert plan.document.issue_date == "2025-03-20"
+    assert plan.document.district == "长宁"
+
+
+@pytest.mark.parametrize("key", ["songjiang_2026", "songjiang_2025_medadmin", "songjiang_fyp", "qingpu_2025", "changning_2025"])
+def test_every_content_character_of_a_seed_is_accounted_for(seed_path, key):
+    plan = parse_plan(seed_path(key))
+    cov = coverage(plan)
+    assert cov == {"coverage": 1.0, "invented": 0.0, "exact": 1.0}
+
+
+@pytest.mark.parametrize("key", ["songjiang_2026", "qingpu_2025", "changning_2025", "songjiang_fyp"])
+def test_task_text_is_found_in_the_raw_lines_it_cites(seed_path, key):
+    path = seed_path(key)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    plan = parse_plan(path)
+    for t in plan.tasks:
+        cited = "".join(lines[t.line_start - 1 : t.line_end])
+        cited = re.sub(r"[\s\u3000*#]|[—-]\s*\d+\s*[—-]", "", cited)
+        assert re.sub(r"\s", "", t.text) in cited, t.id
+
+
+# --------------------------------------------------------------------------- other styles
+
+PDF_STYLE = """\
+ 某卫发〔2024〕 8 号
+
+关于印发《2024 年某某区卫生健康工作要点》
+的通知
+
+各医疗卫生单位：
+
+附件：2024 年某某区卫生健康工作要点
+
+某某区卫生健康委员会
+
+2024 年 2 月 1 日
+
+某某区卫生健康委员会文件
+ 附件
+
+2024 年某某区卫生健康工作要点
+
+（一）推进基层卫生服务网底建设，加强社区卫生服务中心标准化
+
+建设
+
+1．做实家庭医生签约服务
+
+进一步扩大家庭医生签约覆盖面，力争全区常住人口签约率提升
+
+到百分之四十，重点人群签约率稳步提高，签约居民续约率保持
+
+- 5 -
+
+在较高水平，确保签约服务质量不断提升，群众满意度持续提高。
+
+2．加强社区康复服务能力建设
+
+推进社区康复中心建设，完成三家社区康复中心标准化建设任务，
+
+第 6 页
+
+提升社区康复服务能力和水平，方便居民就近获得康复服务。
+
+(二)强化公共卫生体系
+
+3．完善传染病监测预警体系
+
+建立健全多点触发的传染病监测预警体系，提升早期发现能力，做
+
+好重点传染病防控工作，确保不发生重大疫情事件。
+
+ 某某区卫生健康委员会办公室 2024 年 2 月 3 日印发
+"""
+
+
+def test_pdf_style_plan_with_half_width_parens_and_full_width_dots():
+    plan = parse_text(PDF_STYLE)
+    d = plan.document
+    assert d.doc_number == "某卫发〔2024〕8号"
+    assert d.issue_date == "2024-02-01"
+    assert d.title == "2024年某某区卫生健康工作要点"
+    assert d.district == "某某"
+    assert [s.number for s in plan.sections] == ["（一）", "(二)"]
+    assert plan.sections[0].title == "推进基层卫生服务网底建设，加强社区卫生服务中心标准化建设"
+    assert [t.title for t in plan.tasks] == ["做实家庭医生签约服务", "加强社区康复服务能力建设", "完善传染病监测预警体系"]
+    assert "签约率提升到百分之四十" in plan.tasks[0].text
+    assert "第 6 页" not in plan.tasks[1].text and "5" not in plan.tasks[0].text
+    assert [b.kind for b in plan.unassigned if b.kind == "closing"] == ["closing"]
+    assert coverage(plan)["coverage"] == 1.0
+
+
+MARKDOWN_STYLE = """\
+# 某某县卫生健康局文件
+
+某卫〔2025〕3号
+
+## 关于印发《2025年某某县卫生健康工作要点》的通知
+
+各乡镇卫生院：
+
+现将要点印发给你们。
+
+某某县卫生健康局
+2025年1月6日
+
+# 2025年某某县卫生健康工作要点
+
+## **一、筑牢公共卫生防线**
+
+**（一）强化疾病预防控制。**完善疾控体系，①做好传染病监测；②做好慢病管理。
+
+**（二）提升应急处置能力。**加强应急队伍建设，配置 AED 100 台。
+
+## **二、优化医疗服务**
+
+**（三）推进紧密型医共体建设。**推动县域医共体一体化管理。其中：
+
+（1）统一药品目录；
+
+（2）统一信息平台。
+
+附件：1. 重点任务分工表
+
+| 任务 | 牵头单位 |
+"""
+
+
+def test_markdown_plan_with_sub_points_folded_into_tasks():
+    plan = parse_text(MARKDOWN_STYLE)
+    assert plan.document.district == "某某"
+    assert plan.document.issuer == "某某县卫生健康局"
+    assert [s.title for s in plan.sections] == ["筑牢公共卫生防线", "优化医疗服务"]
+    assert [t.title for t in plan.tasks] == ["强化疾病预防控制", "提升应急处置能力", "推进紧密型医共体建设"]
+    assert "（2）统一信息平台。" in plan.tasks[2].text
+    attachments = [b for b in plan.unassigned if b.kind == "attachment"]
+    assert attachments and "重点任务分工表" in attachments[-1].text
+    assert not any("分工表" in t.text for t in plan.tasks)
+    assert coverage(plan)["coverage"] == 1.0
+
+
+def test_a_text_without_numbered_tasks_warns_and_keeps_its_text():
+    with pytest.warns(NoTasksWarning):
+        plan = parse_text("关于做好春节期间卫生应急工作的说明\n请各单位做好值班安排。\n")
+    assert plan.tasks == []
+    assert coverage(plan)["coverage"] == 1.0
+
+
+def test_figures_that_start_a_line_are_not_tasks():
+    text = "一、资源\n1. 建设新院区。建筑面积\n3.5万平方米，\n50.8%用于门诊。\n2. 完善布局。推进建设。\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plan = parse_text(text)
+    assert [t.number for t in plan.tasks] == ["1.", "2."]
+    assert "建筑面积3.5万平方米，50.8%用于门诊。" in plan.tasks[0].text
+
+
+# --------------------------------------------------------------------------- properties
+
+CJK = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF), min_size=2, max_size=30)
+BODY = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF), min_size=6, max_size=80)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(CJK, st.lists(st.tuples(CJK, BODY), min_size=1, max_size=4)), min_size=1, max_size=4
+    ),
+    st.sampled_from(["{n}. ", "{n}、", "（{n}）"]),
+    st.booleans(),
+)
+def test_nothing_is_lost_or_invented_for_any_plan_shape(parts, style, bold):
+    cn = "一二三四五六七八九十"
+    lines = ["2025年某区卫生健康工作要点", "前言文字。"]
+    n = 0
+    for i, (head, tasks) in enumerate(parts):
+        lines.append(f"{cn[i]}、{head}")
+        for title, body in tasks:
+            n += 1
+            num = style.format(n=n)
+            lines.append(f"**{num}{title}。**{body}。" if bold else f"{num}{title}。{body}。")
+    plan = parse_text("\n".join(lines) + "\n")
+    assert len(plan.tasks) == n
+    assert len(plan.sections) == len(parts)
+    assert coverage(plan) == {"coverage": 1.0, "invented": 0.0, "exact": 1.0}
