@@ -273,3 +273,49 @@ def test_nothing_is_lost_or_invented_for_any_plan_shape(parts, style, bold):
     assert len(plan.tasks) == n
     assert len(plan.sections) == len(parts)
     assert coverage(plan) == {"coverage": 1.0, "invented": 0.0, "exact": 1.0}
+
+
+CHAPTER_STYLE = """\
+上海市某某新区卫生健康
+“十五五”发展规划
+
+第一章 “十四五”发展回顾
+
+1.医疗资源持续扩容。新增床位1200张，建成三家区域性医疗中心。
+
+2.公共卫生能力提升。完成疾控中心新建工程。
+
+第二章 重点任务和举措
+
+第一节 强化基层服务
+
+1.做实家庭医生签约。推进签约服务提质增效，重点人群签约率达到85%以上。
+
+12
+
+2.发展社区康复。每个街镇建成一家社区康复中心。
+
+第二节 提升医疗能级
+
+3.建设区域医疗中心。推动三家医院创建三级医院。
+
+第三章 保障措施
+
+一、加强组织领导。建立规划实施推进机制。
+
+二〇二六年一月十五日
+"""
+
+
+def test_chapter_style_five_year_plan_with_review_and_safeguard_parts():
+    plan = parse_text(CHAPTER_STYLE)
+    d = plan.document
+    assert d.title == "上海市某某新区卫生健康“十五五”发展规划"
+    assert (d.kind, d.period_start, d.period_end, d.district) == ("five_year_plan", 2026, 2030, "某某")
+    assert d.issue_date == "2026-01-15"
+    assert [t.title for t in plan.tasks] == ["做实家庭医生签约", "发展社区康复", "建设区域医疗中心"]
+    assert plan.tasks[0].section_path == "第二章重点任务和举措 › 第一节强化基层服务"
+    reviewed = [b.text for b in plan.unassigned if b.kind == "list_item"]
+    assert any("新增床位1200张" in t for t in reviewed)
+    assert "12" not in plan.tasks[0].text  # a bare page number is an artefact
+    assert coverage(plan)["coverage"] == 1.0

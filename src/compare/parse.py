@@ -235,7 +235,8 @@ class Plan:
 _PAGE_MARKER = re.compile(
     r"^(?:[-—–－─]{1,2}\s*\d{1,4}\s*[-—–－─]{1,2}"
     r"|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?"
-    r"|\d{1,4}\s*/\s*\d{1,4})$"
+    r"|\d{1,4}\s*/\s*\d{1,4}"
+    r"|\d{1,3})$"  # a bare page number on its own line
 )
 _RULE = re.compile(r"^(?:[-*_=]\s*){3,}$")
 _MD_HEADING = re.compile(r"^#{1,6}\s*")
@@ -339,13 +340,14 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 # where the heading text starts.
 _STYLES: list[tuple[str, int, re.Pattern[str]]] = [
     ("chapter", 0, re.compile(rf"^第({_CN})(?:章|部分|篇)\s*")),
-    ("cn_dun", 1, re.compile(rf"^({_CN})\s*[、，．.]\s*")),
-    ("cn_paren", 2, re.compile(rf"^{_LEFT}\s*({_CN})\s*{_RIGHT}\s*[、，．.]?\s*")),
-    ("ar_dot", 3, re.compile(r"^(\d{1,2})\s*[.．](?![\d.．])\s*")),
-    ("ar_dun", 3, re.compile(r"^(\d{1,2})\s*[、，]\s*")),
-    ("ar_paren", 4, re.compile(rf"^{_LEFT}\s*(\d{{1,2}})\s*{_RIGHT}\s*[、，．.]?\s*")),
-    ("cn_shi", 5, re.compile(rf"^({_CN})是\s*")),
-    ("circled", 6, re.compile(rf"^([{_CIRCLED}])\s*")),
+    ("jie", 1, re.compile(rf"^第({_CN})节\s*")),
+    ("cn_dun", 2, re.compile(rf"^({_CN})\s*[、，．.]\s*")),
+    ("cn_paren", 3, re.compile(rf"^{_LEFT}\s*({_CN})\s*{_RIGHT}\s*[、，．.]?\s*")),
+    ("ar_dot", 4, re.compile(r"^(\d{1,2})\s*[.．](?![\d.．])\s*")),
+    ("ar_dun", 4, re.compile(r"^(\d{1,2})\s*[、，]\s*")),
+    ("ar_paren", 5, re.compile(rf"^{_LEFT}\s*(\d{{1,2}})\s*{_RIGHT}\s*[、，．.]?\s*")),
+    ("cn_shi", 6, re.compile(rf"^({_CN})是\s*")),
+    ("circled", 7, re.compile(rf"^([{_CIRCLED}])\s*")),
 ]
 
 
@@ -382,12 +384,17 @@ def _numbering(text: str) -> _Num | None:
 # --------------------------------------------------------------------------- metadata
 
 _DOC_NUMBER = re.compile(
-    r"^([\u4e00-\u9fff]{1,10})\s*[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]\s*(\d{1,4})\s*号$"
+    r"^([\u4e00-\u9fff]{1,10})\s*[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]\s*第?\s*(\d{1,4})\s*号$"
 )
-_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_CN_YEAR = "[〇○零一二三四五六七八九]"
+_DATE = re.compile(
+    rf"(\d{{4}}|{_CN_YEAR}{{4}})\s*年\s*(\d{{1,2}}|[一二三四五六七八九十]{{1,2}})\s*月"
+    r"\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
+)
 _DATE_LINE = re.compile(
     r"^(?:[\u4e00-\u9fff]{2,30}?(?:委员会|局|办公室|政府|中心)(?:办公室)?)?\s*"
-    r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:印发|发布|制发)?$"
+    + _DATE.pattern
+    + r"\s*(?:印发|发布|制发)?$"
 )
 _ORG_LINE = re.compile(
     r"^[\u4e00-\u9fff]{2,40}?(?:委员会|卫生健康局|卫生局|卫健委|政府|办公室|管理局|中心)(?:办公室)?$"
@@ -396,21 +403,48 @@ _LETTERHEAD = re.compile(r"^[\u4e00-\u9fff]{4,40}文件$")
 _NOTICE = re.compile(r"关于(?:印发|转发|下发)?.{0,6}《(.+?)》.{0,12}?的?通知")
 _ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*(?:[:：].{0,80})?$")
 _CLOSING = re.compile(r"^(?:抄送|抄报|主送|印发|联系人|联系电话)[:：]?")
-_PUBLICITY = re.compile(r"^[（(]?\s*(?:信息)?公开属性")
+_PUBLICITY = re.compile(r"^[（(]?\s*(?:(?:信息)?公开属性|此件(?:主动|不予|依申请)?公开)")
 _DISTRICT = re.compile(
-    r"(?:[\u4e00-\u9fff]{2,3}[省市])?([\u4e00-\u9fff]{2,4}?)(区|县|市|旗)(?=卫生|卫健|医|人民政府|疾病|中医|健康|\d|“|\")"
+    r"(?:[\u4e00-\u9fff]{2,3}[省市])?([\u4e00-\u9fff]{2,4}?)(新区|区|县|市|旗)"
+    r"(?=卫生|卫健|医|人民政府|疾病|中医|健康|\d|“|\")"
 )
 _TITLE_WORDS = re.compile(r"(规划|要点|计划|方案|意见|纲要|安排)")
 _FYP = re.compile(r"[“\"]?(十[一二三四五六七八九]|[一二三四五六七八九])五[”\"]?\s*(?:时期|期间)?.{0,12}规划")
 _YEAR_RANGE = re.compile(r"[（(]\s*(\d{4})\s*[-—–～~至]\s*(\d{4})\s*年?\s*[）)]")
 
-#: Part titles that hold context, not tasks (short titles only).
+#: Part titles that hold context, not tasks: review, situation, principles,
+#: targets, safeguards (matched whole, on short titles only).
 _CONTEXT_PART = re.compile(
-    r"^(?:\d{4}年)?(?:发展|主要|总体|基本|工作|指导|规划|重要|保障|组织)?"
+    r"^(?:\d{4}年|[“\"]?十[一二三四五六七八九]五[”\"]?(?:时期|期间)?)?"
+    r"(?:发展|主要|总体|基本|工作|指导|规划|重要|保障|组织|实施)?"
     r"(?:基础|形势|要求|思想|原则|目标|指标|措施|回顾|成效|成绩|进展|背景|愿景|环境|机遇|挑战|实施|保障|定位)"
-    r"(?:和|与|及)?(?:目标|原则|措施|挑战|机遇)?$"
+    r"(?:和|与|及)?(?:主要)?(?:目标|指标|原则|措施|挑战|机遇|保障|要求)?$"
 )
-_TASK_PART = re.compile(r"(?:主要|重点|核心)?(?:任务|工作任务|工作举措|重点工作|主要举措|任务举措)$")
+#: Part titles that hold the tasks (主要任务, 重点任务和举措, 重点工作…).
+_TASK_PART = re.compile(r"(?:主要|重点|核心)(?:任务|工作|举措)|任务举措|工作任务|主要措施")
+
+
+def _cn_or_int(s: str) -> int:
+    if s.isdigit():
+        return int(s)
+    if len(s) == 4:  # 二〇二五: digit by digit
+        return int("".join(str("〇一二三四五六七八九".index(c.replace("○", "〇").replace("零", "〇"))) for c in s))
+    return cn_to_int(s)
+
+
+def _find_date(text: str) -> str | None:
+    """ISO date of the first date in ``text`` (Arabic or Chinese numerals).
+
+    >>> _find_date("二〇二五年三月二十日"), _find_date("2026 年 5 月 10 日印发")
+    ('2025-03-20', '2026-05-10')
+    """
+    m = _DATE.search(text)
+    if not m:
+        return None
+    y, mo, d = (_cn_or_int(x) for x in m.groups())
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
 def _fyp_period(n_text: str) -> tuple[int, int] | None:
@@ -436,13 +470,6 @@ def _norm_doc_number(text: str) -> str | None:
     return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号"
 
 
-def _iso(m: re.Match[str]) -> str | None:
-    y, mo, d = (int(x) for x in m.groups())
-    if not (1 <= mo <= 12 and 1 <= d <= 31):
-        return None
-    return f"{y:04d}-{mo:02d}-{d:02d}"
-
-
 def _kind(title: str) -> str:
     if _FYP.search(title) or "五年规划" in title:
         return "five_year_plan"
@@ -459,10 +486,7 @@ def _district(*texts: str | None) -> str | None:
             continue
         m = _DISTRICT.search(_WS.sub("", re.sub(r"^\d{4}年", "", text)))
         if m:
-            name = m.group(1)
-            for prefix in ("上海市", "北京市", "天津市", "重庆市"):
-                name = name.removeprefix(prefix[:2])
-            return name
+            return m.group(1)
     return None
 
 
@@ -629,6 +653,236 @@ def _clean_title(title: str) -> str:
     return t
 
 
+def _preamble_role(t: str) -> str:
+    """Role of a preamble line, '' for ordinary notice text."""
+    flat = _WS.sub("", t)
+    if _norm_doc_number(t):
+        return "doc_number"
+    if _LETTERHEAD.match(flat):
+        return "letterhead"
+    if _DATE_LINE.match(flat):
+        return "date"
+    if _ORG_LINE.match(flat):
+        return "issuer"
+    if _ATTACHMENT.match(flat):
+        return "attachment"
+    return ""
+
+
+class _Assembler:
+    """Assigns every content line of a plan to exactly one unit."""
+
+    def __init__(self, text: str, doc_id: str) -> None:
+        self.p = _Parser(text)
+        self.C = self.p.content
+        self.doc_id = doc_id
+        self.blocks: list[Block] = []
+        self.meta: dict[str, str] = {}
+        self.sections: list[Section] = []
+        self.tasks: list[Task] = []
+        self.title_span: tuple[int, int] | None = None
+
+    def add_block(self, kind: str, lines: list[_Line], role: str = "", section: str | None = None, text: str | None = None) -> None:
+        if lines:
+            body = text if text is not None else self.p.paragraphs(lines)
+            self.blocks.append(Block(kind, body, lines[0].no, lines[-1].no, role=role, section=section))
+
+    # -- the document's title -------------------------------------------------
+
+    def locate_title(self, first_num: int) -> tuple[int, int] | None:
+        """Span (first, last) of the plan's title lines before the first heading.
+
+        With a ``关于印发《X》的通知`` preamble the title is the last line(s)
+        spelling X; otherwise the first short line naming a plan genre
+        (规划, 要点, 计划…), joined with a short line before it when the
+        title is wrapped.
+        """
+        C, n = self.C, min(first_num, len(self.C))
+        notice = _NOTICE.search("".join(ln.text for ln in C[: min(len(C), 40)]))
+        span = None
+        if notice:
+            key = _WS.sub("", notice.group(1))
+            for i in range(n):
+                one = _WS.sub("", C[i].text)
+                two = one + (_WS.sub("", C[i + 1].text) if i + 1 < n else "")
+                if one == key or (one.startswith(key) and len(one) <= len(key) + 2):
+                    span = (i, i)
+                elif two == key:
+                    span = (i, i + 1)
+            if span:
+                return span
+        for i in range(min(n, 15)):
+            t = C[i].text
+            if _TITLE_WORDS.search(t) and len(t) <= 60 and not t.startswith("关于") and t[-1:] not in "。；，":
+                prev = C[i - 1].text if i else ""
+                if prev and len(prev) <= 20 and not _preamble_role(prev) and prev[-1:] not in _TERMINAL and "，" not in prev:
+                    return (i - 1, i)
+                return (i, i)
+        return None
+
+    def read_preamble(self, end: int) -> None:
+        """Classify the lines before the title: metadata, notice text, attachments."""
+        C, i, run = self.C, 0, []
+
+        def flush() -> None:
+            self.add_block("preamble", run[:])
+            run.clear()
+
+        while i < end:
+            ln, t = C[i], C[i].text
+            if t.startswith("关于") and ("通知" in t or (i + 1 < end and "通知" in C[i + 1].text)):
+                lines = [ln] if "通知" in t else [ln, C[i + 1]]
+                flush()
+                self.add_block("metadata", lines, role="notice_title")
+                i += len(lines)
+                continue
+            role = _preamble_role(t)
+            if role == "doc_number":
+                self.meta.setdefault("doc_number", _norm_doc_number(t) or "")
+            elif role == "letterhead":
+                self.meta.setdefault("letterhead", _WS.sub("", t)[:-2])
+            elif role == "date":
+                iso = _find_date(t)
+                if iso:
+                    self.meta.setdefault("issue_date", iso)
+            elif role == "issuer":
+                self.meta.setdefault("issuer", _WS.sub("", t))
+            if role:
+                flush()
+                self.add_block("attachment" if role == "attachment" else "metadata", [ln], role="" if role == "attachment" else role)
+            else:
+                run.append(ln)
+            i += 1
+        flush()
+
+    def read_closing(self, body_start: int, first_num: int) -> int:
+        """Closing lines (signature, date, 抄送) and trailing attachments; returns body end."""
+        C = self.C
+        j = len(C) - 1
+        closing: list[tuple[int, str]] = []
+        while j >= body_start:
+            t = _WS.sub("", C[j].text)
+            if _DATE_LINE.match(t):
+                closing.append((j, "date"))
+            elif _ORG_LINE.match(t) and len(t) <= 30:
+                closing.append((j, "issuer"))
+            elif _CLOSING.match(t) or _PUBLICITY.match(t) or t in ("特此通知", "特此通知。"):
+                closing.append((j, ""))
+            else:
+                break
+            j -= 1
+        body_end = j + 1 if closing else len(C)
+        for k in range(max(body_start, first_num + 1), body_end):
+            if _ATTACHMENT.match(_WS.sub("", C[k].text)):
+                self.add_block("attachment", C[k:body_end])
+                body_end = k
+                break
+        for k, role in sorted(closing):
+            t = C[k].text
+            if role == "date":
+                iso = _find_date(t)
+                if iso:
+                    self.meta.setdefault("closing_date", iso)
+                org = _ORG_LINE.match(_WS.sub("", _DATE.split(t)[0]))
+                if org:
+                    self.meta.setdefault("closing_issuer", org.group(0))
+            elif role == "issuer":
+                self.meta.setdefault("closing_issuer", _WS.sub("", t))
+            self.add_block("closing", [C[k]], role=role)
+        return body_end
+
+    # -- structure --------------------------------------------------------------
+
+    def mark_parts(self, heads: list[_Heading]) -> None:
+        """Flag headings inside context parts, and those inside the task part."""
+        titles = [_clean_title(_split_title(h.num.rest, self.C[h.idx].bold, h.num)[0]) for h in heads]
+        task_part_exists = any(_is_task_part(t) for t, h in zip(titles, heads, strict=True) if h.level <= 2)
+        for h, title in zip(heads, titles, strict=True):
+            parent = heads[h.parent] if h.parent is not None else None
+            h.excluded = (parent.excluded if parent else False) or _is_context_part(title)
+            h.in_task_part = (parent.in_task_part if parent else not task_part_exists) or _is_task_part(title)
+
+    def task_level(self, heads: list[_Heading], body_end: int) -> int | None:
+        """The deepest level whose items carry text and occur under most parents."""
+        eligible = [k for k, h in enumerate(heads) if not h.excluded and h.in_task_part]
+        levels = sorted({heads[k].level for k in eligible})
+        for lvl in reversed(levels):
+            items = [k for k in eligible if heads[k].level == lvl]
+            with_body = sum(1 for k in items if len(self.p.direct_text(heads, k, body_end)) >= 4)
+            if with_body < 0.5 * len(items):
+                continue
+            if lvl != levels[0]:
+                parents = {heads[k].parent for k in items}
+                possible = [k for k in eligible if heads[k].level == lvl - 1] or [None]
+                if len(parents) < 0.5 * len(possible):
+                    continue  # sporadic sub-points inside tasks
+            return lvl
+        return None
+
+    def emit(self, heads: list[_Heading], task_level: int | None, body_end: int) -> None:
+        """Turn headings into sections, tasks and list items; the text between into blocks."""
+        C, p = self.C, self.p
+        struct = [k for k, h in enumerate(heads) if task_level is None or h.level <= task_level]
+        sec_ids: dict[int, str] = {}
+        paths: dict[int, str] = {}
+        for pos, k in enumerate(struct):
+            h = heads[k]
+            end = heads[struct[pos + 1]].idx if pos + 1 < len(struct) else body_end
+            ln = C[h.idx]
+            own = C[h.idx:end]
+            parent = h.parent
+            while parent is not None and parent not in sec_ids:
+                parent = heads[parent].parent
+            parent_id = sec_ids.get(parent) if parent is not None else None
+            first = _Line(ln.no, ln.raw, h.num.rest, ln.bold, False)
+            if task_level is not None and h.level == task_level:
+                if h.excluded or not h.in_task_part:
+                    # a numbered item in a context part (principles, targets)
+                    text = h.num.label + p.paragraphs([first] + own[1:])
+                    self.add_block("list_item", own, section=parent_id, text=text)
+                    continue
+                title, _ = _split_title(h.num.rest, ln.bold, h.num)
+                if title == h.num.rest and p._full(ln):  # a PDF heading wrapped onto the next line(s)
+                    hend = p.heading_end(heads, k, end)
+                    title += "".join(x.text for x in own[1 : hend - h.idx])
+                self.tasks.append(
+                    Task(
+                        id=f"{self.doc_id}-t{len(self.tasks) + 1:03d}",
+                        section=parent_id,
+                        number=h.num.label,
+                        ordinal=h.num.value,
+                        title=_clean_title(title),
+                        text=p.paragraphs([first] + own[1:]),
+                        line_start=own[0].no,
+                        line_end=own[-1].no,
+                        section_path=paths.get(parent, "") if parent is not None else "",
+                    )
+                )
+                continue
+            hend = p.heading_end(heads, k, end)
+            head_lines = C[h.idx:hend]
+            heading = h.num.rest + "".join(x.text for x in head_lines[1:])
+            title, same_line_body = _split_title(heading, ln.bold, h.num)
+            sid = f"{self.doc_id}-s{len(self.sections) + 1:02d}"
+            sec_ids[k] = sid
+            clean = _clean_title(title)
+            paths[k] = (paths[parent] + " › " if parent is not None else "") + h.num.label + clean
+            self.sections.append(
+                Section(sid, h.num.label, clean, h.level, parent_id, head_lines[0].no, head_lines[-1].no, heading=title)
+            )
+            if same_line_body.strip():
+                self.blocks.append(Block("section_text", same_line_body, ln.no, ln.no, section=sid))
+            self.add_block("section_text", C[hend:end], section=sid)
+
+
+def _is_context_part(title: str) -> bool:
+    return len(title) <= 16 and bool(_CONTEXT_PART.match(title))
+
+
+def _is_task_part(title: str) -> bool:
+    return len(title) <= 12 and bool(_TASK_PART.search(title))
+
+
 def parse_text(text: str, source: str = "<text>", sha256: str = "", encoding: str = "utf-8") -> Plan:
     """Parse decoded plan text.
 
@@ -657,266 +911,46 @@ def parse_text(text: str, source: str = "<text>", sha256: str = "", encoding: st
 
     if not sha256:
         sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    doc_id = sha256[:12]
-    p = _Parser(text)
-    C = p.content
-    n = len(C)
-
-    # ---- title and preamble ------------------------------------------------
-    joined_pre = "".join(ln.text for ln in C[: min(n, 40)])
-    notice = _NOTICE.search(joined_pre)
-    notice_title = _squash(notice.group(1)) if notice else None
-    title_idx: int | None = None
-    first_num = next((i for i, ln in enumerate(C) if _numbering(ln.text)), n)
-    if notice_title:
-        key = _WS.sub("", notice_title)
-        for i in range(min(first_num, n)):
-            t = _WS.sub("", C[i].text)
-            if t == key or (t.startswith(key) and len(t) <= len(key) + 2):
-                title_idx = i  # the last such line before the body
-    if title_idx is None:
-        for i in range(min(first_num, n, 15)):
-            t = C[i].text
-            if _TITLE_WORDS.search(t) and len(t) <= 60 and not t.startswith("关于") and t[-1:] not in "。；":
-                title_idx = i
-                break
-    body_start = title_idx + 1 if title_idx is not None else 0
-
-    blocks: list[Block] = []
-    meta: dict[str, object] = {}
-
-    def add_block(kind: str, lines: list[_Line], role: str = "", section: str | None = None, text: str | None = None) -> None:
-        if not lines:
-            return
-        blocks.append(
-            Block(
-                kind=kind,
-                text=text if text is not None else p.paragraphs(lines),
-                line_start=lines[0].no,
-                line_end=lines[-1].no,
-                role=role,
-                section=section,
-            )
-        )
-
-    # preamble lines: classify one by one, merging wrapped notice titles
-    i = 0
-    pre_end = title_idx if title_idx is not None else 0
-    run: list[_Line] = []
-    while i < pre_end:
-        ln = C[i]
-        t = ln.text
-        role = ""
-        if _norm_doc_number(t):
-            role = "doc_number"
-            meta.setdefault("doc_number", _norm_doc_number(t))
-        elif t.startswith("关于") and ("通知" in t or (i + 1 < pre_end and "通知" in C[i + 1].text)):
-            lines = [ln]
-            if "通知" not in t:
-                lines.append(C[i + 1])
-            if run:
-                add_block("preamble", run)
-                run = []
-            add_block("metadata", lines, role="notice_title")
-            i += len(lines)
-            continue
-        elif _LETTERHEAD.match(t):
-            role = "letterhead"
-            meta.setdefault("letterhead", t[:-2])
-        elif _DATE_LINE.match(_WS.sub("", t)):
-            role = "date"
-            m = _DATE.search(t)
-            if m and _iso(m):
-                meta.setdefault("issue_date", _iso(m))
-        elif _ORG_LINE.match(_WS.sub("", t)):
-            role = "issuer"
-            meta.setdefault("issuer", _WS.sub("", t))
-        elif _ATTACHMENT.match(_WS.sub("", t)):
-            if run:
-                add_block("preamble", run)
-                run = []
-            add_block("attachment", [ln])
-            i += 1
-            continue
-        if role:
-            if run:
-                add_block("preamble", run)
-                run = []
-            add_block("metadata", [ln], role=role)
-        else:
-            run.append(ln)
-        i += 1
-    if run:
-        add_block("preamble", run)
-    if title_idx is not None:
-        add_block("metadata", [C[title_idx]], role="title")
-
-    # ---- closing lines and trailing attachments -------------------------------
-    body_end = n
-    j = n - 1
-    closing_roles: list[tuple[int, str]] = []
-    while j >= body_start:
-        t = _WS.sub("", C[j].text)
-        if _DATE_LINE.match(t):
-            closing_roles.append((j, "date"))
-        elif _ORG_LINE.match(t) and len(t) <= 30:
-            closing_roles.append((j, "issuer"))
-        elif _CLOSING.match(t) or _PUBLICITY.match(t) or t in ("特此通知", "特此通知。"):
-            closing_roles.append((j, ""))
-        else:
-            break
-        j -= 1
-    if closing_roles:
-        body_end = j + 1
-    # attachments after the body: from a line "附件…" onwards
-    for k in range(body_start, body_end):
-        if _ATTACHMENT.match(_WS.sub("", C[k].text)) and k > first_num:
-            add_block("attachment", C[k:body_end])
-            body_end = k
-            break
-    for k, role in sorted(closing_roles):
-        t = C[k].text
-        m = _DATE.search(t)
-        if role == "date" and m and _iso(m):
-            meta.setdefault("closing_date", _iso(m))
-            org = _ORG_LINE.match(_WS.sub("", _DATE.split(t)[0])) if _DATE.split(t)[0].strip() else None
-            if org:
-                meta.setdefault("closing_issuer", org.group(0))
-        if role == "issuer":
-            meta.setdefault("closing_issuer", _WS.sub("", t))
-        add_block("closing", [C[k]], role=role)
-
-    # ---- sections and tasks ---------------------------------------------------
-    heads = p.find_headings(body_start, body_end)
-    first_head = heads[0].idx if heads else body_end
-    add_block("intro", C[body_start:first_head])
-
-    # context parts and task parts
-    task_part_exists = any(_TASK_PART.search(_clean_title(h.num.rest)) for h in heads if h.level <= 2)
-    for h in heads:
-        title = _clean_title(_split_title(h.num.rest, C[h.idx].bold, h.num)[0])
-        parent_excl = heads[h.parent].excluded if h.parent is not None else False
-        parent_task = heads[h.parent].in_task_part if h.parent is not None else not task_part_exists
-        h.excluded = parent_excl or bool(_CONTEXT_PART.match(title))
-        h.in_task_part = parent_task or bool(_TASK_PART.search(title))
-    eligible = [k for k, h in enumerate(heads) if not h.excluded and h.in_task_part]
-    task_level = None
-    levels = sorted({heads[k].level for k in eligible})
-    for lvl in reversed(levels):
-        items = [k for k in eligible if heads[k].level == lvl]
-        with_body = sum(1 for k in items if len(p.direct_text(heads, k, body_end)) >= 4)
-        if with_body < 0.5 * len(items):
-            continue
-        parents = {heads[k].parent for k in items}
-        if lvl != levels[0]:
-            possible = [k for k in eligible if heads[k].level == lvl - 1] or [None]
-            if len(parents) < 0.5 * len(possible):
-                continue  # sporadic sub-points inside tasks
-        task_level = lvl
-        break
-
-    # headings deeper than the task level are not structure: fold them in
-    struct = [k for k, h in enumerate(heads) if task_level is None or h.level <= task_level]
-    sec_ids: dict[int, str] = {}
-    sections: list[Section] = []
-    tasks: list[Task] = []
-    paths: dict[int, str] = {}
-    for pos, k in enumerate(struct):
-        h = heads[k]
-        end = heads[struct[pos + 1]].idx if pos + 1 < len(struct) else body_end
-        ln = C[h.idx]
-        parent = h.parent
-        while parent is not None and parent not in sec_ids:
-            parent = heads[parent].parent
-        parent_id = sec_ids.get(parent) if parent is not None else None
-        is_task = task_level is not None and h.level == task_level and not h.excluded and h.in_task_part
-        if is_task:
-            own = C[h.idx:end]
-            first_text = h.num.rest
-            task_text = p.paragraphs([_Line(ln.no, ln.raw, first_text, ln.bold, False)] + own[1:])
-            title, _ = _split_title(first_text, ln.bold, h.num)
-            if title == first_text and len(own) > 1 and not p._full(ln):
-                pass  # the whole first line is the title (title-only heading line)
-            elif title == first_text and p._full(ln):
-                # a PDF heading wrapped onto the next line(s)
-                hend = p.heading_end(heads, k, end)
-                title = "".join(x.text for x in own[1 : hend - h.idx])
-                title = first_text + title
-            tasks.append(
-                Task(
-                    id=f"{doc_id}-t{len(tasks) + 1:03d}",
-                    section=parent_id,
-                    number=h.num.label,
-                    ordinal=h.num.value,
-                    title=_clean_title(title),
-                    text=task_text,
-                    line_start=own[0].no,
-                    line_end=own[-1].no,
-                    section_path=paths.get(parent, "") if parent is not None else "",
-                )
-            )
-            continue
-        if task_level is not None and h.level == task_level:
-            # a numbered item in a context part (principles, targets): keep as a block
-            own = C[h.idx:end]
-            add_block(
-                "list_item",
-                own,
-                section=parent_id,
-                text=h.num.label + p.paragraphs([_Line(ln.no, ln.raw, h.num.rest, ln.bold, False)] + own[1:]),
-            )
-            continue
-        hend = p.heading_end(heads, k, end)
-        head_lines = C[h.idx:hend]
-        heading_text = h.num.rest + "".join(x.text for x in head_lines[1:])
-        title, same_line_body = _split_title(heading_text, ln.bold, h.num)
-        sid = f"{doc_id}-s{len(sections) + 1:02d}"
-        sec_ids[k] = sid
-        clean = _clean_title(title) if len(_clean_title(title)) <= 40 else _clean_title(title)
-        paths[k] = (paths.get(parent, "") + " › " if parent is not None else "") + h.num.label + clean
-        sections.append(
-            Section(
-                id=sid,
-                number=h.num.label,
-                title=clean,
-                level=h.level,
-                parent=parent_id,
-                line_start=head_lines[0].no,
-                line_end=head_lines[-1].no,
-                heading=title,
-            )
-        )
-        if same_line_body.strip():
-            blocks.append(Block("section_text", same_line_body, ln.no, ln.no, section=sid))
-        add_block("section_text", C[hend:end], section=sid)
-
-    doc = _document(meta, C, title_idx, text)
+    a = _Assembler(text, sha256[:12])
+    C = a.C
+    first_num = next((i for i, ln in enumerate(C) if _numbering(ln.text)), len(C))
+    span = a.locate_title(first_num)
+    body_start = span[1] + 1 if span else 0
+    a.read_preamble(span[0] if span else 0)
+    title = None
+    if span:
+        title_lines = C[span[0] : span[1] + 1]
+        a.add_block("metadata", title_lines, role="title")
+        title = "".join(ln.text for ln in title_lines)
+    body_end = a.read_closing(body_start, first_num)
+    heads = a.p.find_headings(body_start, body_end)
+    a.add_block("intro", C[body_start : heads[0].idx if heads else body_end])
+    a.mark_parts(heads)
+    a.emit(heads, a.task_level(heads, body_end), body_end)
     plan = Plan(
-        doc_id=doc_id,
+        doc_id=a.doc_id,
         source=source,
         sha256=sha256,
         encoding=encoding,
-        document=doc,
-        sections=sections,
-        tasks=tasks,
-        unassigned=sorted(blocks, key=lambda b: b.line_start),
+        document=_document(a.meta, title),
+        sections=a.sections,
+        tasks=a.tasks,
+        unassigned=sorted(a.blocks, key=lambda b: b.line_start),
         content=content_chars(text),
-        n_lines=len(p.lines),
+        n_lines=len(a.p.lines),
     )
-    if not tasks:
+    if not plan.tasks:
         warnings.warn(f"{source}: no numbered tasks recognised", NoTasksWarning, stacklevel=2)
     return plan
 
 
-def _document(meta: dict[str, object], C: list[_Line], title_idx: int | None, text: str) -> Document:
-    title = _squash(C[title_idx].text) if title_idx is not None else None
+def _document(meta: dict[str, str], title: str | None) -> Document:
+    title = _squash(title) if title else None
     if title:
         title = _WS.sub("", title) if not re.search(r"[A-Za-z]\s+[A-Za-z]", title) else title
-    issuer = meta.get("issuer") or meta.get("closing_issuer")
-    if isinstance(issuer, str):
-        issuer = issuer.removesuffix("办公室") if issuer.endswith("委员会办公室") else issuer
-    if not issuer and meta.get("letterhead"):
-        issuer = meta["letterhead"]
+    issuer = meta.get("issuer") or meta.get("closing_issuer") or meta.get("letterhead")
+    if issuer and issuer.endswith("委员会办公室"):
+        issuer = issuer.removesuffix("办公室")
     kind = _kind(title or "")
     year = period_start = period_end = None
     if kind == "five_year_plan":
@@ -936,17 +970,16 @@ def _document(meta: dict[str, object], C: list[_Line], title_idx: int | None, te
             if m:
                 year = int(m.group(1))
     issue_date = meta.get("issue_date") or meta.get("closing_date")
-    district = _district(title, issuer if isinstance(issuer, str) else None, str(meta.get("letterhead") or ""))
     return Document(
-        district=district,
-        issuer=issuer if isinstance(issuer, str) else None,
+        district=_district(title, issuer, meta.get("letterhead")),
+        issuer=issuer,
         title=title,
         year=year,
         period_start=period_start,
         period_end=period_end,
         kind=kind,
-        doc_number=meta.get("doc_number") if isinstance(meta.get("doc_number"), str) else None,
-        issue_date=issue_date if isinstance(issue_date, str) else None,
+        doc_number=meta.get("doc_number") or None,
+        issue_date=issue_date,
     )
 
 
