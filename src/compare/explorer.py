@@ -1,0 +1,284 @@
+"""Trace every number in a report to the plan's own words, offline.
+
+Three pieces, each an HTML fragment a notebook displays once:
+
+* :func:`source_panel_html` embeds the tasks of the compared plans (cleaned
+  text, citation, source lines) as JSON and a side panel. Any plotly figure in
+  the page whose points carry task ids in ``customdata`` (see
+  :func:`drill_customdata`) becomes clickable: a click lists the tasks behind
+  the point with their full text, document and line range; a keyness term
+  shows the sentences it occurs in, highlighted.
+* :func:`explorer_html` is a searchable, sortable, filterable table of all
+  tasks (district, document, section, number, title, theme, cluster, targets,
+  full text). Search is a plain substring match, so Chinese works without
+  segmentation.
+* :func:`citation` formats the short reference used in every table row, e.g.
+  ``长宁 2025 要点 · 三、10、 · L189–L208``.
+
+The table and panel are hand-written (about 150 lines of JavaScript in
+``templates/explorer.js``) rather than itables: the DataTables bundle alone is
+0.6 MB, over the 1 MB budget with the data, and we need to filter the table
+from figure clicks. All plan text reaches the page as JSON and is inserted
+with ``textContent``, never as HTML, so a plan containing ``<script>`` shows
+it as text.
+
+Examples
+--------
+>>> import pandas as pd
+>>> row = pd.Series({"label": "长宁 2025 工作要点", "section_numbers": "三、",
+...                  "number": "10、", "line_start": 189, "line_end": 208})
+>>> citation(row)
+'长宁 2025 要点 · 三、10、 · L189–L208'
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from importlib import resources
+
+import pandas as pd
+
+__all__ = [
+    "citation",
+    "drill_customdata",
+    "explorer_html",
+    "explorer_records",
+    "hover_titles",
+    "source_panel_html",
+]
+
+_KIND_SHORT = {"工作要点": "要点", "医政要点": "医政要点", "五年规划": "规划"}
+
+
+def citation(row: pd.Series | dict) -> str:
+    """Short citation of a task: document, numbering path and raw line range.
+
+    Parameters
+    ----------
+    row : pandas.Series or dict
+        Needs ``label`` (e.g. ``"长宁 2025 工作要点"``), ``section_numbers``
+        (e.g. ``"四、（一）"``; may be empty), ``number``, ``line_start`` and
+        ``line_end``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> citation({"label": "松江 2021–2025 五年规划", "section_numbers": "四、（一）",
+    ...           "number": "1.", "line_start": 70, "line_end": 70})
+    '松江 2021–2025 规划 · 四、（一）1. · L70'
+    """
+    label = str(row["label"])
+    for long, short in _KIND_SHORT.items():
+        if label.endswith(long):
+            label = label[: -len(long)] + short
+    start, end = int(row["line_start"]), int(row["line_end"])
+    lines = f"L{start}" if start == end else f"L{start}–L{end}"
+    return f"{label} · {row.get('section_numbers') or ''}{row['number']} · {lines}"
+
+
+def _section_numbers(tasks: pd.DataFrame, sections: pd.DataFrame | None) -> pd.Series:
+    """The chain of section numbers above each task, e.g. ``"四、（一）"``."""
+    if sections is None or sections.empty:
+        return pd.Series("", index=tasks.index)
+    number = dict(zip(sections["section_id"], sections["number"], strict=True))
+    parent = dict(zip(sections["section_id"], sections["parent"], strict=True))
+
+    def chain(sid: object) -> str:
+        out: list[str] = []
+        while isinstance(sid, str) and sid in number:
+            out.append(number[sid])
+            sid = parent.get(sid)
+        return "".join(reversed(out))
+
+    return tasks["section_id"].map(chain)
+
+
+def explorer_records(
+    tasks: pd.DataFrame,
+    sections: pd.DataFrame | None = None,
+    coded: pd.DataFrame | None = None,
+    targets: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per task with everything the explorer and the panel show.
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        ``Corpus.tasks`` (or a subset: the compared plans).
+    sections : pandas.DataFrame, optional
+        ``Corpus.sections``, for the numbering path in citations.
+    coded : pandas.DataFrame, optional
+        Per task ``task_id`` with any of ``theme``, ``theme_name``,
+        ``confidence``, ``theme_2``, ``cluster``, ``cluster_label``.
+    targets : pandas.DataFrame, optional
+        Quantitative targets with ``task_id`` and ``text`` (the matched
+        words); joined per task with " · ".
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``task_id, district, document, year, section, number, title, theme,
+        theme_name, confidence, theme_2, cluster_label, targets, text,
+        line_start, line_end, citation``. Input frames are not modified.
+
+    Examples
+    --------
+    >>> from compare import load_corpus
+    >>> c = load_corpus()
+    >>> explorer_records(c.tasks, c.sections).loc[0, "citation"]
+    '长宁 2025 要点 · 一、1、 · L45–L64'
+    """
+    df = tasks.copy()
+    df["section_numbers"] = _section_numbers(df, sections)
+    df["citation"] = [citation(r) for r in df.to_dict("records")]
+    keep = ["task_id", "theme", "theme_name", "confidence", "theme_2", "cluster_label"]
+    if coded is not None:
+        cols = [c for c in keep if c in coded.columns]
+        df = df.merge(coded[cols], on="task_id", how="left")
+    if targets is not None and not targets.empty:
+        joined = targets.groupby("task_id")["text"].agg(lambda s: " · ".join(map(str, s)))
+        df["targets"] = df["task_id"].map(joined).fillna("")
+    for col in keep[1:] + ["targets"]:
+        if col not in df.columns:
+            df[col] = ""
+    year = df["year"].astype("string") if "year" in df.columns else pd.Series("", index=df.index)
+    out = pd.DataFrame(
+        {
+            "task_id": df["task_id"],
+            "district": df["district"].astype(str),
+            "document": df["label"].astype(str),
+            "year": year.fillna(""),
+            "section": df["section_path"].fillna(""),
+            "number": df["number"],
+            "title": df["title"],
+            "theme": df["theme"].fillna(""),
+            "theme_name": df["theme_name"].fillna(""),
+            "confidence": pd.to_numeric(df["confidence"], errors="coerce").round(2),
+            "theme_2": df["theme_2"].fillna(""),
+            "cluster_label": df["cluster_label"].fillna(""),
+            "targets": df["targets"].fillna(""),
+            "text": df["text"],
+            "line_start": df["line_start"].astype(int),
+            "line_end": df["line_end"].astype(int),
+            "citation": df["citation"],
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def _json_script(element_id: str, payload: object) -> str:
+    """Embed data as a JSON script element, safe against ``</script>`` in the text."""
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/json" id="{element_id}">{data}</script>'
+
+
+def _asset(name: str) -> str:
+    return resources.files("compare").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def source_panel_html(records: pd.DataFrame) -> str:
+    """The task data, the side panel and the drill-down script (once per report).
+
+    Parameters
+    ----------
+    records : pandas.DataFrame
+        From :func:`explorer_records`.
+
+    Returns
+    -------
+    str
+        An HTML fragment. Figures opt in through ``customdata``
+        (:func:`drill_customdata`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rec = pd.DataFrame([{"task_id": "t1", "title": "<b>", "text": "</script>", "citation": "c",
+    ...                      "district": "甲", "document": "d", "theme_name": "", "targets": ""}])
+    >>> "</script><" not in source_panel_html(rec).split("application/json")[1][:80]
+    True
+    """
+    cols = ["task_id", "district", "document", "title", "text", "citation", "theme_name", "targets"]
+    payload = {r["task_id"]: {k: r.get(k, "") for k in cols[1:]} for r in records[cols].to_dict("records")}
+    return (
+        f"<style>{_asset('explorer.css')}</style>"
+        + _json_script("compare-tasks", payload)
+        + '<aside id="compare-panel" class="compare-panel" hidden aria-live="polite">'
+        '<button type="button" class="compare-panel-close" aria-label="close">×</button>'
+        '<h3 class="compare-panel-title"></h3><div class="compare-panel-body"></div></aside>'
+        + f"<script>{_asset('explorer.js')}</script>"
+    )
+
+
+def explorer_html(records: pd.DataFrame, element_id: str = "compare-explorer") -> str:
+    """A searchable, sortable, filterable table of tasks (needs the panel script).
+
+    Parameters
+    ----------
+    records : pandas.DataFrame
+        From :func:`explorer_records`.
+    element_id : str
+        HTML id of the explorer; one per page.
+
+    Returns
+    -------
+    str
+        An HTML fragment: search box, district and theme filters, the table.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> html = explorer_html(pd.DataFrame(columns=["task_id"]))
+    >>> 'data-compare-explorer' in html
+    True
+    """
+    cols = [c for c in ("district", "document", "section", "number", "title", "theme_name",
+                        "confidence", "theme_2", "cluster_label", "targets", "citation")
+            if c in records.columns]
+    rows = records[["task_id", *cols]].astype(object).where(records[["task_id", *cols]].notna(), "")
+    payload = {"columns": cols, "rows": rows.values.tolist()}
+    return (
+        f'<div class="compare-explorer" id="{element_id}" data-compare-explorer>'
+        '<div class="compare-explorer-controls">'
+        '<input type="search" class="compare-search" placeholder="搜索任务（标题、正文、主题）… Search" aria-label="search">'
+        '<select class="compare-filter" data-column="district" aria-label="district"><option value="">全部区 All districts</option></select>'
+        '<select class="compare-filter" data-column="theme_name" aria-label="theme"><option value="">全部主题 All themes</option></select>'
+        '<button type="button" class="compare-reset">显示全部 Show all</button>'
+        '<span class="compare-count"></span></div>'
+        '<div class="compare-table-wrap"><table class="compare-table"><thead></thead><tbody></tbody></table></div>'
+        + _json_script(f"{element_id}-data", payload)
+        + "</div>"
+    )
+
+
+def drill_customdata(task_ids: Iterable[str], term: str = "") -> list[str]:
+    """``customdata`` for one figure point: its task ids, and a term to highlight.
+
+    Figure builders put this list in ``customdata`` of each point; the panel
+    script then shows those tasks on click.
+
+    Examples
+    --------
+    >>> drill_customdata(["a-t001", "a-t002"], term="家庭医生")
+    ['a-t001 a-t002', '家庭医生']
+    """
+    return [" ".join(task_ids), term]
+
+
+def hover_titles(titles: Iterable[str], k: int = 3) -> str:
+    """Hover text for a point: the count and the first ``k`` task titles.
+
+    Examples
+    --------
+    >>> hover_titles(["甲", "乙", "丙", "丁"], k=2)
+    '4 tasks: 甲<br>乙<br>…'
+    """
+    titles = [str(t) for t in titles]
+    shown = "<br>".join(t.replace("<", "‹").replace(">", "›") for t in titles[:k])
+    more = "<br>…" if len(titles) > k else ""
+    return f"{len(titles)} task{'s' if len(titles) != 1 else ''}: {shown}{more}"
