@@ -508,12 +508,15 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.lines = [_clean_line(i, r) for i, r in enumerate(text.split("\n"), start=1)]
         self.content = [ln for ln in self.lines if not ln.artefact]
-        widths = sorted(_width(ln.text) for ln in self.content)
+        measured = [(_width(ln.text), ln.text[-1:]) for ln in self.content]
+        widths = sorted(w for w, _ in measured)
         self.page_width = 0
         if len(widths) >= 20:
             w = widths[int(len(widths) * 0.9)]
-            near = sum(1 for x in widths if w * 0.8 <= x <= w * 1.1)
-            if near >= 0.4 * len(widths):  # most lines end at the page edge: PDF text
+            near = [last for x, last in measured if w * 0.8 <= x <= w * 1.1]
+            mid_sentence = sum(1 for last in near if last not in _TERMINAL)
+            # PDF text: most lines end at the page edge, and mostly mid-sentence
+            if len(near) >= 0.4 * len(widths) and mid_sentence >= 0.5 * len(near):
                 self.page_width = w
 
     # -- wraps ------------------------------------------------------------
@@ -566,6 +569,7 @@ class _Parser:
                 self.page_width
                 and prev_line is not None
                 and self._full(prev_line)
+                and prev_line.text[-1:] not in _TERMINAL
                 and not ln.bold
                 and num.rank >= 3
             ):
