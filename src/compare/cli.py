@@ -108,6 +108,110 @@ def cmd_corpus(args: argparse.Namespace) -> int:
     return 1 if corpus.failures else 0
 
 
+def cmd_render(args: argparse.Namespace) -> int:
+    """``compare render [NOTEBOOK ...]``: run the notebooks, export offline HTML reports."""
+    from compare.report import render_command
+
+    return render_command(args)
+
+
+def cmd_themes(args: argparse.Namespace) -> int:
+    """``compare themes DIR``: one row per task with its cluster and codebook theme."""
+    from compare.corpus import load_corpus
+    from compare.parse import NoTasksWarning
+    from compare.themes import OUTPUT_COLUMNS, theme_table
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", NoTasksWarning)
+        corpus = load_corpus(args.dir)
+    for w in caught:
+        print(f"compare: warning: {w.message}", file=sys.stderr)
+    for name, reason in corpus.failures:
+        print(f"compare: error: {name}: {reason}", file=sys.stderr)
+    if corpus.tasks.empty:
+        raise CompareError(f"{args.dir}: no tasks found in any plan")
+    table = theme_table(
+        corpus.tasks, k=args.k, codebook=args.codebook, overrides=args.overrides, seed=args.seed
+    )
+    columns = list(OUTPUT_COLUMNS) + (["overridden"] if args.overrides else [])
+    _write_frame(table[columns], args.format)
+    how = "given" if args.k else "automatic"
+    note = f", {table.attrs['n_overridden']} overridden" if args.overrides else ""
+    print(
+        f"compare: {len(table)} tasks, {table['cluster'].nunique()} clusters ({how} k){note}",
+        file=sys.stderr,
+    )
+    return 1 if corpus.failures else 0
+
+
+def _load_for_analysis(folder: str):  # noqa: ANN202 - a Corpus
+    from compare.corpus import load_corpus
+    from compare.parse import NoTasksWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", NoTasksWarning)
+        corpus = load_corpus(folder)
+    for w in caught:
+        print(f"compare: warning: {w.message}", file=sys.stderr)
+    for name, reason in corpus.failures:
+        print(f"compare: error: {name}: {reason}", file=sys.stderr)
+    if corpus.tasks.empty:
+        raise CompareError(f"{folder}: no tasks found in any plan")
+    return corpus
+
+
+def cmd_targets(args: argparse.Namespace) -> int:
+    """``compare targets DIR``: the quantitative targets of every task, with source lines."""
+    from compare.targets import TARGET_COLUMNS, extract_targets
+
+    corpus = _load_for_analysis(args.dir)
+    folder = Path(args.dir)
+    found = extract_targets(corpus.tasks, folder if folder.is_dir() else folder.parent)
+    out = found[list(TARGET_COLUMNS)].astype(object)
+    for col in ("value", "value_max"):  # 48 not 48.0; empty for no range
+        out[col] = [None if v != v else (int(v) if float(v).is_integer() else float(v)) for v in out[col]]
+    _write_frame(out, args.format)
+    print(f"compare: {len(out)} targets in {out['task_id'].nunique()} tasks", file=sys.stderr)
+    return 1 if corpus.failures else 0
+
+
+def cmd_shares(args: argparse.Namespace) -> int:
+    """``compare shares DIR``: theme shares per district with bootstrap 95 % intervals."""
+    from compare.selection import select_documents, select_tasks, year_note
+    from compare.shares import share_table, share_test, tasks_with_themes, theme_shares
+
+    corpus = _load_for_analysis(args.dir)
+    docs = select_documents(
+        corpus.documents, districts=args.district, years=args.year,
+        kinds=None if args.kind == "all" else args.kind, latest=not args.all_years,
+    )
+    tasks = select_tasks(tasks_with_themes(corpus.tasks), docs)
+    weights = ["tasks", "chars"] if args.weight == "both" else [args.weight]
+    frames = [theme_shares(tasks, args.by, weight=w, n_boot=args.n_boot, seed=args.seed) for w in weights]
+    if args.format != "table":
+        import pandas as pd
+
+        _write_frame(pd.concat(frames, ignore_index=True), args.format)
+        return 1 if corpus.failures else 0
+    print("Documents: " + ", ".join(docs["label"].astype(str)))
+    print(year_note(docs))
+    for w, shares in zip(weights, frames, strict=True):
+        print(f"\nShare of {'tasks' if w == 'tasks' else 'body text (characters)'}, "
+              f"% [95% bootstrap interval over tasks, {args.n_boot} resamples, seed {args.seed}]")
+        _print_table(share_table(shares))
+    if tasks[args.by].nunique() > 1:
+        test = share_test(tasks, args.by, n_perm=args.n_boot, seed=args.seed)
+        print(f"\nChi-square (task counts): {test.chi2:.1f}, df {test.dof}, p {test.p_value:.3f}; "
+              f"permutation p {test.p_permutation:.3f}; smallest expected count {test.min_expected:.2f}")
+        flagged = test.table[test.table["direction"] != ""]
+        if flagged.empty:
+            print("No theme is over- or under-weighted beyond |adjusted residual| 1.96.")
+        else:
+            _print_table(flagged[["group", "theme", "theme_name", "observed", "expected", "residual",
+                                  "direction"]].round(2))
+    return 1 if corpus.failures else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
@@ -127,6 +231,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument("--no-cache", action="store_true", help="parse everything again, write no cache")
     p.set_defaults(func=cmd_corpus)
+
+    from compare.report import add_render_arguments  # stdlib-only imports: --help stays fast
+
+    p = sub.add_parser("render", help="run the notebooks and export offline HTML reports")
+    add_render_arguments(p).set_defaults(func=cmd_render)
+
+    p = sub.add_parser("themes", help="cluster the tasks and code them against the codebook")
+    p.add_argument("dir", metavar="DIR", help="folder of plan files")
+    p.add_argument("--k", type=int, default=None, metavar="N", help="number of clusters (default: automatic)")
+    p.add_argument("--codebook", metavar="FILE", default=None, help="codebook TSV (default: the shipped one)")
+    p.add_argument("--overrides", metavar="FILE", default=None, help="CSV task_id,code of corrections")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p.set_defaults(func=cmd_themes)
+
+    p = sub.add_parser("targets", help="quantitative targets of every task, with source lines")
+    p.add_argument("dir", metavar="DIR", help="folder of plan files (or one file)")
+    p.add_argument("--format", choices=["csv", "json", "table"], default="csv")
+    p.set_defaults(func=cmd_targets)
+
+    p = sub.add_parser("shares", help="theme shares per district with bootstrap 95%% intervals")
+    p.add_argument("dir", metavar="DIR", help="folder of plan files")
+    p.add_argument("--district", action="append", default=None, help="keep this district (repeatable)")
+    p.add_argument("--year", type=int, action="append", default=None, help="keep this year (repeatable)")
+    p.add_argument("--kind", default="work_points", help="document kind, or 'all' (default: work_points)")
+    p.add_argument("--all-years", action="store_true", help="every matching document, not the latest")
+    p.add_argument("--by", choices=["district", "label", "doc_id"], default="district")
+    p.add_argument("--weight", choices=["tasks", "chars", "both"], default="both")
+    p.add_argument("--n-boot", type=int, default=2000, help="bootstrap resamples (default: 2000)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=cmd_shares)
 
     return parser
 

@@ -1,0 +1,250 @@
+"""Tables, figures and computed facts of the corpus overview (notebook 01).
+
+Every function takes a :class:`~compare.corpus.Corpus` and returns a new
+DataFrame, figure or dict; nothing is modified.
+
+Examples
+--------
+>>> from compare import config, load_corpus, overview
+>>> corpus = load_corpus(config.RAW_DIR)  # doctest: +SKIP
+>>> overview.overview_facts(corpus)["n_documents"]  # doctest: +SKIP
+5
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from compare.exceptions import CompareError
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+    from compare.corpus import Corpus
+
+__all__ = [
+    "KIND_NAMES",
+    "district_colors",
+    "document_table",
+    "overview_facts",
+    "restrict",
+    "task_length_figure",
+    "tasks_figure",
+]
+
+#: Display names of the document kinds.
+KIND_NAMES: dict[str, str] = {
+    "work_points": "工作要点",
+    "medical_admin_points": "医政要点",
+    "five_year_plan": "五年规划",
+    "other": "其他",
+}
+#: Colour-blind-safe palette (Okabe–Ito), assigned to districts in sorted order.
+_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+_FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
+
+
+def district_colors(districts: Sequence[str]) -> dict[str, str]:
+    """One stable colour per district (sorted names, Okabe–Ito palette, cycled).
+
+    Examples
+    --------
+    >>> district_colors(["青浦", "长宁"])
+    {'长宁': '#0072B2', '青浦': '#E69F00'}
+    """
+    names = sorted({str(d) for d in districts if pd.notna(d)})
+    return {name: _PALETTE[i % len(_PALETTE)] for i, name in enumerate(names)}
+
+
+def restrict(corpus: Corpus, districts: Sequence[str] | None) -> Corpus:
+    """A corpus holding only the plans of ``districts`` (all when None).
+
+    Raises
+    ------
+    CompareError
+        If a district is not in the corpus (the message lists those that are).
+
+    Examples
+    --------
+    >>> restrict(corpus, ["长宁", "青浦"]).documents["district"].nunique()  # doctest: +SKIP
+    2
+    """
+    if not districts:
+        return corpus
+    present = set(corpus.documents["district"].astype(str))
+    missing = [d for d in districts if d not in present]
+    if missing:
+        raise CompareError(
+            f"districts {missing} are not in the corpus (available: {', '.join(sorted(present))})"
+        )
+    keep = set(corpus.documents.loc[corpus.documents["district"].isin(districts), "doc_id"])
+
+    def only(df: pd.DataFrame) -> pd.DataFrame:
+        return df[df["doc_id"].isin(keep)].reset_index(drop=True)
+
+    return dataclasses.replace(
+        corpus,
+        documents=only(corpus.documents),
+        sections=only(corpus.sections),
+        tasks=only(corpus.tasks),
+        unassigned=only(corpus.unassigned),
+    )
+
+
+def _period(row: pd.Series) -> str:
+    if pd.notna(row["year"]):
+        return str(row["year"])
+    if pd.notna(row["period_start"]):
+        return f"{row['period_start']}–{row['period_end']}"
+    return "—"
+
+
+def document_table(corpus: Corpus) -> pd.DataFrame:
+    """One row per plan, with Chinese column names, for the report.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``规划, 区, 类型, 年份, 文号, 印发日期, 章节数, 任务数, 覆盖率, 源文件``,
+        sorted by district and year.
+
+    Examples
+    --------
+    >>> document_table(corpus).columns[:3].tolist()  # doctest: +SKIP
+    ['规划', '区', '类型']
+    """
+    d = corpus.documents
+    table = pd.DataFrame(
+        {
+            "规划": d["label"].astype(str),
+            "区": d["district"].astype(str),
+            "类型": d["kind"].astype(str).map(lambda k: KIND_NAMES.get(k, k)),
+            "年份": d.apply(_period, axis=1),
+            "文号": d["doc_number"].fillna("—"),
+            "印发日期": d["issue_date"].fillna("—"),
+            "章节数": d["n_sections"].astype("Int64"),
+            "任务数": d["n_tasks"].astype("Int64"),
+            "覆盖率": d["coverage"].map(lambda x: f"{x:.0%}"),
+            "源文件": d["source_file"].astype(str),
+        }
+    )
+    return table.sort_values(["区", "年份"], kind="stable").reset_index(drop=True)
+
+
+def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 60, "b": 40},
+        font={"family": _FONT, "size": 13},
+        plot_bgcolor="white",
+        legend_title_text="区",
+    )
+    fig.update_xaxes(gridcolor="#eee", zeroline=False)
+    fig.update_yaxes(gridcolor="#eee", automargin=True)
+    return fig
+
+
+def tasks_figure(corpus: Corpus) -> go.Figure:
+    """Horizontal bars: tasks per plan, one colour per district.
+
+    Examples
+    --------
+    >>> len(tasks_figure(corpus).data)  # one trace per district  # doctest: +SKIP
+    3
+    """
+    import plotly.graph_objects as go
+
+    d = corpus.documents.sort_values("n_tasks")
+    colors = district_colors(d["district"].astype(str))
+    fig = go.Figure()
+    for district, rows in d.groupby(d["district"].astype(str), sort=True):
+        fig.add_bar(
+            y=rows["label"].astype(str),
+            x=rows["n_tasks"],
+            orientation="h",
+            name=district,
+            marker_color=colors[district],
+            customdata=rows[["n_sections"]].to_numpy(),
+            hovertemplate="%{y}<br>%{x} 项任务 · %{customdata[0]} 个章节<extra></extra>",
+        )
+    fig.update_yaxes(categoryorder="array", categoryarray=d["label"].astype(str).tolist())
+    fig.update_xaxes(title_text="任务数")
+    return _layout(fig, "每份规划的任务数", height=120 + 40 * len(d))
+
+
+def task_length_figure(corpus: Corpus) -> go.Figure:
+    """Task length (characters) per plan as box plots with every task as a point.
+
+    Examples
+    --------
+    >>> task_length_figure(corpus).layout.xaxis.title.text  # doctest: +SKIP
+    '任务字数'
+    """
+    import plotly.graph_objects as go
+
+    t = corpus.tasks
+    colors = district_colors(t["district"].astype(str))
+    order = corpus.documents.sort_values("n_tasks")["label"].astype(str).tolist()
+    fig = go.Figure()
+    for district, rows in t.groupby(t["district"].astype(str), sort=True):
+        fig.add_box(
+            y=rows["label"].astype(str),
+            x=rows["n_chars"],
+            orientation="h",
+            name=district,
+            marker_color=colors[district],
+            boxpoints="all",
+            jitter=0.4,
+            pointpos=0,
+            text=rows["title"].astype(str),
+            hovertemplate="%{y}<br>%{text}<br>%{x} 字<extra></extra>",
+        )
+    fig.update_yaxes(categoryorder="array", categoryarray=order)
+    fig.update_xaxes(title_text="任务字数")
+    return _layout(fig, "任务篇幅（字数）", height=140 + 50 * len(order))
+
+
+def overview_facts(corpus: Corpus) -> dict[str, Any]:
+    """Numbers the overview states in prose, computed from the corpus.
+
+    Returns
+    -------
+    dict
+        ``n_documents, n_districts, districts`` (``"、"``-joined), ``n_tasks,
+        n_sections, most_label, most_tasks, fewest_label, fewest_tasks,
+        median_chars, longest_label, longest_title, longest_chars,
+        min_coverage, n_failures``.
+
+    Examples
+    --------
+    >>> overview_facts(corpus)["n_tasks"]  # doctest: +SKIP
+    110
+    """
+    d, t = corpus.documents, corpus.tasks
+    if d.empty:
+        raise CompareError("the corpus holds no plans: nothing to describe")
+    most = d.loc[d["n_tasks"].idxmax()]
+    fewest = d.loc[d["n_tasks"].idxmin()]
+    longest = t.loc[t["n_chars"].idxmax()] if not t.empty else None
+    return {
+        "n_documents": len(d),
+        "n_districts": d["district"].nunique(),
+        "districts": "、".join(sorted(d["district"].astype(str).unique())),
+        "n_tasks": len(t),
+        "n_sections": int(d["n_sections"].sum()),
+        "most_label": str(most["label"]),
+        "most_tasks": int(most["n_tasks"]),
+        "fewest_label": str(fewest["label"]),
+        "fewest_tasks": int(fewest["n_tasks"]),
+        "median_chars": int(t["n_chars"].median()) if not t.empty else 0,
+        "longest_label": str(longest["label"]) if longest is not None else "—",
+        "longest_title": str(longest["title"]) if longest is not None else "—",
+        "longest_chars": int(longest["n_chars"]) if longest is not None else 0,
+        "min_coverage": float(d["coverage"].min()),
+        "n_failures": len(corpus.failures),
+    }

@@ -1,0 +1,53 @@
+"""compare.overview: the corpus overview's tables, figures and facts, on the seed plans."""
+
+from __future__ import annotations
+
+import pytest
+
+from compare import load_corpus, overview
+from compare.exceptions import CompareError
+
+
+@pytest.fixture(scope="module")
+def corpus(raw_dir):
+    return load_corpus(raw_dir)
+
+
+def test_district_colors_are_stable_and_one_per_district() -> None:
+    assert overview.district_colors(["青浦", "长宁", "青浦"]) == {
+        "长宁": "#0072B2",
+        "青浦": "#E69F00",
+    }
+
+
+def test_document_table_has_one_row_per_plan_with_chinese_kinds(corpus) -> None:
+    table = overview.document_table(corpus)
+    assert len(table) == len(corpus.documents) == 5
+    assert set(table["类型"]) == {"工作要点", "医政要点", "五年规划"}
+    assert table.loc[table["类型"] == "五年规划", "年份"].tolist() == ["2021–2025"]
+    assert table["任务数"].sum() == len(corpus.tasks)
+
+
+def test_figures_have_one_trace_per_district_and_titles(corpus) -> None:
+    for fig in (overview.tasks_figure(corpus), overview.task_length_figure(corpus)):
+        assert sorted(trace.name for trace in fig.data) == ["松江", "长宁", "青浦"]
+        assert fig.layout.title.text
+    bars = overview.tasks_figure(corpus)
+    assert sum(sum(trace.x) for trace in bars.data) == len(corpus.tasks)
+
+
+def test_facts_are_computed_from_the_corpus(corpus) -> None:
+    facts = overview.overview_facts(corpus)
+    assert facts["n_documents"] == 5 and facts["n_districts"] == 3
+    assert facts["n_tasks"] == len(corpus.tasks)
+    assert facts["most_tasks"] == corpus.documents["n_tasks"].max()
+    assert facts["median_chars"] == int(corpus.tasks["n_chars"].median())
+
+
+def test_restrict_keeps_the_comparison_set_and_names_unknown_districts(corpus) -> None:
+    two = overview.restrict(corpus, ["长宁", "青浦"])
+    assert set(two.documents["district"]) == {"长宁", "青浦"}
+    assert set(two.tasks["doc_id"]) <= set(two.documents["doc_id"])
+    assert overview.restrict(corpus, None) is corpus
+    with pytest.raises(CompareError, match="available: 松江, 长宁, 青浦"):
+        overview.restrict(corpus, ["浦东"])
