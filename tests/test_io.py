@@ -56,3 +56,14 @@ def test_it_hashes_the_bytes_not_the_text():
     b = decode_bytes(TEXT.encode("gb18030"))
     assert a.text == b.text
     assert a.sha256 != b.sha256
+
+
+@pytest.mark.parametrize("codec", ["big5", "shift_jis", "mojibake"])
+def test_chinese_in_a_foreign_encoding_is_rejected_not_parsed_into_garbage(seed_path, codec):
+    text = seed_path("qingpu_2025").read_text(encoding="utf-8")
+    if codec == "mojibake":
+        data = text.encode("utf-8").decode("cp1252", errors="replace").encode("utf-8")
+    else:
+        data = text.encode(codec, errors="replace")
+    with pytest.raises(PlanInputError, match="cannot be decoded as Chinese text"):
+        decode_bytes(data, name=f"{codec}.txt")

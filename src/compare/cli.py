@@ -162,6 +162,8 @@ def _load_for_analysis(folder: str):  # noqa: ANN202 - a Corpus
 
 def cmd_targets(args: argparse.Namespace) -> int:
     """``compare targets DIR``: the quantitative targets of every task, with source lines."""
+    import pandas as pd
+
     from compare.targets import TARGET_COLUMNS, extract_targets
 
     corpus = _load_for_analysis(args.dir)
@@ -169,7 +171,10 @@ def cmd_targets(args: argparse.Namespace) -> int:
     found = extract_targets(corpus.tasks, folder if folder.is_dir() else folder.parent)
     out = found[list(TARGET_COLUMNS)].astype(object)
     for col in ("value", "value_max"):  # 48 not 48.0; empty for no range
-        out[col] = [None if v != v else (int(v) if float(v).is_integer() else float(v)) for v in out[col]]
+        out[col] = pd.Series(
+            [None if v != v else (int(v) if float(v).is_integer() else float(v)) for v in out[col]],
+            index=out.index, dtype=object,
+        )
     _write_frame(out, args.format)
     print(f"compare: {len(out)} targets in {out['task_id'].nunique()} tasks", file=sys.stderr)
     return 1 if corpus.failures else 0

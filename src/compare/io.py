@@ -11,6 +11,7 @@ the file and the problem.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -23,7 +24,11 @@ __all__ = ["RawText", "decode_bytes", "read_plan_file", "sha256_bytes"]
 #: Share of CJK ideographs among non-space characters below which a decoded
 #: text is not taken for a Chinese plan (mojibake and binary score low).
 _MIN_CJK_SHARE = 0.2
+#: Share of common characters (GB2312 level 1) among Chinese ones below which
+#: a decoding is taken for the wrong one.
+_MIN_COMMON_SHARE = 0.8
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_SPACE = re.compile(r"\s")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
@@ -59,10 +64,36 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def _cjk_share(text: str) -> float:
-    chars = [c for c in text if not c.isspace()]
-    if not chars:
-        return 0.0
-    return sum(1 for c in chars if _CJK.match(c)) / len(chars)
+    n = len(text) - len(_SPACE.findall(text))
+    return len(_CJK.findall(text)) / n if n else 0.0
+
+
+@functools.cache
+def _common_hanzi() -> re.Pattern[str]:
+    """A character class of the 3,755 most common Chinese characters (GB2312 level 1)."""
+    chars = (bytes([hi, lo]).decode("gb2312", errors="ignore") for hi in range(0xB0, 0xD8) for lo in range(0xA1, 0xFF))
+    return re.compile("[" + "".join(sorted(c for c in chars if c)) + "]")
+
+
+def _not_chinese(text: str) -> str:
+    """Why a decoded text is not plausible Chinese ('' when it is).
+
+    Real plans are ~99.9% GB2312 level-1 characters; Big5 or Shift-JIS bytes
+    read as GB18030 score under 50%, and UTF-8 read as Latin-1 has almost no
+    Chinese characters at all.
+    """
+    sample = text[:8000]
+    if _cjk_share(sample) < _MIN_CJK_SHARE:
+        return "cannot be decoded as Chinese text: few Chinese characters (mojibake or another language?)"
+    hanzi = _CJK.findall(sample)
+    if len(hanzi) >= 20:
+        common = len(_common_hanzi().findall(sample)) / len(hanzi)
+        if common < _MIN_COMMON_SHARE:
+            return (
+                f"cannot be decoded as Chinese text: only {common:.0%} common characters "
+                "(Big5, Shift-JIS or mojibake?)"
+            )
+    return ""
 
 
 def decode_bytes(data: bytes, name: str = "<text>") -> RawText:
@@ -109,7 +140,7 @@ def decode_bytes(data: bytes, name: str = "<text>") -> RawText:
     if text is None:
         try:
             candidate = data.decode("gb18030")
-            if _cjk_share(candidate) >= _MIN_CJK_SHARE:
+            if not _not_chinese(candidate):
                 text, encoding = candidate, "gb18030"
         except UnicodeDecodeError:
             pass
@@ -117,12 +148,15 @@ def decode_bytes(data: bytes, name: str = "<text>") -> RawText:
         from charset_normalizer import from_bytes
 
         best = from_bytes(data).best()
-        if best is not None and _cjk_share(str(best)) >= _MIN_CJK_SHARE:
+        if best is not None and not _not_chinese(str(best)):
             text, encoding = str(best), best.encoding
     if text is None:
         raise PlanInputError(
             name, "cannot be decoded as Chinese text (tried UTF-8, GB18030 and detection)"
         )
+    problem = _not_chinese(text) if encoding.startswith("utf-8") else ""  # others checked above
+    if problem:
+        raise PlanInputError(name, problem)
     if len(_CONTROL.findall(text[:8192])) > 8:
         raise PlanInputError(name, "binary file (control characters), not a plain-text plan")
     text = text.replace("\r\n", "\n").replace("\r", "\n")

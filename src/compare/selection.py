@@ -1,0 +1,171 @@
+"""Comparison sets: which documents are compared side by side.
+
+A comparison set is a subset of the corpus ``documents`` table chosen by
+district, year and kind, read from the table's columns (never from file
+names). The default set is the latest annual work-points document
+(``kind == "work_points"``) of every district: for the seed corpus Songjiang
+2026, Qingpu 2025 and Changning 2025. Documents of different years are not
+silently compared: :func:`year_note` states the difference, computed from the
+data, and every side-by-side figure carries it as a subtitle.
+
+"Latest" orders by ``year``, then ``period_end`` (five-year plans have no
+``year``), then ``issue_date``.
+
+Examples
+--------
+>>> from compare import load_corpus
+>>> docs = select_documents(load_corpus().documents)
+>>> sorted(docs["label"])
+['松江 2026 工作要点', '长宁 2025 工作要点', '青浦 2025 工作要点']
+>>> year_note(docs)
+'Years differ: 松江 2026; 长宁 2025, 青浦 2025 (1 year apart).'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from compare.exceptions import CompareError
+
+__all__ = ["DEFAULT_KIND", "doc_year", "select_documents", "select_tasks", "year_note"]
+
+#: Kind of the documents compared by default.
+DEFAULT_KIND: str = "work_points"
+
+
+def _as_list(x: object) -> list | None:
+    if x is None:
+        return None
+    if isinstance(x, str | int):
+        return [x]
+    return list(x)  # type: ignore[arg-type]
+
+
+def doc_year(documents: pd.DataFrame) -> pd.Series:
+    """The year a document speaks for: ``year``, else the end of its period.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"year": pd.array([2025, None], dtype="Int64"),
+    ...                   "period_end": pd.array([None, 2025], dtype="Int64")})
+    >>> doc_year(d).tolist()
+    [2025, 2025]
+    """
+    year = documents["year"].astype("Int64")
+    if "period_end" in documents.columns:
+        year = year.fillna(documents["period_end"].astype("Int64"))
+    return year
+
+
+def select_documents(
+    documents: pd.DataFrame,
+    *,
+    districts: str | Iterable[str] | None = None,
+    years: int | Iterable[int] | None = None,
+    kinds: str | Iterable[str] | None = DEFAULT_KIND,
+    latest: bool = True,
+) -> pd.DataFrame:
+    """Choose the documents of a comparison set.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        The corpus ``documents`` table (not modified).
+    districts, years, kinds : optional
+        Keep only these values (``None``: all). ``years`` matches ``year`` or,
+        for a five-year plan, any year of its period.
+    latest : bool
+        Keep only the latest document per district and kind.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The chosen rows, ordered by district then year, with a ``doc_year``
+        column added.
+
+    Raises
+    ------
+    CompareError
+        Nothing matches; the message lists the values available.
+
+    Examples
+    --------
+    >>> from compare import load_corpus
+    >>> d = load_corpus().documents
+    >>> select_documents(d, districts="松江", kinds=None, latest=False)["kind"].astype(str).tolist()
+    ['five_year_plan', 'medical_admin_points', 'work_points']
+    """
+    d = documents.copy()
+    d["doc_year"] = doc_year(d)
+    keep = pd.Series(True, index=d.index)
+    ds, ys, ks = _as_list(districts), _as_list(years), _as_list(kinds)
+    if ds is not None:
+        keep &= d["district"].astype(str).isin([str(x) for x in ds])
+    if ks is not None:
+        keep &= d["kind"].astype(str).isin([str(x) for x in ks])
+    if ys is not None:
+        ys = [int(y) for y in ys]
+        in_year = d["year"].astype("Int64").isin(ys).fillna(False)
+        if {"period_start", "period_end"} <= set(d.columns):
+            a, b = d["period_start"].astype("Int64"), d["period_end"].astype("Int64")
+            in_period = pd.Series(False, index=d.index)
+            for y in ys:
+                in_period |= ((a <= y) & (b >= y)).fillna(False)
+            in_year |= in_period & d["year"].isna()
+        keep &= in_year
+    out = d[keep.astype(bool)]
+    if out.empty:
+        raise CompareError(
+            "no document matches the comparison set; available: "
+            f"districts {sorted(d['district'].dropna().astype(str).unique())}, "
+            f"kinds {sorted(d['kind'].dropna().astype(str).unique())}, "
+            f"years {sorted(int(y) for y in d['doc_year'].dropna().unique())}"
+        )
+    sort = ["district", "kind", "doc_year"] + (["issue_date"] if "issue_date" in out.columns else [])
+    out = out.assign(district=out["district"].astype(str), kind=out["kind"].astype(str))
+    out = out.sort_values(sort, na_position="first", kind="stable")
+    if latest:
+        out = out.groupby(["district", "kind"], sort=False).tail(1)
+    return out.sort_values(["district", "doc_year"], kind="stable").reset_index(drop=True)
+
+
+def select_tasks(tasks: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """The tasks of the chosen documents (a copy, task order kept).
+
+    Examples
+    --------
+    >>> from compare import load_corpus
+    >>> c = load_corpus()
+    >>> len(select_tasks(c.tasks, select_documents(c.documents)))
+    62
+    """
+    return tasks[tasks["doc_id"].isin(set(documents["doc_id"]))].reset_index(drop=True)
+
+
+def year_note(documents: pd.DataFrame) -> str:
+    """One sentence on the years of a comparison set, computed from the data.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"district": ["甲", "乙"], "year": pd.array([2025, 2025], dtype="Int64")})
+    >>> year_note(d)
+    'All documents are from 2025.'
+    """
+    years = doc_year(documents) if "doc_year" not in documents.columns else documents["doc_year"]
+    pairs = sorted(
+        {(int(y), str(dist)) for dist, y in zip(documents["district"], years, strict=True)
+         if pd.notna(y)},
+        key=lambda p: (-p[0], p[1]),
+    )
+    distinct = sorted({y for y, _ in pairs}, reverse=True)
+    if not distinct:
+        return "Years unknown."
+    if len(distinct) == 1:
+        return f"All documents are from {distinct[0]}."
+    groups = "; ".join(
+        ", ".join(f"{d} {y}" for yy, d in pairs if yy == y) for y in distinct
+    )
+    span = distinct[0] - distinct[-1]
+    return f"Years differ: {groups} ({span} year{'s' if span != 1 else ''} apart)."

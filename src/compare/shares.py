@@ -1,0 +1,334 @@
+"""Attention shares: how much of each plan goes to each codebook theme.
+
+Two measures of attention per theme and group (a district or a document):
+
+* **task share**: the fraction of the group's tasks coded to the theme;
+* **text share**: the fraction of the group's body text (characters,
+  ``n_chars``) in tasks coded to the theme, so a long task weighs more.
+
+Uncertainty is a **stratified non-parametric bootstrap over tasks**: within
+each group, tasks are resampled with replacement ``n_boot`` times (fixed
+seed) and the 2.5 and 97.5 percentiles of the resampled share are the 95 %
+interval. The resamples are drawn in batches, so memory stays
+O(batch × tasks) however many tasks a group has. A theme a group never
+mentions gets the interval [0, 0]: the percentile bootstrap cannot put mass
+where the sample has none, so read a zero with its group's task count.
+
+Whether groups weight themes differently is tested on the group × theme table
+of **task counts** (characters are not independent counts, so they are not
+tested): Pearson's chi-square (``scipy.stats.chi2_contingency``), and,
+because with a few dozen tasks per plan most expected counts are below 5, a
+**permutation p-value** (group labels shuffled across tasks, ``n_perm``
+times, fixed seed) that does not rely on the asymptotic distribution. Each
+cell gets Haberman's **adjusted standardized residual**
+``(O − E) / sqrt(E (1 − row/N) (1 − col/N))``, approximately standard normal
+under independence: above +1.96 the group over-weights the theme, below
+−1.96 it under-weights it.
+
+The functions take any DataFrame of tasks with a ``theme`` column (and
+``theme_name`` when available), so they do not depend on how themes were
+coded; :func:`tasks_with_themes` joins the codebook coding of
+:mod:`compare.themes` for a one-call use.
+
+Examples
+--------
+>>> t = pd.DataFrame({"district": ["甲", "甲", "乙", "乙"], "theme": ["A", "B", "A", "A"],
+...                   "n_chars": [100, 300, 50, 50]})
+>>> theme_shares(t, weight="chars", n_boot=200)[["group", "theme", "share"]].values.tolist()
+[['乙', 'A', 1.0], ['乙', 'B', 0.0], ['甲', 'A', 0.25], ['甲', 'B', 0.75]]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from compare.exceptions import CompareError
+
+__all__ = [
+    "SHARE_COLUMNS",
+    "ShareTest",
+    "share_table",
+    "share_test",
+    "tasks_with_themes",
+    "theme_shares",
+]
+
+#: Columns of :func:`theme_shares`.
+SHARE_COLUMNS: tuple[str, ...] = (
+    "group", "theme", "theme_name", "n_tasks", "n_chars", "share", "ci_low", "ci_high", "weight",
+)
+_WEIGHTS = ("tasks", "chars")
+_BATCH_CELLS = 2_000_000  # resampled task indices held at once
+
+
+def _check(tasks: pd.DataFrame, by: str, weight: str = "tasks") -> None:
+    missing = [c for c in ("theme", by) if c not in tasks.columns]
+    if missing:
+        raise CompareError(
+            f"tasks lack column(s) {missing}; code themes first (compare.shares.tasks_with_themes)"
+        )
+    if weight not in _WEIGHTS:
+        raise CompareError(f"unknown weight {weight!r}; choose one of {list(_WEIGHTS)}")
+
+
+def _chars(tasks: pd.DataFrame) -> np.ndarray:
+    if "n_chars" in tasks.columns:
+        return tasks["n_chars"].astype(float).to_numpy()
+    if "text" in tasks.columns:
+        return tasks["text"].fillna("").str.len().astype(float).to_numpy()
+    return np.zeros(len(tasks))
+
+
+def _theme_names(tasks: pd.DataFrame) -> dict[str, str]:
+    if "theme_name" not in tasks.columns:
+        return {}
+    return dict(zip(tasks["theme"].astype(str), tasks["theme_name"].astype(str), strict=True))
+
+
+def _bootstrap(codes: np.ndarray, w: np.ndarray, k: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """Resampled shares, shape (n_boot, k)."""
+    n = len(codes)
+    out = np.empty((n_boot, k))
+    batch = max(1, _BATCH_CELLS // max(n, 1))
+    for b0 in range(0, n_boot, batch):
+        b = min(batch, n_boot - b0)
+        idx = rng.integers(0, n, size=(b, n))
+        flat = (np.arange(b)[:, None] * k + codes[idx]).ravel()
+        sums = np.bincount(flat, weights=w[idx].ravel(), minlength=b * k).reshape(b, k)
+        tot = sums.sum(axis=1, keepdims=True)
+        out[b0 : b0 + b] = np.divide(sums, tot, out=np.zeros_like(sums), where=tot > 0)
+    return out
+
+
+def theme_shares(
+    tasks: pd.DataFrame,
+    by: str = "district",
+    *,
+    weight: str = "tasks",
+    n_boot: int = 2000,
+    seed: int = 0,
+    themes: list[str] | None = None,
+) -> pd.DataFrame:
+    """Share of tasks (or of text) per theme and group, with bootstrap 95 % intervals.
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        One row per task with ``theme``, the ``by`` column, and ``n_chars``
+        (or ``text``) for ``weight="chars"``; ``theme_name`` is carried when
+        present. Not modified.
+    by : str
+        Grouping column: ``"district"``, ``"doc_id"``, ``"label"`` …
+    weight : {"tasks", "chars"}
+        Count tasks, or characters of task text.
+    n_boot : int
+        Bootstrap resamples (0: no intervals, ``ci_*`` NaN).
+    seed : int
+        Seed of the resampling.
+    themes : list of str, optional
+        Theme codes to report (default: those present), so that absent
+        themes get a zero row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`SHARE_COLUMNS`, one row per group × theme, sorted by group and
+        theme; ``share`` sums to 1 within each group.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"district": ["甲", "甲", "甲", "乙"], "theme": ["A", "A", "B", "B"]})
+    >>> s = theme_shares(t, n_boot=100)
+    >>> s.groupby("group")["share"].sum().tolist()
+    [1.0, 1.0]
+    """
+    _check(tasks, by, weight)
+    t = tasks.dropna(subset=["theme"])
+    codes_all = sorted(set(t["theme"].astype(str)) | set(themes or []))
+    index = {c: i for i, c in enumerate(codes_all)}
+    names = _theme_names(t)
+    k = len(codes_all)
+    rng = np.random.default_rng(seed)
+    chars = _chars(t)
+    codes = t["theme"].astype(str).map(index).to_numpy()
+    groups = t[by].astype(str).to_numpy()
+    rows = []
+    for g in sorted(set(groups)):
+        mask = groups == g
+        c, ch = codes[mask], chars[mask]
+        w = np.ones_like(ch) if weight == "tasks" else ch
+        sums = np.bincount(c, weights=w, minlength=k)
+        share = sums / sums.sum() if sums.sum() > 0 else np.zeros(k)
+        counts = np.bincount(c, minlength=k)
+        csum = np.bincount(c, weights=ch, minlength=k)
+        if n_boot > 0:
+            boot = _bootstrap(c, w, k, n_boot, rng)
+            lo, hi = np.percentile(boot, [2.5, 97.5], axis=0)
+        else:
+            lo = hi = np.full(k, np.nan)
+        for code, i in index.items():
+            rows.append((g, code, names.get(code, code), int(counts[i]), int(csum[i]),
+                         float(share[i]), float(lo[i]), float(hi[i]), weight))
+    return pd.DataFrame(rows, columns=list(SHARE_COLUMNS))
+
+
+def share_table(shares: pd.DataFrame, *, digits: int = 0) -> pd.DataFrame:
+    """A readable theme × group table: ``share [low, high]`` in percent.
+
+    Parameters
+    ----------
+    shares : pandas.DataFrame
+        From :func:`theme_shares`.
+    digits : int
+        Decimals of the percentages.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"district": ["甲", "甲"], "theme": ["A", "B"]})
+    >>> share_table(theme_shares(t, n_boot=0)).columns.tolist()
+    ['theme', 'theme_name', '甲']
+    """
+    def fmt(r: pd.Series) -> str:
+        s = f"{100 * r['share']:.{digits}f}%"
+        if pd.notna(r["ci_low"]):
+            s += f" [{100 * r['ci_low']:.{digits}f}, {100 * r['ci_high']:.{digits}f}]"
+        return s
+
+    cells = shares.assign(cell=shares.apply(fmt, axis=1))
+    wide = cells.pivot(index=["theme", "theme_name"], columns="group", values="cell")
+    wide.columns.name = None
+    return wide.reset_index()
+
+
+@dataclass(frozen=True)
+class ShareTest:
+    """Result of :func:`share_test`.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        ``group, theme, theme_name, observed, expected, residual`` (adjusted
+        standardized residual) and ``direction`` (``"over"`` when residual >
+        1.96, ``"under"`` when < −1.96, else ``""``).
+    chi2, dof, p_value : float, int, float
+        Pearson's chi-square with its asymptotic p-value.
+    p_permutation : float
+        Share of label permutations with a chi-square at least as large
+        (add-one corrected).
+    min_expected : float
+        Smallest expected count (below 5: trust the permutation p-value).
+    n : int
+        Tasks in the test.
+    """
+
+    table: pd.DataFrame
+    chi2: float
+    dof: int
+    p_value: float
+    p_permutation: float
+    min_expected: float
+    n: int
+
+
+def _chi2_stat(obs: np.ndarray) -> float:
+    n = obs.sum()
+    exp = obs.sum(1, keepdims=True) * obs.sum(0, keepdims=True) / n
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(np.nansum(np.where(exp > 0, (obs - exp) ** 2 / exp, 0.0)))
+
+
+def share_test(
+    tasks: pd.DataFrame, by: str = "district", *, n_perm: int = 2000, seed: int = 0
+) -> ShareTest:
+    """Chi-square test of theme × group task counts with adjusted residuals.
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        With ``theme`` and the ``by`` column (``theme_name`` optional).
+    by : str
+        Grouping column.
+    n_perm : int
+        Permutations for the permutation p-value (0: skip, NaN).
+    seed : int
+        Seed of the permutations.
+
+    Returns
+    -------
+    ShareTest
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"district": ["甲"] * 6 + ["乙"] * 6,
+    ...                   "theme": list("AAAAAB") + list("BBBBBA")})
+    >>> r = share_test(t, n_perm=200)
+    >>> r.table.query("group == '甲' and theme == 'A'")["direction"].item()
+    'over'
+    """
+    from scipy.stats import chi2_contingency
+
+    _check(tasks, by)
+    t = tasks.dropna(subset=["theme"])
+    O_df = pd.crosstab(t[by].astype(str), t["theme"].astype(str))
+    if O_df.shape[0] < 2 or O_df.shape[1] < 2:
+        raise CompareError(
+            f"a chi-square test needs at least 2 groups and 2 themes; got {O_df.shape[0]} "
+            f"group(s) and {O_df.shape[1]} theme(s)"
+        )
+    obs = O_df.to_numpy(dtype=float)
+    chi2, p, dof, E = chi2_contingency(obs, correction=False)
+    n = obs.sum()
+    r = obs.sum(1, keepdims=True) / n
+    c = obs.sum(0, keepdims=True) / n
+    resid = (obs - E) / np.sqrt(E * (1 - r) * (1 - c))
+    p_perm = float("nan")
+    if n_perm > 0:
+        rng = np.random.default_rng(seed)
+        g_codes = pd.Categorical(t[by].astype(str), categories=O_df.index).codes
+        th_codes = pd.Categorical(t["theme"].astype(str), categories=O_df.columns).codes
+        G, K = obs.shape
+        hits = 0
+        for _ in range(n_perm):
+            perm = rng.permutation(g_codes)
+            Op = np.bincount(perm * K + th_codes, minlength=G * K).reshape(G, K).astype(float)
+            hits += _chi2_stat(Op) >= chi2 - 1e-9
+        p_perm = (hits + 1) / (n_perm + 1)
+    names = _theme_names(t)
+    table = pd.DataFrame(
+        {
+            "group": np.repeat(O_df.index.to_numpy(), obs.shape[1]),
+            "theme": np.tile(O_df.columns.to_numpy(), obs.shape[0]),
+            "observed": obs.ravel().astype(int),
+            "expected": E.ravel(),
+            "residual": resid.ravel(),
+        }
+    )
+    table.insert(2, "theme_name", table["theme"].map(lambda x: names.get(x, x)))
+    table["direction"] = np.select(
+        [table["residual"] > 1.96, table["residual"] < -1.96], ["over", "under"], ""
+    )
+    return ShareTest(table, float(chi2), int(dof), float(p), p_perm, float(E.min()), int(n))
+
+
+def tasks_with_themes(tasks: pd.DataFrame, **code_kwargs: object) -> pd.DataFrame:
+    """The tasks with the codebook coding of :func:`compare.themes.code_tasks` joined.
+
+    Coding uses every task passed (the corpus TF-IDF smoothing depends on
+    them), so pass the whole corpus and select afterwards.
+
+    Examples
+    --------
+    >>> from compare import load_corpus
+    >>> t = tasks_with_themes(load_corpus().tasks)           # doctest: +SKIP
+    >>> {"theme", "theme_name", "confidence"} <= set(t.columns)  # doctest: +SKIP
+    True
+    """
+    from compare.themes import code_tasks
+
+    coded = code_tasks(tasks, **code_kwargs)  # type: ignore[arg-type]
+    keep = [c for c in ("task_id", "theme", "theme_name", "confidence", "theme_2") if c in coded]
+    base = tasks.drop(columns=[c for c in keep if c != "task_id" and c in tasks.columns])
+    return base.merge(coded[keep], on="task_id", how="left", validate="one_to_one")

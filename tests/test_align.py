@@ -1,0 +1,72 @@
+"""Similarity, best counterparts and shared priorities on the seed work points."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import sparse
+
+from compare import load_corpus
+from compare.align import (
+    DEFAULT_THRESHOLD,
+    _best_blocks,
+    best_counterparts,
+    document_similarity,
+    shared_priorities,
+)
+from compare.selection import select_documents, select_tasks
+
+
+@pytest.fixture(scope="module")
+def tasks(raw_dir):
+    c = load_corpus(raw_dir)
+    return select_tasks(c.tasks, select_documents(c.documents))
+
+
+@pytest.fixture(scope="module")
+def matches(tasks):
+    return best_counterparts(tasks)
+
+
+def _score(matches, title_a, title_b):
+    row = matches[(matches["title"] == title_a) & (matches["match_title"] == title_b)]
+    return float(row["score"].iloc[0])
+
+
+def test_every_task_has_a_counterpart_in_each_other_district(tasks, matches):
+    assert len(matches) == 2 * len(tasks)
+    assert (matches["district"] != matches["other"]).all()
+
+
+def test_known_pairs_fall_on_the_right_side_of_the_threshold(matches):
+    assert _score(matches, "推进民生实项目", "推进民心工程与为民办实事项目") >= DEFAULT_THRESHOLD
+    assert _score(matches, "深入推进中医药传承创新发展", "推进中医药创新发展") >= DEFAULT_THRESHOLD
+    assert _score(matches, "提升医疗质量", "强化监测预警、医疗救治能力建设") < DEFAULT_THRESHOLD
+
+
+def test_shared_priorities_include_tcm_in_all_three(tasks, matches):
+    table = shared_priorities(matches, tasks)
+    shared = table[table["shared_by"] == "all"]
+    assert shared["长宁"].str.contains("中医药").any()
+    assert set(table["shared_by"]) >= {"all", "unique"}
+    assert table["n_tasks"].sum() == len(tasks)
+
+
+def test_blockwise_best_equals_the_full_matrix():
+    rng = np.random.default_rng(0)
+    X = sparse.random(50, 30, density=0.2, random_state=1, format="csr")
+    groups = rng.choice(["a", "b", "c"], size=50)
+    best, arg, names = _best_blocks(X, groups, memory_mb=0.001)  # blocks of one row
+    S = (X @ X.T).toarray()
+    for j, g in enumerate(names):
+        cols = np.flatnonzero(groups == g)
+        assert np.allclose(best[:, j], S[:, cols].max(axis=1))
+        assert np.allclose(S[np.arange(50), arg[:, j]], best[:, j])
+
+
+def test_document_similarity_is_symmetric_with_unit_diagonal(raw_dir):
+    c = load_corpus(raw_dir)
+    sim = document_similarity(c.tasks)
+    assert isinstance(sim, pd.DataFrame) and sim.shape == (5, 5)
+    assert np.allclose(np.diag(sim), 1.0) and np.allclose(sim, sim.T)

@@ -1,0 +1,41 @@
+"""Fightin' Words log-odds with an informative Dirichlet prior."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from compare import load_corpus
+from compare.keyness import distinctive_terms, log_odds_dirichlet, pair_terms
+from compare.selection import select_documents, select_tasks
+
+
+@pytest.fixture(scope="module")
+def tasks(raw_dir):
+    c = load_corpus(raw_dir)
+    return select_tasks(c.tasks, select_documents(c.documents))
+
+
+def test_a_term_only_one_district_uses_is_positive_there_and_negative_elsewhere(tasks):
+    d = distinctive_terms(tasks)
+    counts = d.pivot(index="term", columns="group", values="count")
+    only_qingpu = counts[(counts["青浦"] >= 3) & (counts.drop(columns="青浦").sum(axis=1) == 0)]
+    assert len(only_qingpu) > 0
+    term = only_qingpu.index[0]
+    z = d[d["term"] == term].set_index("group")["z"]
+    assert z["青浦"] > 0 and z["松江"] < 0 and z["长宁"] < 0
+
+
+def test_the_prior_shrinks_rare_words():
+    delta_rare, _ = log_odds_dirichlet([2, 0, 100], [0, 0, 100], [1.0, 1.0, 20.0])
+    delta_often, _ = log_odds_dirichlet([40, 0, 100], [0, 0, 100], [1.0, 1.0, 20.0])
+    assert 0 < delta_rare[0] < delta_often[0]
+
+
+def test_pair_terms_sign_follows_the_first_group():
+    t = pd.DataFrame({"district": ["甲", "乙"], "text": ["", ""]})
+    p = pair_terms(t, "甲", "乙", tokens=[["医联体"] * 3 + ["中医"], ["中医", "养老", "养老"]],
+                   min_count=1)
+    z = p.set_index("term")["z"]
+    assert z["医联体"] > 0 > z["养老"]
+    assert p.attrs == {"a": "甲", "b": "乙"}
