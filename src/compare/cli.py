@@ -117,19 +117,9 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def cmd_themes(args: argparse.Namespace) -> int:
     """``compare themes DIR``: one row per task with its cluster and codebook theme."""
-    from compare.corpus import load_corpus
-    from compare.parse import NoTasksWarning
     from compare.themes import OUTPUT_COLUMNS, theme_table
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", NoTasksWarning)
-        corpus = load_corpus(args.dir)
-    for w in caught:
-        print(f"compare: warning: {w.message}", file=sys.stderr)
-    for name, reason in corpus.failures:
-        print(f"compare: error: {name}: {reason}", file=sys.stderr)
-    if corpus.tasks.empty:
-        raise CompareError(f"{args.dir}: no tasks found in any plan")
+    corpus = _load_for_analysis(args.dir)
     table = theme_table(
         corpus.tasks, k=args.k, codebook=args.codebook, overrides=args.overrides, seed=args.seed
     )
