@@ -72,3 +72,11 @@ def test_wrong_arguments_exit_2_with_usage(capsys):
     with pytest.raises(SystemExit) as exc:
         main([])
     assert exc.value.code == 2
+
+
+@pytest.mark.parametrize("k", ["0", "1", "x"])
+def test_themes_rejects_a_meaningless_k(k, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["themes", "data/raw", "--k", k])
+    assert exc.value.code == 2
+    assert "--k" in capsys.readouterr().err

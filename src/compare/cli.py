@@ -207,6 +207,21 @@ def cmd_shares(args: argparse.Namespace) -> int:
     return 1 if corpus.failures else 0
 
 
+def _at_least(minimum: int):  # noqa: ANN202 - an argparse type
+    """An argparse type: an integer no smaller than ``minimum``."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+        if number < minimum:
+            raise argparse.ArgumentTypeError(f"must be {minimum} or more, got {number}")
+        return number
+
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
@@ -234,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("themes", help="cluster the tasks and code them against the codebook")
     p.add_argument("dir", metavar="DIR", help="folder of plan files")
-    p.add_argument("--k", type=int, default=None, metavar="N", help="number of clusters (default: automatic)")
+    p.add_argument("--k", type=_at_least(2), default=None, metavar="N", help="number of clusters, 2 or more (default: automatic)")
     p.add_argument("--codebook", metavar="FILE", default=None, help="codebook TSV (default: the shipped one)")
     p.add_argument("--overrides", metavar="FILE", default=None, help="CSV task_id,code of corrections")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
