@@ -67,3 +67,11 @@ def test_cli_shares_prints_the_table_with_intervals_and_the_year_note(raw_dir, c
     out = capsys.readouterr().out
     assert "Years differ" in out and "Chi-square" in out
     assert "松江" in out and "[" in out
+
+
+def test_share_test_with_many_groups_does_not_overflow_category_codes():
+    # 10 groups x 18 themes: group * themes + theme exceeds the int8 range of Categorical codes
+    themes = list("ABCDEFGHIJKLMNOPQT")
+    rows = [{"district": f"区{g}", "theme": themes[(g * 7 + i) % 18]} for g in range(10) for i in range(12)]
+    result = share_test(pd.DataFrame(rows), n_perm=50)
+    assert 0 < result.p_permutation <= 1

@@ -271,7 +271,7 @@ def share_test(
     from scipy.stats import chi2_contingency
 
     _check(tasks, by)
-    t = tasks.dropna(subset=["theme"])
+    t = tasks.dropna(subset=["theme", by])  # a task without a group cannot be compared
     O_df = pd.crosstab(t[by].astype(str), t["theme"].astype(str))
     if O_df.shape[0] < 2 or O_df.shape[1] < 2:
         raise CompareError(
@@ -287,8 +287,9 @@ def share_test(
     p_perm = float("nan")
     if n_perm > 0:
         rng = np.random.default_rng(seed)
-        g_codes = pd.Categorical(t[by].astype(str), categories=O_df.index).codes
-        th_codes = pd.Categorical(t["theme"].astype(str), categories=O_df.columns).codes
+        # int64: Categorical codes are int8 for few categories, and g * K + k overflows them
+        g_codes = pd.Categorical(t[by].astype(str), categories=O_df.index).codes.astype(np.int64)
+        th_codes = pd.Categorical(t["theme"].astype(str), categories=O_df.columns).codes.astype(np.int64)
         G, K = obs.shape
         hits = 0
         for _ in range(n_perm):
