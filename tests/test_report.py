@@ -249,17 +249,43 @@ def test_the_report_is_titled_and_shows_data_commit_hashes_and_parameters(render
 
 
 @pytest.mark.notebooks
-def test_plan_text_is_escaped_and_plotly_js_is_inlined_once(rendered: dict) -> None:
-    page = (rendered["home"]["out"] / "01_fixture.html").read_text("utf-8")
+def test_plan_text_is_escaped_and_plotly_js_is_one_shared_local_file(rendered: dict) -> None:
+    out = rendered["home"]["out"]
+    page = (out / "01_fixture.html").read_text("utf-8")
     assert "<script>alert(" not in page
     assert (
         "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
         or "&lt;script&gt;alert('x')" in page
     )
-    assert page.count("plotly.js v") == 1
+    assert page.count('src="assets/plotly.min.js"') == 1 and "plotly.js v" not in page
+    assert (out / report.PLOTLY_ASSET).read_bytes() == report._plotly_source().read_bytes()
     assert page.count('class="plotly-graph-div"') == 1
     assert "application/vnd.plotly.v1+json" not in page
     assert len(page.encode("utf-8")) <= 5_000_000
+    assert "assets/plotly.min.js" in (out / "index.html").read_text("utf-8")
+    assert json.loads((out / "manifest.json").read_text("utf-8"))["plotlyjs_mode"] == "shared"
+
+
+@pytest.mark.notebooks
+def test_standalone_inlines_plotly_js_once_and_needs_no_asset(rendered: dict) -> None:
+    home, out = rendered["home"], rendered["tmp"] / "standalone"
+    (result,) = report.render(
+        out_dir=out,
+        notebooks_dir=home["notebooks"],
+        data_dir=home["raw"],
+        params={"n": 4},
+        progress=None,
+        standalone=True,
+    )
+    assert result.status == "rendered", result.error
+    page = (out / "01_fixture.html").read_text("utf-8")
+    assert page.count("plotly.js v") == 1 and "assets/plotly.min.js" not in page
+    assert not (out / report.ASSETS_DIR_NAME).exists()
+    assert external_references(page) == []
+    assert "--standalone" not in (out / "index.html").read_text("utf-8")
+    assert json.loads((out / "manifest.json").read_text("utf-8"))["reports"][0]["plotlyjs"] == (
+        "standalone"
+    )
 
 
 @pytest.mark.notebooks

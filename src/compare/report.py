@@ -6,8 +6,23 @@ with papermill and exported by nbconvert without code cells, through the
 look, a header naming the data used, and a footer with the generation time,
 git commit, input file hashes and parameters. A report loads nothing from the
 network: the template empties nbconvert's require.js, MathJax, mermaid and
-widget CDN blocks, and plotly.js is inlined once per report file (read from
-the installed plotly package) only when the report has a figure.
+widget CDN blocks, and plotly.js (read from the installed plotly package) is
+supplied once, only to reports that have a figure, in one of two modes:
+
+* **shared** (the default): plotly.min.js is copied once to
+  ``reports/assets/plotly.min.js`` and each report loads it with a relative
+  ``<script src="assets/plotly.min.js">``, a local file beside the reports.
+* **standalone** (``compare render --standalone``): plotly.js is inlined in
+  each report, which is then a single file that can be e-mailed.
+
+Why shared is the default: plotly.min.js alone is 4.8 MB, so an inlined
+report with figures and the source-panel data of the tasks passes the 5 MB
+aim, and a folder of six reports would carry six copies (about 29 MB). With
+the shared file each report is a few hundred KB, the folder holds one copy,
+and the reports still open offline, as long as the ``assets/`` folder stays
+beside them (copy or zip the whole ``reports/`` folder). ``index.html`` says
+which mode the reports were built in. The mode is part of each report's
+content key, so switching modes re-renders.
 
 Notebooks show figures and tables through :func:`show`, :func:`show_table`
 and :func:`show_markdown`, which work both in JupyterLab and in the exported
@@ -77,6 +92,7 @@ __all__ = [
     "render",
     "render_command",
     "show",
+    "show_html",
     "show_markdown",
     "show_table",
 ]
@@ -96,6 +112,10 @@ SUMMARY_TAG = "summary"
 PARAMETERS_TAG = "parameters"
 _SETUP_TAG = "compare-setup"
 _PLOTLYJS_SLOT = "/*compare:plotly.js*/"
+ASSETS_DIR_NAME = "assets"
+PLOTLY_ASSET = f"{ASSETS_DIR_NAME}/plotly.min.js"
+#: The two ways plotly.js reaches a report (see the module docstring).
+PLOTLYJS_MODES = ("shared", "standalone")
 _ENGINE_NAME = "compare-shared-kernel"
 _SUMMARY_MAX_CHARS = 240
 #: Table columns whose longest cell has at most this many characters never wrap.
@@ -217,6 +237,23 @@ def show(fig: go.Figure, *, config: Mapping[str, Any] | None = None) -> None:
         "text/plain": f"<{title}>",
     }
     display(bundle, raw=True)
+
+
+def show_html(fragment: str) -> None:
+    """Display an HTML fragment built by the package (trusted; never plan text itself).
+
+    Use it for the explorer and source panel of :mod:`compare.explorer`,
+    which embed plan text as escaped JSON and insert it with ``textContent``.
+
+    Examples
+    --------
+    >>> from compare import explorer, findings, load_corpus
+    >>> c = load_corpus()  # doctest: +SKIP
+    >>> show_html(explorer.source_panel_html(findings.records(c.tasks, c.sections)))  # doctest: +SKIP
+    """
+    from IPython.display import HTML, display
+
+    display(HTML(fragment))
 
 
 def show_table(
@@ -725,7 +762,28 @@ def _template_env() -> Any:
     )
 
 
-def _write_index(out_dir: Path, entries: Sequence[Mapping[str, Any]], git_commit: str) -> None:
+def _plotly_source() -> Path:
+    from importlib.resources import files
+
+    return Path(str(files("plotly").joinpath("package_data", "plotly.min.js")))
+
+
+def _copy_plotly_asset(out_dir: Path) -> Path:
+    """Copy the installed plotly.min.js to ``<out_dir>/assets/`` unless an identical copy is there."""
+    import filecmp
+
+    source, target = _plotly_source(), out_dir / PLOTLY_ASSET
+    if not (target.is_file() and filecmp.cmp(source, target, shallow=False)):
+        _write_atomic(target, source.read_bytes())
+    return target
+
+
+def _write_index(
+    out_dir: Path,
+    entries: Sequence[Mapping[str, Any]],
+    git_commit: str,
+    plotlyjs_mode: str = "shared",
+) -> None:
     css = (TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
     generated_at = _now()
     page = (
@@ -737,12 +795,15 @@ def _write_index(out_dir: Path, entries: Sequence[Mapping[str, Any]], git_commit
             reports=entries,
             generated_at=generated_at,
             git_commit=git_commit,
+            plotlyjs_mode=plotlyjs_mode,
+            plotly_asset=PLOTLY_ASSET,
         )
     )
     manifest = {
         "format": RENDER_FORMAT,
         "generated_at": generated_at,
         "git_commit": git_commit,
+        "plotlyjs_mode": plotlyjs_mode,
         "reports": list(entries),
     }
     _write_atomic(out_dir / INDEX_NAME, page)
@@ -938,6 +999,7 @@ class _Run:
     log: logging.Logger
     progress: Callable[[str], None]
     kernels: _Kernels
+    plotlyjs_mode: str = "shared"
     exporter: Any = None
     plotlyjs: str | None = None
 
@@ -957,11 +1019,7 @@ class _Run:
 
     def plotly_js(self) -> str:
         if self.plotlyjs is None:
-            from importlib.resources import files
-
-            self.plotlyjs = (
-                files("plotly").joinpath("package_data", "plotly.min.js").read_text("utf-8")
-            )
+            self.plotlyjs = _plotly_source().read_text("utf-8")
         return self.plotlyjs
 
 
@@ -1012,7 +1070,12 @@ def _export(
         "metadata": {"name": entry["title"]},
         "compare": {
             "css": (TEMPLATES_DIR / "report.css").read_text(encoding="utf-8"),
-            "plotlyjs": _PLOTLYJS_SLOT if _has_figures(nb) else "",
+            "plotlyjs": _PLOTLYJS_SLOT
+            if _has_figures(nb) and run.plotlyjs_mode == "standalone"
+            else "",
+            "plotlyjs_src": PLOTLY_ASSET
+            if _has_figures(nb) and run.plotlyjs_mode == "shared"
+            else "",
             "notebook": path.name,
             "notebook_sha256": entry["notebook_sha256"],
             "generated_at": entry["generated_at"],
@@ -1088,6 +1151,7 @@ def _render_one(
             "data": run.data_label,
             "inputs": run.inputs,
         }
+        entry["plotlyjs"] = run.plotlyjs_mode if _has_figures(executed) else "none"
         page = _export(executed, path, entry, declared, effective, run)
         _write_atomic(html_path, page)
     except Exception as exc:  # one notebook's failure never stops the others
@@ -1175,6 +1239,7 @@ def render(
     notebooks_dir: Path | None = None,
     data_dir: Path | None = None,
     progress: Callable[[str], None] | None = print,
+    standalone: bool = False,
 ) -> list[ReportResult]:
     """Execute notebooks and export them as offline HTML reports, incrementally.
 
@@ -1197,6 +1262,9 @@ def render(
         ``data_dir`` or ``config.RAW_DIR``.
     progress : callable, optional
         Receives one line per notebook (default ``print``; None for silence).
+    standalone : bool, default False
+        Inline plotly.js in every report with figures (single files to
+        e-mail) instead of one shared ``assets/plotly.min.js`` beside them.
 
     Returns
     -------
@@ -1224,6 +1292,9 @@ def render(
     except ValueError:
         data_label = "…/" + data_path.name
     say = progress or (lambda line: None)
+    mode = "standalone" if standalone else "shared"
+    if mode == "shared":
+        _copy_plotly_asset(out_dir)
     manifest = _read_manifest(out_dir)
     results: list[ReportResult] = []
     with _file_log(out_dir) as log:
@@ -1237,11 +1308,12 @@ def render(
             data_label=data_label,
             inputs=_input_files(data_path),
             source_sha256=_source_digest(config.PACKAGE_DIR),
-            versions=_tool_versions(),
+            versions={**_tool_versions(), "plotlyjs_mode": mode},
             git_commit=_git_commit(),
             log=log,
             progress=say,
             kernels=_Kernels(notebooks_dir, out_dir / LOG_NAME),
+            plotlyjs_mode=mode,
         )
         log.info("render %d notebook(s) into %s, force=%s", len(paths), out_dir.name, force)
         try:
@@ -1256,7 +1328,7 @@ def render(
             run.kernels.shutdown()
         if notebooks is None:  # a full run forgets notebooks that no longer exist
             manifest = {name: e for name, e in manifest.items() if name in {p.name for p in paths}}
-        _write_index(out_dir, [manifest[k] for k in sorted(manifest)], run.git_commit)
+        _write_index(out_dir, [manifest[k] for k in sorted(manifest)], run.git_commit, mode)
     return results
 
 
@@ -1290,6 +1362,12 @@ def add_render_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPa
     )
     parser.add_argument("--force", action="store_true", help="re-execute unchanged notebooks")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: reports/)")
+    parser.add_argument(
+        "--standalone",
+        action="store_true",
+        help="inline plotly.js in each report (single files to e-mail; about 5 MB each) "
+        f"instead of one shared {PLOTLY_ASSET} beside them",
+    )
     return parser
 
 
@@ -1313,7 +1391,13 @@ def render_command(args: argparse.Namespace) -> int:
     params = load_params_file(args.params) if args.params else {}
     params.update(parse_param_pairs(args.param))
     started = time.perf_counter()
-    results = render(args.notebooks or None, params, args.out, args.force)
+    results = render(
+        args.notebooks or None,
+        params,
+        args.out,
+        args.force,
+        standalone=getattr(args, "standalone", False),
+    )
     failed = [r for r in results if not r.ok]
     out = Path(args.out or config.REPORTS_DIR)
     print(

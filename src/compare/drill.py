@@ -1,0 +1,633 @@
+"""Drill-down figures: every bar, cell and point carries the tasks behind it.
+
+The figure builders of :mod:`compare.figures` draw the analytics; the
+functions here call them and then attach, to every point, the ids of the
+tasks it counts (and, for a word, the word), in the ``customdata`` layout
+that the source panel of :func:`compare.explorer.source_panel_html` reads:
+``[task ids (space-joined), term, hover titles, *the builder's own
+customdata]``. The builder's hover template is kept, with its
+``customdata[i]`` references shifted by three, and gains a line with the
+number of tasks and their first titles (:func:`compare.explorer.hover_titles`).
+So hovering shows the count and titles, and a click opens the tasks' full
+text with document and source lines in the side panel (keyness words are
+highlighted in the sentences that use them).
+
+The module also holds the figures of the themes and change reports whose
+points are tasks (:func:`cluster_bars`, :func:`confidence_bars`,
+:func:`overall_share_bars`). Nothing is modified in place: each function
+returns a new ``go.Figure``.
+
+Examples
+--------
+>>> import pandas as pd
+>>> t = pd.DataFrame({"task_id": ["a-t1", "b-t1"], "district": ["甲", "乙"],
+...                   "theme": ["A", "A"], "theme_name": ["x", "x"], "title": ["一", "二"]})
+>>> from compare.shares import theme_shares
+>>> fig = share_heatmap(t, theme_shares(t, n_boot=0))
+>>> fig.data[0].customdata[0][0][:2]
+['b-t1', '']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from compare import figures
+from compare.explorer import drill_customdata, hover_titles
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+__all__ = [
+    "attach",
+    "change_slopes",
+    "cluster_bars",
+    "confidence_bars",
+    "keyness_bars",
+    "keyness_scatter",
+    "overall_share_bars",
+    "residual_heatmap",
+    "share_dots",
+    "share_heatmap",
+    "similarity_heatmap",
+    "target_bars",
+    "task_cell",
+]
+
+_SHIFT = 3  # ids, term, hover titles come first in every point's customdata
+_CUSTOM = re.compile(r"customdata(?:\[(\d+)\])?")
+_FONT = figures._FONT
+
+
+def task_cell(tasks: pd.DataFrame, term: str = "") -> list[str]:
+    """The three leading ``customdata`` fields of a point counting ``tasks``.
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        The tasks behind the point (``task_id``, ``title``).
+    term : str
+        A word the panel highlights (keyness); ``""`` for none.
+
+    Returns
+    -------
+    list of str
+        ``[ids, term, hover text]``.
+
+    Examples
+    --------
+    >>> task_cell(pd.DataFrame({"task_id": ["a-t1"], "title": ["推进中医药发展"]}))
+    ['a-t1', '', '1 task: 推进中医药发展']
+    """
+    ids = drill_customdata(tasks["task_id"].astype(str), term)
+    return [*ids, hover_titles(tasks["title"].fillna("").astype(str)) if len(tasks) else "0 tasks"]
+
+
+def _shift_template(template: str | None) -> str:
+    def shifted(m: re.Match[str]) -> str:
+        return f"customdata[{int(m.group(1) or 0) + _SHIFT}]"
+
+    body = _CUSTOM.sub(shifted, template or "%{x}, %{y}")
+    line = "<br>%{customdata[2]}"
+    return body.replace("<extra>", line + "<extra>", 1) if "<extra>" in body else body + line
+
+
+def attach(trace: go.BaseTraceType, cells: Sequence) -> go.BaseTraceType:
+    """Give a trace's points their task cells, keeping its own customdata and hover.
+
+    Parameters
+    ----------
+    trace : plotly trace
+        A bar or scatter (``cells``: one :func:`task_cell` per point) or a
+        heatmap (``cells``: rows of cells, like ``z``). Modified in place
+        and returned.
+    cells : sequence
+        The cells, in point order.
+
+    Returns
+    -------
+    plotly trace
+
+    Examples
+    --------
+    >>> import plotly.graph_objects as go
+    >>> tr = attach(go.Bar(x=["甲"], y=[1], customdata=[[5]], hovertemplate="%{customdata[0]}"),
+    ...             [["a-t1", "", "1 task: 一"]])
+    >>> tr.hovertemplate
+    '%{customdata[3]}<br>%{customdata[2]}'
+    """
+    old = trace.customdata
+    if trace.type == "heatmap":
+        rows = []
+        for i, row in enumerate(cells):
+            out_row = []
+            for j, cell in enumerate(row):
+                extra = [] if old is None else [np.asarray(old)[i][j]]
+                out_row.append([*cell, *[_plain(x) for x in extra]])
+            rows.append(out_row)
+        trace.customdata = rows
+    else:
+        n = len(cells)
+        extra = np.empty((n, 0), dtype=object) if old is None else np.asarray(old, dtype=object)
+        if extra.ndim == 1:
+            extra = extra.reshape(n, -1)
+        trace.customdata = [[*cell, *[_plain(x) for x in extra[i]]] for i, cell in enumerate(cells)]
+    trace.hovertemplate = _shift_template(trace.hovertemplate)
+    return trace
+
+
+def _plain(value: object) -> object:
+    """A JSON-friendly scalar (numpy numbers become Python numbers)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _tasks_of(tasks: pd.DataFrame, by: str, group: str, theme: str) -> pd.DataFrame:
+    return tasks[(tasks[by].astype(str) == str(group)) & (tasks["theme"].astype(str) == theme)]
+
+
+def _codes_of(labels: Iterable[str], shares: pd.DataFrame) -> list[str]:
+    """Theme codes in the order of figure labels like ``"A 资源布局"``."""
+    known = set(shares["theme"].astype(str))
+    out = []
+    for label in labels:
+        code = str(label).split(" ", 1)[0]
+        out.append(code if code in known else str(label))
+    return out
+
+
+def share_heatmap(
+    tasks: pd.DataFrame, shares: pd.DataFrame, *, by: str = "district", note: str | None = None
+) -> go.Figure:
+    """:func:`compare.figures.share_heatmap` whose cells open their tasks.
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        The coded tasks the shares were computed from (``task_id, title,
+        theme`` and the ``by`` column).
+    shares : pandas.DataFrame
+        From :func:`compare.shares.theme_shares` (same ``by``).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"task_id": ["a"], "district": ["甲"], "theme": ["A"], "title": ["一"]})
+    >>> from compare.shares import theme_shares
+    >>> share_heatmap(t, theme_shares(t, n_boot=0)).data[0].customdata[0][0][0]
+    'a'
+    """
+    fig = figures.share_heatmap(shares, note=note)
+    trace = fig.data[0]
+    codes = _codes_of(trace.y, shares)
+    attach(trace, [[task_cell(_tasks_of(tasks, by, g, c)) for g in trace.x] for c in codes])
+    return fig
+
+
+def share_dots(
+    tasks: pd.DataFrame,
+    shares: pd.DataFrame,
+    *,
+    by: str = "district",
+    note: str | None = None,
+    colors: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """:func:`compare.figures.share_dots` (shares with 95 % intervals) whose dots open their tasks.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"task_id": ["a"], "district": ["甲"], "theme": ["A"], "title": ["一"]})
+    >>> from compare.shares import theme_shares
+    >>> share_dots(t, theme_shares(t, n_boot=10)).data[0].customdata[0][0]
+    'a'
+    """
+    fig = figures.share_dots(shares, note=note, colors=colors)
+    for trace in fig.data:
+        s = shares[shares["group"].astype(str) == str(trace.name)].sort_values("theme")
+        attach(trace, [task_cell(_tasks_of(tasks, by, trace.name, c)) for c in s["theme"]])
+    return fig
+
+
+def residual_heatmap(
+    tasks: pd.DataFrame, table: pd.DataFrame, *, by: str = "district", note: str | None = None
+) -> go.Figure:
+    """:func:`compare.figures.residual_heatmap` whose cells open the tasks counted.
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        The coded tasks of the test.
+    table : pandas.DataFrame
+        ``ShareTest.table`` of :func:`compare.shares.share_test`.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"task_id": ["a", "b"], "district": ["甲", "乙"], "theme": ["A", "B"],
+    ...                   "title": ["一", "二"]})
+    >>> tab = pd.DataFrame({"group": ["甲", "乙"], "theme": ["A", "A"], "theme_name": ["x", "x"],
+    ...                     "residual": [2.5, -2.5], "observed": [1, 0]})
+    >>> residual_heatmap(t, tab).data[0].customdata[0][1][0]
+    'a'
+    """
+    fig = figures.residual_heatmap(table, note=note)
+    trace = fig.data[0]
+    codes = _codes_of(trace.y, table)
+    attach(trace, [[task_cell(_tasks_of(tasks, by, g, c)) for g in trace.x] for c in codes])
+    return fig
+
+
+def _using(tasks: pd.DataFrame, term: str) -> pd.DataFrame:
+    return tasks[tasks["text"].fillna("").str.contains(term, regex=False)]
+
+
+def keyness_bars(
+    tasks: pd.DataFrame,
+    terms: pd.DataFrame,
+    *,
+    by: str = "district",
+    top: int = 12,
+    colors: Mapping[str, str] | None = None,
+    note: str | None = None,
+) -> go.Figure:
+    """:func:`compare.figures.keyness_bars`; a bar opens the group's tasks using the word.
+
+    The panel shows the sentences with the word, highlighted.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"task_id": ["a", "b"], "district": ["甲", "乙"], "title": ["一", "二"],
+    ...                   "text": ["发展中医", "养老服务"]})
+    >>> d = pd.DataFrame({"group": ["甲", "乙"], "term": ["中医", "养老"], "z": [2.0, 1.5],
+    ...                   "count": [1, 1]})
+    >>> keyness_bars(t, d).data[1].customdata[0][:2]
+    ['a', '中医']
+    """
+    fig = figures.keyness_bars(terms, top=top, colors=colors, note=note)
+    fig.update_annotations(font={"family": _FONT, "size": 14})
+    for trace in fig.data:
+        mine = tasks[tasks[by].astype(str) == str(trace.name)]
+        attach(trace, [task_cell(_using(mine, str(w)), str(w)) for w in trace.y])
+    return fig
+
+
+def keyness_scatter(
+    tasks: pd.DataFrame,
+    pair: pd.DataFrame,
+    *,
+    by: str = "district",
+    label: int = 12,
+    colors: Mapping[str, str] | None = None,
+    note: str | None = None,
+) -> go.Figure:
+    """:func:`compare.figures.keyness_scatter`; a word's dot opens the two groups' tasks using it.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"task_id": ["a", "b"], "district": ["甲", "乙"], "title": ["一", "二"],
+    ...                   "text": ["发展中医", "中医养老"]})
+    >>> p = pd.DataFrame({"term": ["中医"], "rank_a": [1.0], "rank_b": [1.0], "count_a": [1],
+    ...                   "count_b": [1], "z": [0.0]})
+    >>> p.attrs.update({"a": "甲", "b": "乙"})
+    >>> keyness_scatter(t, p).data[0].customdata[0][:2]
+    ['a b', '中医']
+    """
+    fig = figures.keyness_scatter(pair, label=label, note=note, colors=colors)
+    groups = {str(pair.attrs.get("a", "a")), str(pair.attrs.get("b", "b"))}
+    both = tasks[tasks[by].astype(str).isin(groups)]
+    words = fig.data[0]
+    attach(words, [task_cell(_using(both, str(w)), str(w)) for w in words.text])
+    _spread_labels(fig.data[1])
+    fig.update_traces(textfont={"family": _FONT, "size": 12}, selector={"mode": "text"})
+    fig.update_layout(showlegend=False)  # the colour bar says it all; a legend overlapped it
+    return fig
+
+
+def _spread_labels(trace: go.BaseTraceType, dx: float = 0.09, dy: float = 0.045) -> None:
+    """Keep only word labels that do not overlap a label already kept (most extreme z first).
+
+    The builder lists the labels by z, most typical of either group first;
+    in a corner where many words share a rank, only the first few show
+    (every word still has its dot, hover and click).
+    """
+    kept: list[tuple[float, float]] = []
+    xs, ys, texts = [], [], []
+    for x, y, t in zip(trace.x, trace.y, trace.text, strict=True):
+        width = dx * max(1, len(str(t))) / 3
+        if all(abs(x - a) > width or abs(y - b) > dy for a, b in kept):
+            kept.append((x, y))
+            xs.append(x)
+            ys.append(y)
+            texts.append(t)
+    trace.x, trace.y, trace.text = xs, ys, texts
+
+
+def similarity_heatmap(
+    tasks: pd.DataFrame,
+    sim: pd.DataFrame,
+    matches: pd.DataFrame,
+    *,
+    by: str = "label",
+    threshold: float | None = None,
+    note: str | None = None,
+) -> go.Figure:
+    """:func:`compare.figures.similarity_heatmap`; a cell opens the aligned task pairs.
+
+    A cell (row document, column document) lists the tasks of the row
+    document whose best counterpart in the column document reaches
+    ``threshold``, and those counterparts; a diagonal cell lists the
+    document's tasks.
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        The tasks compared (``task_id, title`` and the ``by`` column).
+    sim : pandas.DataFrame
+        From :func:`compare.align.document_similarity` (same ``by``).
+    matches : pandas.DataFrame
+        From :func:`compare.align.best_counterparts` (same ``by``).
+    threshold : float, optional
+        Default :data:`compare.align.DEFAULT_THRESHOLD`.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"task_id": ["a", "b"], "label": ["甲", "乙"], "title": ["一", "二"]})
+    >>> m = pd.DataFrame({"task_id": ["a", "b"], "label": ["甲", "乙"], "other": ["乙", "甲"],
+    ...                   "match_task_id": ["b", "a"], "score": [0.5, 0.5]})
+    >>> s = pd.DataFrame([[1.0, 0.5], [0.5, 1.0]], index=["乙", "甲"], columns=["乙", "甲"])
+    >>> similarity_heatmap(t, s, m).data[0].customdata[0][1][0]
+    'b a'
+    """
+    from compare.align import DEFAULT_THRESHOLD
+
+    cut = DEFAULT_THRESHOLD if threshold is None else threshold
+    fig = figures.similarity_heatmap(sim, note=note)
+    trace = fig.data[0]
+    by_id = tasks.set_index(tasks["task_id"].astype(str))
+    good = matches[matches["score"] >= cut]
+    cells = []
+    for row in trace.y:
+        out = []
+        for col in trace.x:
+            if row == col:
+                out.append(task_cell(tasks[tasks[by].astype(str) == str(row)]))
+                continue
+            hit = good[(good[by].astype(str) == str(row)) & (good["other"].astype(str) == str(col))]
+            ids = list(
+                dict.fromkeys([*hit["task_id"].astype(str), *hit["match_task_id"].astype(str)])
+            )
+            cell = task_cell(by_id.loc[ids].reset_index(drop=True))
+            cell[2] = f"{len(hit)} aligned task(s) · " + cell[2]
+            out.append(cell)
+        cells.append(out)
+    attach(trace, cells)
+    return fig
+
+
+def target_bars(
+    tasks: pd.DataFrame,
+    aligned: pd.DataFrame,
+    *,
+    colors: Mapping[str, str] | None = None,
+    note: str | None = None,
+) -> go.Figure:
+    """:func:`compare.figures.target_bars`; a bar opens the task stating the target.
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        Tasks with ``task_id, title, text``.
+    aligned : pandas.DataFrame
+        From :func:`compare.targets.align_targets`.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"task_id": ["a", "b"], "title": ["一", "二"],
+    ...                   "text": ["配置75台AED", "增配150台AED"]})
+    >>> a = pd.DataFrame({"group": [0, 0], "group_key": ["AED", "AED"], "district": ["甲", "乙"],
+    ...                   "value": [75.0, 150.0], "value_max": [np.nan, np.nan], "unit": ["台", "台"],
+    ...                   "qualifier": ["", "增配"], "task_id": ["a", "b"]})
+    >>> target_bars(t, a).data[0].customdata[0][:2]
+    ['b', '150台']
+    """
+    fig = figures.target_bars(aligned, colors=colors, note=note)
+    keys = list(dict.fromkeys(aligned.sort_values("group")["group_key"]))
+    # long object names wrap instead of running into the next panel's title
+    fig.for_each_annotation(lambda a: a.update(text=_wrap(a.text, 6), font={"size": 13}))
+    fig.update_layout(uniformtext={"minsize": 11, "mode": "show"}, margin={"t": 130})
+    for trace in fig.data:  # the bar shows the value; hover adds the qualifier
+        trace.texttemplate = [str(t).split(" ")[0] for t in trace.text]
+    by_id = tasks.set_index(tasks["task_id"].astype(str))
+    for trace in fig.data:
+        axis = trace.xaxis or "x"
+        col = int(axis[1:] or 1)
+        key = keys[col - 1]
+        s = aligned[(aligned["group_key"] == key) & (aligned["district"].astype(str) == trace.name)]
+        cells = []
+        for r in s.itertuples(index=False):
+            task = by_id.loc[[str(r.task_id)]].reset_index(drop=True)
+            term = f"{r.value:g}{r.unit}"
+            cells.append(task_cell(task, term if term in str(task["text"].iloc[0]) else ""))
+        attach(trace, cells)
+    return fig
+
+
+def _wrap(text: str, width: int) -> str:
+    """Break a label into lines of ``width`` characters (plotly does not wrap)."""
+    text = str(text)
+    return "<br>".join(text[i : i + width] for i in range(0, len(text), width))
+
+
+def change_slopes(
+    tasks: pd.DataFrame,
+    change: pd.DataFrame,
+    docs: pd.DataFrame,
+    *,
+    top: int = 8,
+    note: str | None = None,
+) -> go.Figure:
+    """:func:`compare.figures.change_slopes`; a point opens that document's tasks of the theme.
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        Coded tasks (``task_id, title, doc_id, theme``).
+    change : pandas.DataFrame
+        From :func:`compare.change.share_change`.
+    docs : pandas.DataFrame
+        From :func:`compare.change.sequence` (``doc_id, label``).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"task_id": ["a", "b"], "doc_id": ["d1", "d2"], "theme": ["A", "A"],
+    ...                   "title": ["一", "二"]})
+    >>> c = pd.DataFrame({"theme": ["A"], "theme_name": ["x"], "share 2021": [1.0],
+    ...                   "share 2026": [1.0], "change_pp": [0.0], "status": ["stable"]})
+    >>> d = pd.DataFrame({"doc_id": ["d1", "d2"], "label": ["2021", "2026"]})
+    >>> change_slopes(t, c, d).data[0].customdata[1][0]
+    'b'
+    """
+    fig = figures.change_slopes(change, top=top, note=note)
+    doc_of = dict(zip(docs["label"].astype(str), docs["doc_id"].astype(str), strict=True))
+    for trace in fig.data:
+        code = str(trace.name).split(" ", 1)[0]
+        cells = [
+            task_cell(tasks[(tasks["doc_id"] == doc_of.get(str(x))) & (tasks["theme"] == code)])
+            for x in trace.x
+        ]
+        attach(trace, cells)
+    return fig
+
+
+# --------------------------------------------------------------------------- own figures
+
+
+def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0.01, "xanchor": "left"},
+        template="plotly_white",
+        font={"family": _FONT},
+        height=height,
+        margin={"t": 60, "l": 10, "r": 10, "b": 40},
+        barmode="stack",
+        legend_title_text="区",
+    )
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+def cluster_bars(coded: pd.DataFrame, *, colors: Mapping[str, str] | None = None) -> go.Figure:
+    """Cluster sizes, stacked by district; a bar segment opens its tasks.
+
+    Parameters
+    ----------
+    coded : pandas.DataFrame
+        Tasks with ``task_id, title, district, cluster, cluster_label``
+        (e.g. :func:`compare.findings.coded_tasks`).
+    colors : mapping, optional
+        District colours (default :func:`compare.figures.district_colors`).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"task_id": ["a", "b"], "title": ["一", "二"], "district": ["甲", "乙"],
+    ...                   "cluster": [0, 0], "cluster_label": ["中医", "中医"]})
+    >>> [t.name for t in cluster_bars(c).data]
+    ['乙', '甲']
+    """
+    import plotly.graph_objects as go
+
+    names = coded.groupby("cluster")["cluster_label"].first().sort_index().astype(str).to_dict()
+    sizes = coded["cluster"].value_counts()
+    ylabels = {c: f"#{c} {names[c]} ({sizes[c]})" for c in names}
+    order = [ylabels[c] for c in sorted(names, key=lambda c: (-sizes[c], c))]
+    districts = sorted(coded["district"].astype(str).unique())
+    colors = dict(colors or figures.district_colors(districts))
+    fig = go.Figure()
+    for d in districts:
+        mine = coded[coded["district"].astype(str) == d]
+        counts = mine["cluster"].value_counts()
+        present = [c for c in names if counts.get(c, 0)]
+        trace = go.Bar(
+            y=[ylabels[c] for c in present],
+            x=[int(counts[c]) for c in present],
+            orientation="h",
+            name=d,
+            marker_color=colors.get(d),
+            hovertemplate=f"{d} · %{{y}}: %{{x}} tasks<extra></extra>",
+        )
+        fig.add_trace(attach(trace, [task_cell(mine[mine["cluster"] == c]) for c in present]))
+    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1])
+    fig.update_xaxes(title_text="任务数 tasks")
+    fig.update_layout(legend_traceorder="normal")
+    return _layout(fig, "主题聚类 · Clusters of tasks (label: top words)", 140 + 26 * len(order))
+
+
+def confidence_bars(
+    coded: pd.DataFrame, *, bins: int = 10, colors: Mapping[str, str] | None = None
+) -> go.Figure:
+    """How sure the codebook coding is: tasks per confidence bin, stacked by district.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"task_id": ["a", "b"], "title": ["一", "二"], "district": ["甲", "乙"],
+    ...                   "confidence": [0.35, 0.92]})
+    >>> sum(sum(t.y) for t in confidence_bars(c).data)
+    2
+    """
+    import plotly.graph_objects as go
+
+    edges = np.linspace(0, 1, bins + 1)
+    labels = [f"{a:.1f}–{b:.1f}" for a, b in zip(edges[:-1], edges[1:], strict=True)]
+    binned = pd.cut(coded["confidence"].astype(float), edges, labels=labels, include_lowest=True)
+    districts = sorted(coded["district"].astype(str).unique())
+    colors = dict(colors or figures.district_colors(districts))
+    fig = go.Figure()
+    for d in districts:
+        mask = (coded["district"].astype(str) == d).to_numpy()
+        present = [b for b in labels if ((binned == b).to_numpy() & mask).any()]
+        trace = go.Bar(
+            x=present,
+            y=[int(((binned == b).to_numpy() & mask).sum()) for b in present],
+            name=d,
+            marker_color=colors.get(d),
+            hovertemplate=f"{d} · confidence %{{x}}: %{{y}} tasks<extra></extra>",
+        )
+        cells = [task_cell(coded[(binned == b).to_numpy() & mask]) for b in present]
+        fig.add_trace(attach(trace, cells))
+    fig.update_xaxes(
+        title_text="置信度 confidence of the primary theme",
+        categoryorder="array",
+        categoryarray=labels,
+    )
+    fig.update_yaxes(title_text="任务数 tasks")
+    return _layout(fig, "编码置信度 · How sure the coding is", 380)
+
+
+def overall_share_bars(tasks: pd.DataFrame, shares: pd.DataFrame) -> go.Figure:
+    """Codebook theme shares over all tasks, with 95 % intervals; a bar opens its tasks.
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        Coded tasks (``task_id, title, theme``).
+    shares : pandas.DataFrame
+        :func:`compare.shares.theme_shares` of ``tasks`` with one group.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"task_id": ["a"], "title": ["一"], "theme": ["A"], "theme_name": ["x"],
+    ...                   "all": ["全部"]})
+    >>> from compare.shares import theme_shares
+    >>> overall_share_bars(t, theme_shares(t, by="all", n_boot=10)).data[0].customdata[0][0]
+    'a'
+    """
+    import plotly.graph_objects as go
+
+    s = shares.sort_values(["share", "theme"], ascending=[True, False])
+    labels = [f"{c} {n}" if n != c else c for c, n in zip(s["theme"], s["theme_name"], strict=True)]
+    trace = go.Bar(
+        x=s["share"],
+        y=labels,
+        orientation="h",
+        marker_color=figures.PALETTE[0],
+        error_x={
+            "type": "data",
+            "symmetric": False,
+            "array": (s["ci_high"] - s["share"]).to_numpy(),
+            "arrayminus": (s["share"] - s["ci_low"]).to_numpy(),
+            "color": "#555",
+        },
+        customdata=np.c_[s["n_tasks"], s["ci_low"], s["ci_high"]],
+        hovertemplate="%{y}: %{x:.1%} [%{customdata[1]:.1%}, %{customdata[2]:.1%}], "
+        "%{customdata[0]} tasks<extra></extra>",
+        name="share",
+    )
+    cells = [task_cell(tasks[tasks["theme"].astype(str) == str(c)]) for c in s["theme"]]
+    fig = go.Figure(attach(trace, cells))
+    fig.update_xaxes(tickformat=".0%", rangemode="tozero", title_text="任务占比 share of tasks")
+    fig.update_layout(showlegend=False)
+    return _layout(fig, "编码主题占比 · Codebook themes, share of all tasks", 140 + 26 * len(s))

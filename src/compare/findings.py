@@ -1,0 +1,845 @@
+"""What the reports 02–06 compute: coded tasks, comparison sets, tables with citations, facts.
+
+The notebooks stay thin: each calls these functions and the analytics
+modules (:mod:`compare.shares`, :mod:`compare.keyness`, :mod:`compare.align`,
+:mod:`compare.targets`, :mod:`compare.change`) and shows the results with
+:mod:`compare.drill` figures. Every sentence a report states is filled from a
+``*_facts`` dict computed here, so it stays true when a plan is added.
+
+:func:`coded_tasks` (the codebook coding and clusters of every task, about
+3 s for the seeds) is cached on disk under ``data/interim/themes``, keyed by
+the content of the tasks, codebook, overrides, parameters and the source of
+the theme code, so the five reports of one render compute it once.
+
+Examples
+--------
+>>> from compare import load_corpus
+>>> corpus = load_corpus()
+>>> coded = coded_tasks(corpus.tasks)                      # doctest: +SKIP
+>>> docs, tasks = comparison_set(corpus.documents, coded)  # doctest: +SKIP
+>>> sorted(docs["district"])                               # doctest: +SKIP
+['松江', '长宁', '青浦']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from compare import config
+from compare.exceptions import CompareError
+
+__all__ = [
+    "aligned_table",
+    "change_facts",
+    "change_table",
+    "explorer_facts",
+    "priority_facts",
+    "records",
+    "uncertain_table",
+    "citations",
+    "cluster_table",
+    "coded_tasks",
+    "comparison_set",
+    "default_district",
+    "default_pair",
+    "echo_table",
+    "keyness_facts",
+    "priorities_table",
+    "share_facts",
+    "similarity_facts",
+    "target_facts",
+    "targets_table",
+    "theme_facts",
+]
+
+_THEME_COLUMNS = (
+    "cluster",
+    "cluster_label",
+    "theme",
+    "theme_name",
+    "confidence",
+    "theme_2",
+    "theme_2_name",
+    "confidence_2",
+    "overridden",
+)
+#: Package files whose change invalidates the cached coding.
+_THEME_SOURCES = ("themes.py", "text.py", "findings.py")
+_CACHE_FORMAT = 1
+
+
+def _theme_code_digest() -> str:
+    digest = hashlib.sha256()
+    for name in _THEME_SOURCES:
+        digest.update((config.PACKAGE_DIR / name).read_bytes())
+    for path in sorted(config.RESOURCES_DIR.glob("*")):
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _file_bytes(path: str | Path | None) -> bytes:
+    return Path(path).read_bytes() if path else b""
+
+
+def coded_tasks(
+    tasks: pd.DataFrame,
+    *,
+    k: int = 0,
+    codebook: str | Path = "",
+    overrides: str | Path = "",
+    seed: int = 0,
+    use_cache: bool = True,
+) -> pd.DataFrame:
+    """Every task with its codebook theme and its cluster (:func:`compare.themes.theme_table`).
+
+    Code the whole corpus, then select: the coding's TF-IDF smoothing and
+    the clusters depend on all the tasks passed.
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        ``Corpus.tasks``; not modified.
+    k : int
+        Number of clusters; 0 chooses it automatically (stability).
+    codebook, overrides : str or pathlib.Path
+        A codebook TSV and a ``task_id,code`` overrides file; ``""`` means
+        the shipped codebook and no overrides.
+    seed : int
+        Seed of the clustering.
+    use_cache : bool
+        Reuse the result cached under ``data/interim/themes`` for the same
+        content (tasks, files, parameters, theme code).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The task columns plus ``cluster, cluster_label, theme, theme_name,
+        confidence, theme_2, theme_2_name, confidence_2, overridden``.
+        ``attrs`` holds ``clusters`` (cluster summary), ``k_table``,
+        ``n_overridden`` and ``k_auto`` (whether k was chosen automatically).
+
+    Examples
+    --------
+    >>> from compare import load_corpus
+    >>> coded = coded_tasks(load_corpus().tasks)  # doctest: +SKIP
+    >>> coded["theme"].notna().all()               # doctest: +SKIP
+    True
+    """
+    from compare.themes import theme_table
+
+    payload = {
+        "format": _CACHE_FORMAT,
+        "tasks": hashlib.sha256(
+            pd.util.hash_pandas_object(
+                tasks[["task_id", "title", "text", "district"]].astype(str), index=False
+            ).to_numpy()
+        ).hexdigest(),
+        "codebook": hashlib.sha256(_file_bytes(codebook)).hexdigest(),
+        "overrides": hashlib.sha256(_file_bytes(overrides)).hexdigest(),
+        "k": int(k),
+        "seed": int(seed),
+        "code": _theme_code_digest(),
+    }
+    key = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:24]
+    cache = config.INTERIM_DIR / "themes" / f"{key}.pkl"
+    table = None
+    if use_cache and cache.is_file():
+        try:
+            table = pickle.loads(cache.read_bytes())
+        except Exception:  # a stale or truncated cache is recomputed
+            table = None
+    if table is None:
+        table = theme_table(
+            tasks,
+            k=int(k) or None,
+            codebook=codebook or None,
+            overrides=overrides or None,
+            seed=int(seed),
+        )
+        if use_cache:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(".tmp")
+            tmp.write_bytes(pickle.dumps(table))
+            tmp.replace(cache)
+    base = tasks.drop(columns=[c for c in _THEME_COLUMNS if c in tasks.columns])
+    out = base.merge(
+        table[["task_id", *_THEME_COLUMNS]], on="task_id", how="left", validate="one_to_one"
+    )
+    out.attrs.update(
+        clusters=table.attrs.get("clusters"),
+        k_table=table.attrs.get("k_table"),
+        n_overridden=int(table.attrs.get("n_overridden", 0)),
+        k_auto=not int(k),
+    )
+    return out
+
+
+def comparison_set(
+    documents: pd.DataFrame,
+    tasks: pd.DataFrame,
+    *,
+    districts: Sequence[str] = (),
+    kinds: Sequence[str] = ("work_points",),
+    latest: bool = True,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The documents of a comparison set and their tasks.
+
+    Parameters
+    ----------
+    documents, tasks : pandas.DataFrame
+        ``Corpus.documents`` and (coded) tasks.
+    districts, kinds : sequence of str
+        Empty means all (see :func:`compare.selection.select_documents`).
+    latest : bool
+        Keep only the latest document per district and kind.
+
+    Returns
+    -------
+    (documents, tasks)
+
+    Raises
+    ------
+    CompareError
+        When nothing matches (the message lists what is available).
+
+    Examples
+    --------
+    >>> from compare import load_corpus
+    >>> c = load_corpus()
+    >>> docs, t = comparison_set(c.documents, c.tasks)
+    >>> len(docs), len(t)
+    (3, 62)
+    """
+    from compare.selection import select_documents, select_tasks
+
+    docs = select_documents(
+        documents, districts=list(districts) or None, kinds=list(kinds) or None, latest=latest
+    )
+    chosen = select_tasks(tasks, docs)
+    chosen.attrs.update(tasks.attrs)
+    return docs, chosen
+
+
+def _plain(df: pd.DataFrame) -> pd.DataFrame:
+    """A shallow copy without ``attrs`` (pandas cannot merge frames whose attrs hold frames)."""
+    out = df.copy(deep=False)
+    out.attrs = {}
+    return out
+
+
+def citations(tasks: pd.DataFrame, sections: pd.DataFrame | None) -> dict[str, str]:
+    """task_id → short citation (document · numbering · raw lines).
+
+    Examples
+    --------
+    >>> from compare import load_corpus
+    >>> c = load_corpus()
+    >>> citations(c.tasks, c.sections)[c.tasks.task_id[0]]
+    '长宁 2025 要点 · 一、1、 · L45–L64'
+    """
+    from compare.explorer import explorer_records
+
+    rec = explorer_records(_plain(tasks), sections)
+    return dict(zip(rec["task_id"], rec["citation"], strict=True))
+
+
+def records(
+    tasks: pd.DataFrame, sections: pd.DataFrame, targets: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The explorer and source-panel rows of (coded) tasks.
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        Tasks, coded (:func:`coded_tasks`) or not.
+    sections : pandas.DataFrame
+        ``Corpus.sections``.
+    targets : pandas.DataFrame, optional
+        From :func:`compare.targets.extract_targets`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`compare.explorer.explorer_records` of the tasks; the runner-up
+        theme is given by name, and each target compactly (object, qualifier,
+        value and unit, e.g. ``"签约居民覆盖率 达到 48%"``).
+
+    Examples
+    --------
+    >>> from compare import load_corpus
+    >>> c = load_corpus()
+    >>> len(records(c.tasks, c.sections)) == len(c.tasks)
+    True
+    """
+    from compare.explorer import explorer_records
+
+    tasks = _plain(tasks)
+    present = [c for c in _THEME_COLUMNS if c in tasks.columns]
+    coded = tasks[["task_id", *present]].copy() if present else None
+    if coded is not None and "theme_2_name" in coded:  # the runner-up by name, as the theme
+        coded["theme_2"] = coded["theme_2_name"]
+    if targets is not None and len(targets):  # a compact target, e.g. "签约居民覆盖率 48%"
+        targets = targets.assign(text=[_target_label(r) for r in targets.to_dict("records")])
+    return explorer_records(tasks.drop(columns=present), sections, coded=coded, targets=targets)
+
+
+def _target_label(row: dict[str, Any]) -> str:
+    value = f"{row['value']:g}"
+    if pd.notna(row.get("value_max")):
+        value += f"–{row['value_max']:g}"
+    return " ".join(str(x) for x in (row.get("object") or "", row.get("qualifier") or "") if x) + (
+        f" {value}{row['unit']}"
+    )
+
+
+def explorer_facts(rec: pd.DataFrame) -> dict[str, Any]:
+    """Counts the explorer page states.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"task_id": ["a", "b"], "district": ["甲", "乙"], "document": ["x", "y"],
+    ...                   "targets": ["5家", ""]})
+    >>> explorer_facts(r)["n_with_targets"]
+    1
+    """
+    return {
+        "n_tasks": len(rec),
+        "n_docs": int(rec["document"].nunique()),
+        "n_districts": int(rec["district"].nunique()),
+        "districts": "、".join(sorted(rec["district"].astype(str).unique())),
+        "n_with_targets": int((rec["targets"].fillna("") != "").sum()),
+    }
+
+
+# --------------------------------------------------------------------------- 02 themes
+
+
+def uncertain_table(coded: pd.DataFrame, sections: pd.DataFrame, n: int = 10) -> pd.DataFrame:
+    """The ``n`` least confidently coded tasks, with runner-up theme and citation.
+
+    These are the candidates for the researcher's overrides file.
+
+    Examples
+    --------
+    >>> from compare import load_corpus
+    >>> c = load_corpus()
+    >>> t = c.tasks.assign(theme_name="x", confidence=0.5, theme_2_name="y", confidence_2=0.2)
+    >>> len(uncertain_table(t, c.sections, n=3))
+    3
+    """
+    cite = citations(coded, sections)
+    low = coded.sort_values(["confidence", "task_id"]).head(n)
+    return pd.DataFrame(
+        {
+            "任务 Task": low["title"],
+            "主题 Theme": low["theme_name"],
+            "置信度 Conf.": low["confidence"].astype(float).round(2),
+            "次选 Runner-up": low["theme_2_name"],
+            "次选置信度 Conf. 2": low["confidence_2"].astype(float).round(2),
+            "任务编号 task_id": low["task_id"],
+            "出处 Source": low["task_id"].map(cite),
+        }
+    ).reset_index(drop=True)
+
+
+def cluster_table(coded: pd.DataFrame) -> pd.DataFrame:
+    """One row per cluster: size, label words, representative titles, main codebook theme.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"cluster": [0, 0, 1], "cluster_label": ["中医", "中医", "养老"],
+    ...                   "theme_name": ["中医药", "中医药", "老年健康"], "title": ["甲", "乙", "丙"]})
+    >>> cluster_table(c)["主要编码主题 Main theme"].tolist()
+    ['中医药 (100%)', '老年健康 (100%)']
+    """
+    summary = coded.attrs.get("clusters")
+    rows = []
+    for cluster, g in coded.groupby("cluster", sort=True):
+        top = g["theme_name"].value_counts()
+        examples: list[str] = []
+        if summary is not None and cluster in set(summary["cluster"]):
+            examples = list(summary.set_index("cluster").loc[cluster, "examples"])
+        rows.append(
+            {
+                "聚类 Cluster": int(cluster),
+                "任务数 Tasks": len(g),
+                "标签 Label (top words)": str(g["cluster_label"].iloc[0]),
+                "代表性任务 Representative tasks": " / ".join(examples or list(g["title"][:3])),
+                "主要编码主题 Main theme": f"{top.index[0]} ({top.iloc[0] / len(g):.0%})",
+                "区 Districts": "、".join(sorted(g["district"].astype(str).unique()))
+                if "district" in g
+                else "",
+            }
+        )
+    return pd.DataFrame(rows).sort_values(["任务数 Tasks", "聚类 Cluster"], ascending=[False, True])
+
+
+def theme_facts(coded: pd.DataFrame, shares: pd.DataFrame, low: float = 0.5) -> dict[str, Any]:
+    """Numbers the themes report states: clusters, top theme, confidence, overrides.
+
+    Parameters
+    ----------
+    coded : pandas.DataFrame
+        From :func:`coded_tasks`.
+    shares : pandas.DataFrame
+        :func:`compare.shares.theme_shares` over all tasks (one group).
+    low : float
+        Confidence below which a coding counts as uncertain (default 0.5:
+        the primary theme is then less likely than all the others together).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"cluster": [0, 1], "cluster_label": ["a", "b"], "confidence": [0.3, 0.9],
+    ...                   "overridden": [False, True]})
+    >>> s = pd.DataFrame({"theme": ["A"], "theme_name": ["x"], "share": [1.0], "n_tasks": [2]})
+    >>> theme_facts(c, s)["n_low"]
+    1
+    """
+    sizes = coded["cluster"].value_counts()
+    biggest = int(sizes.idxmax())
+    top = shares.sort_values(["share", "theme"], ascending=[False, True]).iloc[0]
+    return {
+        "n_tasks": len(coded),
+        "n_clusters": int(coded["cluster"].nunique()),
+        "k_how": "自动选定 chosen by stability"
+        if coded.attrs.get("k_auto", True)
+        else "参数指定 set",
+        "big_label": str(coded.loc[coded["cluster"] == biggest, "cluster_label"].iloc[0]),
+        "big_size": int(sizes.max()),
+        "n_themes_used": int((shares["share"] > 0).sum()),
+        "n_themes": len(shares),
+        "top_theme": str(top["theme_name"]),
+        "top_share": float(top["share"]),
+        "median_confidence": float(coded["confidence"].median()),
+        "low": low,
+        "n_low": int((coded["confidence"] < low).sum()),
+        "share_low": float((coded["confidence"] < low).mean()),
+        "n_overridden": int(coded["overridden"].fillna(False).astype(bool).sum()),
+    }
+
+
+# --------------------------------------------------------------------------- 03 priorities
+
+
+def share_facts(shares: pd.DataFrame, test: Any) -> dict[str, Any]:
+    """The largest share, the test result and the strongest over-weighting.
+
+    Parameters
+    ----------
+    shares : pandas.DataFrame
+        From :func:`compare.shares.theme_shares`.
+    test : compare.shares.ShareTest
+        From :func:`compare.shares.share_test`.
+
+    Examples
+    --------
+    >>> from compare.shares import share_test, theme_shares
+    >>> t = pd.DataFrame({"district": ["甲"] * 6 + ["乙"] * 6,
+    ...                   "theme": list("AAAAAB") + list("BBBBBA")})
+    >>> share_facts(theme_shares(t, n_boot=0), share_test(t, n_perm=50))["over_theme"]
+    'B'
+    """
+    top = shares.sort_values(["share", "group"], ascending=[False, True]).iloc[0]
+    table = test.table
+    best = table.sort_values(["residual", "group"], ascending=[False, True]).iloc[0]
+    p = test.p_permutation if pd.notna(test.p_permutation) else test.p_value
+    return {
+        "top_group": str(top["group"]),
+        "top_theme": str(top["theme_name"]),
+        "top_share": float(top["share"]),
+        "chi2": float(test.chi2),
+        "dof": int(test.dof),
+        "p": float(p),
+        "verdict": "有统计学差异 differ significantly"
+        if p < 0.05
+        else "差异不显著 do not differ significantly",
+        "n_cells": int((table["direction"] != "").sum()),
+        "over_group": str(best["group"]),
+        "over_theme": str(best["theme_name"]),
+        "over_residual": float(best["residual"]),
+        "n_tests_tasks": int(test.n),
+    }
+
+
+def keyness_facts(terms: pd.DataFrame) -> dict[str, Any]:
+    """Each group's most distinctive word, as one sentence fragment.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"group": ["甲", "乙"], "term": ["中医", "养老"], "z": [2.0, 1.5]})
+    >>> keyness_facts(d)["per_group"]
+    '乙：养老（z = 1.5）；甲：中医（z = 2.0）'
+    """
+    top = terms.sort_values(["group", "z"], ascending=[True, False]).groupby("group").head(1)
+    return {
+        "per_group": "；".join(
+            f"{g}：{t}（z = {z:.1f}）" for g, t, z in top[["group", "term", "z"]].values
+        ),
+        "n_significant": int((terms["z"] > 1.96).sum()),
+    }
+
+
+def default_pair(tasks: pd.DataFrame, pair: Sequence[str] = (), by: str = "district") -> list[str]:
+    """The two groups of a two-group plot: ``pair`` if given, else the two with most tasks.
+
+    Raises
+    ------
+    CompareError
+        When ``pair`` names a group that is not there, or fewer than two exist.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"district": ["甲", "甲", "乙", "丙", "丙"]})
+    >>> default_pair(t)
+    ['丙', '甲']
+    """
+    counts = tasks[by].astype(str).value_counts()
+    if pair:
+        missing = [p for p in pair if p not in counts.index]
+        if len(pair) != 2 or missing:
+            raise CompareError(f"pair must name two of {sorted(counts.index)}; got {list(pair)}")
+        return [str(p) for p in pair]
+    if len(counts) < 2:
+        raise CompareError(f"a two-group plot needs two groups; got {sorted(counts.index)}")
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return sorted([ranked[0][0], ranked[1][0]])
+
+
+def similarity_facts(sim: pd.DataFrame) -> dict[str, Any]:
+    """The most and least similar pair of documents.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame([[1, .3, .5], [.3, 1, .2], [.5, .2, 1]], index=list("abc"),
+    ...                  columns=list("abc"))
+    >>> f = similarity_facts(s); (f["most_a"], f["most_b"], f["least_a"], f["least_b"])
+    ('a', 'c', 'b', 'c')
+    """
+    pairs = [
+        (float(sim.iloc[i, j]), str(sim.index[i]), str(sim.columns[j]))
+        for i in range(len(sim))
+        for j in range(i + 1, len(sim))
+    ]
+    if not pairs:
+        raise CompareError("similarity needs at least two documents")
+    most = max(pairs, key=lambda p: (p[0], p[1], p[2]))
+    least = min(pairs, key=lambda p: (p[0], p[1], p[2]))
+    return {
+        "most_a": most[1],
+        "most_b": most[2],
+        "most": most[0],
+        "least_a": least[1],
+        "least_b": least[2],
+        "least": least[0],
+    }
+
+
+def priorities_table(
+    shared: pd.DataFrame, tasks: pd.DataFrame, sections: pd.DataFrame
+) -> pd.DataFrame:
+    """Shared and unique priorities, one row per task, each with its citation.
+
+    Parameters
+    ----------
+    shared : pandas.DataFrame
+        From :func:`compare.align.shared_priorities` (groups = districts).
+    tasks : pandas.DataFrame
+        The tasks matched (``task_id, title, district``).
+    sections : pandas.DataFrame
+        ``Corpus.sections`` (for citations).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``优先事项, 共有, 区, 任务, 出处`` in the order of ``shared``.
+
+    Examples
+    --------
+    >>> from compare import load_corpus
+    >>> from compare.align import best_counterparts, shared_priorities
+    >>> c = load_corpus(); _, t = comparison_set(c.documents, c.tasks)
+    >>> priorities_table(shared_priorities(best_counterparts(t), t), t, c.sections).columns[-1]
+    '出处 Source'
+    """
+    groups = [c for c in shared.columns if c in set(tasks["district"].astype(str))]
+    cite = citations(tasks, sections)
+    by_title: dict[tuple[str, str], list[str]] = {}
+    for r in tasks.itertuples(index=False):
+        by_title.setdefault((str(r.district), str(r.title)), []).append(str(r.task_id))
+    rows = []
+    for p in shared.itertuples(index=False):
+        record = p._asdict()
+        for g in groups:
+            for title in filter(None, str(record.get(g) or "").split(" / ")):
+                for task_id in by_title.get((g, title), [])[:1]:
+                    rows.append(
+                        {
+                            "优先事项 Priority": int(record["priority"]),
+                            "共有 Shared by": str(record["shared_by"]),
+                            "区 District": g,
+                            "任务 Task": title,
+                            "出处 Source": cite.get(task_id, ""),
+                        }
+                    )
+    return pd.DataFrame(rows)
+
+
+def priority_facts(shared: pd.DataFrame) -> dict[str, Any]:
+    """How many priorities all, some or one district(s) set.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"shared_by": ["all", "2 of 3", "unique", "unique"]})
+    >>> priority_facts(s)
+    {'n_priorities': 4, 'n_all': 1, 'n_some': 1, 'n_unique': 2}
+    """
+    kind = shared["shared_by"].astype(str)
+    return {
+        "n_priorities": len(shared),
+        "n_all": int((kind == "all").sum()),
+        "n_some": int(((kind != "all") & (kind != "unique")).sum()),
+        "n_unique": int((kind == "unique").sum()),
+    }
+
+
+# --------------------------------------------------------------------------- 04 targets
+
+
+def _with_line(citation: str, line: int) -> str:
+    """A task's citation, plus the target's own raw line when the task spans several."""
+    return citation if citation.endswith(f"L{line}") else f"{citation} · 行 line {line}"
+
+
+def targets_table(
+    targets: pd.DataFrame, tasks: pd.DataFrame, sections: pd.DataFrame
+) -> pd.DataFrame:
+    """Quantitative targets for reading: value, object, qualifier, sentence and citation.
+
+    Parameters
+    ----------
+    targets : pandas.DataFrame
+        From :func:`compare.targets.extract_targets`.
+    tasks, sections : pandas.DataFrame
+        The tasks and ``Corpus.sections`` (for citations).
+
+    Examples
+    --------
+    >>> from compare import load_corpus
+    >>> from compare.targets import extract_targets
+    >>> c = load_corpus()
+    >>> targets_table(extract_targets(c.tasks), c.tasks, c.sections).columns.tolist()[:3]
+    ['区 District', '文件 Document', '指标 Target']
+    """
+    cite = citations(tasks, sections)
+
+    def value(r: pd.Series) -> str:
+        v = f"{r['value']:g}"
+        if pd.notna(r["value_max"]):
+            v += f"–{r['value_max']:g}"
+        return v + str(r["unit"])
+
+    cols = ["区 District", "文件 Document", "指标 Target", "对象 Object", "限定 Qualifier",
+            "原句 Sentence", "出处 Source"]  # fmt: skip
+    if targets.empty:
+        return pd.DataFrame(columns=cols)
+    out = pd.DataFrame(
+        {
+            cols[0]: targets["district"].astype(str),
+            cols[1]: targets["label"].astype(str),
+            cols[2]: targets.apply(value, axis=1),
+            cols[3]: targets["object"].fillna(""),
+            cols[4]: targets["qualifier"].fillna(""),
+            cols[5]: targets["text"].fillna(""),
+            cols[6]: [
+                _with_line(cite.get(t, ""), ln)
+                for t, ln in zip(targets["task_id"], targets["line"], strict=True)
+            ],
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def aligned_table(
+    aligned: pd.DataFrame, tasks: pd.DataFrame, sections: pd.DataFrame
+) -> pd.DataFrame:
+    """Comparable targets across districts, one row per target, with citations.
+
+    Examples
+    --------
+    >>> from compare import load_corpus
+    >>> from compare.targets import align_targets, extract_targets
+    >>> c = load_corpus()
+    >>> a = align_targets(extract_targets(c.tasks))
+    >>> aligned_table(a, c.tasks, c.sections).iloc[0]["可比指标 Comparable target"] != ""
+    True
+    """
+    cite = citations(tasks, sections)
+    rows = []
+    for r in aligned.itertuples(index=False):
+        v = f"{r.value:g}" + (f"–{r.value_max:g}" if pd.notna(r.value_max) else "") + str(r.unit)
+        rows.append(
+            {
+                "可比指标 Comparable target": str(r.group_key),
+                "区 District": str(r.district),
+                "指标 Target": v,
+                "限定 Qualifier": str(r.qualifier or ""),
+                "对象 Object": str(r.object),
+                "出处 Source": _with_line(cite.get(str(r.task_id), ""), r.line),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def target_facts(targets: pd.DataFrame, aligned: pd.DataFrame) -> dict[str, Any]:
+    """Counts the targets report states.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"district": ["甲", "乙", "乙"], "task_id": ["a", "b", "c"]})
+    >>> a = pd.DataFrame({"group": [0, 0], "group_key": ["AED", "AED"], "district": ["甲", "乙"]})
+    >>> target_facts(t, a)["per_district"]
+    '乙 2 项、甲 1 项'
+    """
+    counts = (
+        targets["district"].astype(str).value_counts() if len(targets) else pd.Series(dtype=int)
+    )
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    widest = ""
+    if len(aligned):
+        n = aligned.groupby("group_key")["district"].nunique()
+        widest = str(sorted(n.items(), key=lambda kv: (-kv[1], kv[0]))[0][0])
+    return {
+        "n_targets": len(targets),
+        "n_tasks": int(targets["task_id"].nunique()) if len(targets) else 0,
+        "per_district": "、".join(f"{d} {n} 项" for d, n in ranked) or "—",
+        "n_groups": int(aligned["group"].nunique()) if len(aligned) else 0,
+        "widest": widest or "—",
+    }
+
+
+# --------------------------------------------------------------------------- 05 change
+
+
+def default_district(documents: pd.DataFrame, district: str = "") -> str:
+    """``district`` if given, else the district with the most documents (then most tasks, name).
+
+    Raises
+    ------
+    CompareError
+        If ``district`` is not in the corpus (the message lists those that are).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"district": ["甲", "乙", "乙"], "n_tasks": [9, 1, 1]})
+    >>> default_district(d)
+    '乙'
+    """
+    names = documents["district"].astype(str)
+    if district:
+        if district not in set(names):
+            raise CompareError(
+                f"district {district!r} is not in the corpus (available: {sorted(set(names))})"
+            )
+        return district
+    stats = documents.assign(_d=names).groupby("_d").agg(n=("_d", "size"), t=("n_tasks", "sum"))
+    ranked = sorted(stats.itertuples(), key=lambda r: (-r.n, -r.t, r.Index))
+    return str(ranked[0].Index)
+
+
+def echo_table(echoes: pd.DataFrame, tasks: pd.DataFrame, sections: pd.DataFrame) -> pd.DataFrame:
+    """Echoes between two documents with citations for both sides.
+
+    Parameters
+    ----------
+    echoes : pandas.DataFrame
+        From :func:`compare.change.echoes`.
+
+    Examples
+    --------
+    >>> from compare import load_corpus
+    >>> from compare.change import echoes
+    >>> c = load_corpus(); d = c.documents
+    >>> e = echoes(c.tasks, d.doc_id[2], d.doc_id[4])
+    >>> echo_table(e, c.tasks, c.sections).columns[0]
+    '方向 Side'
+    """
+    cite = citations(tasks, sections)
+    side = {"earlier": "较早 earlier", "later": "较晚 later"}
+    return pd.DataFrame(
+        {
+            "方向 Side": echoes["side"].map(side),
+            "任务 Task": echoes["title"],
+            "状态 Status": echoes["status"],
+            "最相近 Closest": echoes["match_title"],
+            "相似度 Cosine": echoes["score"].round(2),
+            "出处 Source": echoes["task_id"].map(cite),
+            "相近任务出处 Closest source": echoes["match_task_id"].map(cite),
+        }
+    )
+
+
+def change_table(change: pd.DataFrame) -> pd.DataFrame:
+    """:func:`compare.change.share_change` for reading: shares and changes in percent.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"theme": ["A"], "theme_name": ["x"], "share 2021": [0.1],
+    ...                   "share 2026": [0.3], "change_pp": [20.0], "status": ["gained"],
+    ...                   "step_pp 2026": [20.0]})
+    >>> change_table(c).iloc[0].tolist()
+    ['A x', '10%', '30%', '+20.0', 'gained']
+    """
+    shares = [c for c in change.columns if c.startswith("share ")]
+    out = pd.DataFrame(
+        {
+            "主题 Theme": [
+                f"{c} {n}" for c, n in zip(change["theme"], change["theme_name"], strict=True)
+            ]
+        }
+    )
+    for col in shares:
+        out[col.removeprefix("share ")] = change[col].map(lambda x: f"{x:.0%}").to_numpy()
+    out["变化 Change (pp)"] = change["change_pp"].map(lambda x: f"{x:+.1f}").to_numpy()
+    out["判断 Status"] = change["status"].to_numpy()
+    return out
+
+
+def change_facts(change: pd.DataFrame, echoes: pd.DataFrame, docs: pd.DataFrame) -> dict[str, Any]:
+    """The largest gain and loss, and how much of the first document the last one echoes.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"theme": ["A", "B"], "theme_name": ["x", "y"], "change_pp": [20.0, -20.0],
+    ...                   "status": ["gained", "stable"]})
+    >>> e = pd.DataFrame({"side": ["earlier", "later"], "status": ["echoed", "new"]})
+    >>> d = pd.DataFrame({"label": ["2021", "2026"]})
+    >>> change_facts(c, e, d)["gain_theme"]
+    'x'
+    """
+    ordered = change.sort_values(["change_pp", "theme"], ascending=[False, True])
+    gain, loss = ordered.iloc[0], ordered.iloc[-1]
+    early = echoes[echoes["side"] == "earlier"]
+    late = echoes[echoes["side"] == "later"]
+    return {
+        "first": str(docs["label"].iloc[0]),
+        "last": str(docs["label"].iloc[-1]),
+        "n_docs": len(docs),
+        "sequence": " → ".join(docs["label"].astype(str)),
+        "gain_theme": str(gain["theme_name"]),
+        "gain_pp": float(gain["change_pp"]),
+        "loss_theme": str(loss["theme_name"]),
+        "loss_pp": float(loss["change_pp"]),
+        "n_flagged": int((change["status"] != "stable").sum()),
+        "n_earlier": len(early),
+        "n_echoed": int((early["status"] == "echoed").sum()),
+        "n_later": len(late),
+        "n_new": int((late["status"] == "new").sum()),
+    }
