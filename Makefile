@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 APT_STAMP := .stamps/apt
 
 .DEFAULT_GOAL := help
-.PHONY: help setup browser reports test lint lab bench clean-cache
+.PHONY: help setup browser reports test lint lab bench themes-eval clean-cache
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -44,8 +44,11 @@ lint: setup ## ruff check and format check
 lab: setup ## open the notebooks in JupyterLab with the project's kernel
 	$(BIN)/jupyter lab notebooks/
 
-bench: setup ## run the scaling benchmark and rewrite benchmarks/RESULTS.md
-	$(BIN)/python -m compare.bench
+bench: setup ## scaling benchmark → benchmarks/RESULTS.md (BENCH_SIZES=10,100,1000,10000 to add 10k)
+	$(BIN)/python -m compare.bench $(if $(BENCH_SIZES),--sizes $(BENCH_SIZES))
+
+themes-eval: setup ## measure theme coding and clustering against our labels (benchmarks/THEMES.md)
+	$(BIN)/python benchmarks/eval_themes.py
 
 clean-cache: ## delete derived caches under data/interim (never data/raw)
 	rm -rf data/interim
