@@ -57,11 +57,13 @@ def test_second_load_comes_from_the_cache_and_a_changed_file_is_reparsed(isolate
 
 def test_one_bad_file_is_listed_and_the_rest_load(isolated_home, plans):
     (plans / "empty.txt").write_bytes(b"")
+    (plans / "empty_too.txt").write_bytes(b"")
     (plans / "binary.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
     (plans / "gbk.txt").write_bytes((plans / "qingpu_2025_work_points.txt").read_text(encoding="utf-8").replace("青浦", "某某").encode("gb18030"))
     corpus = load_corpus(plans)
     reasons = dict(corpus.failures)
     assert "empty file" in reasons["empty.txt"]
+    assert "empty file" in reasons["empty_too.txt"]  # not "same content as empty.txt"
     assert "binary" in reasons["binary.txt"]
     assert len(corpus.documents) == 6
     gbk = corpus.documents.set_index("source_file").loc["gbk.txt"]

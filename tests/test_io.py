@@ -67,3 +67,10 @@ def test_chinese_in_a_foreign_encoding_is_rejected_not_parsed_into_garbage(seed_
         data = text.encode(codec, errors="replace")
     with pytest.raises(PlanInputError, match="cannot be decoded as Chinese text"):
         decode_bytes(data, name=f"{codec}.txt")
+
+
+def test_utf16_with_a_byte_order_mark_is_read_and_without_one_named():
+    raw = decode_bytes(TEXT.encode("utf-16"))  # BOM included
+    assert (raw.text, raw.encoding) == (TEXT, "utf-16")
+    with pytest.raises(PlanInputError, match="UTF-16 without a byte-order mark"):
+        decode_bytes((TEXT * 20).encode("utf-16-le"), name="u16.txt")

@@ -335,7 +335,7 @@ def load_corpus(
             failures.append((name, f"cannot be read ({err.strerror})"))
             continue
         digest = sha256_bytes(data)
-        if digest in seen:
+        if digest in seen and data.strip():  # empty files are reported as empty, not as copies
             failures.append((name, f"same content as {seen[digest]} (skipped)"))
             continue
         seen[digest] = name

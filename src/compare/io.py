@@ -96,6 +96,14 @@ def _not_chinese(text: str) -> str:
     return ""
 
 
+def _utf16_chinese(data: bytes, codec: str) -> bool:
+    try:
+        text = data[: len(data) // 2 * 2].decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return len(_CJK.findall(text[:8000])) >= 20 and not _not_chinese(text)
+
+
 def decode_bytes(data: bytes, name: str = "<text>") -> RawText:
     """Decode the bytes of a plan file.
 
@@ -125,10 +133,19 @@ def decode_bytes(data: bytes, name: str = "<text>") -> RawText:
     digest = sha256_bytes(data)
     if not data.strip():
         raise PlanInputError(name, "empty file (no text to parse)")
-    if b"\x00" in data[:8192]:
-        raise PlanInputError(name, "binary file (contains NUL bytes), not a plain-text plan")
     text: str | None = None
     encoding = ""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with a byte-order mark (Windows "Unicode")
+        try:
+            text, encoding = data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as err:
+            raise PlanInputError(name, f"has a UTF-16 byte-order mark but invalid UTF-16 at byte {err.start}") from None
+    elif b"\x00" in data[:8192]:
+        if any(_utf16_chinese(data, codec) for codec in ("utf-16-le", "utf-16-be")):
+            raise PlanInputError(
+                name, "looks like UTF-16 without a byte-order mark: save it as UTF-8 (or UTF-16 with BOM)"
+            )
+        raise PlanInputError(name, "binary file (contains NUL bytes), not a plain-text plan")
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             text, encoding = data[3:].decode("utf-8"), "utf-8-sig"
@@ -154,7 +171,7 @@ def decode_bytes(data: bytes, name: str = "<text>") -> RawText:
         raise PlanInputError(
             name, "cannot be decoded as Chinese text (tried UTF-8, GB18030 and detection)"
         )
-    problem = _not_chinese(text) if encoding.startswith("utf-8") else ""  # others checked above
+    problem = _not_chinese(text) if encoding.startswith("utf-") else ""  # others checked above
     if problem:
         raise PlanInputError(name, problem)
     if len(_CONTROL.findall(text[:8192])) > 8:
