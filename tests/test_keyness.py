@@ -39,3 +39,15 @@ def test_pair_terms_sign_follows_the_first_group():
     z = p.set_index("term")["z"]
     assert z["医联体"] > 0 > z["养老"]
     assert p.attrs == {"a": "甲", "b": "乙"}
+
+
+def test_place_and_hospital_names_are_not_distinctive_words():
+    c = load_corpus()
+    t = select_tasks(c.tasks, select_documents(c.documents))
+    d = distinctive_terms(t)
+    top = set(d.groupby("group").head(15)["term"])
+    assert not top & {"松江", "长宁区", "青浦", "同仁医院", "天山", "中山"}
+    # shared policy words survive even when jieba tags them as names (公立医院: nt)
+    assert {"公立医院", "医联体"} <= set(d["term"])
+    with_names = distinctive_terms(t, drop_names=False)
+    assert "松江" in set(with_names.query("group == '松江'").head(15)["term"])

@@ -20,7 +20,9 @@ number to change it.
 
 Tokens come from :func:`compare.text.tokenize_many` (jieba, the domain
 dictionary and the policy stop-list; numbers and punctuation are dropped),
-applied to each task's full text. Counts are kept as a sparse group × term
+applied to each task's full text. Proper names are dropped by default
+(:func:`proper_names`): a district's own name, its towns and hospitals are
+trivially "distinctive" of it and say nothing about its priorities. Counts are kept as a sparse group × term
 matrix, so memory grows with the vocabulary, not with the number of tasks
 squared.
 
@@ -43,7 +45,71 @@ from scipy import sparse
 
 from compare.exceptions import CompareError
 
-__all__ = ["log_odds_dirichlet", "pair_terms", "term_counts", "distinctive_terms"]
+__all__ = ["log_odds_dirichlet", "pair_terms", "proper_names", "term_counts", "distinctive_terms"]
+
+#: jieba part-of-speech tags taken for proper names: places and transliterated
+#: or full personal names. jieba's other name tags are too noisy to use alone
+#: (it tags 养老 and 智能化 nr, 满意率 nz); organisations (nt) count only with an
+#: institution suffix (:data:`_INSTITUTION`).
+NAME_TAGS = frozenset({"ns", "nrt", "nrfg"})
+_INSTITUTION = ("医院", "大学", "学院", "集团", "公司")
+
+
+def proper_names(
+    tokens: Sequence[Sequence[str]], districts: Sequence[str],
+) -> set[str]:
+    """The local proper names among the tokens of tasks, not policy vocabulary.
+
+    A term is a local name when it contains the name of a district in the
+    data, or when jieba's dictionary tags it as a place or person
+    (:data:`NAME_TAGS`), or as an organisation with an institution suffix
+    (同仁医院, 复旦大学), *and* only one district uses it. The second condition
+    matters because jieba's tags are noisy (公立医院 is tagged an
+    organisation): a word several districts use is shared vocabulary whatever
+    its tag. Words of the project's domain
+    dictionary (``resources/user_dict.txt``) are never names: a researcher
+    keeps a word by adding it there.
+
+    Parameters
+    ----------
+    tokens : sequence of token lists
+        One list per task.
+    districts : sequence of str
+        The district of each task (same length as ``tokens``).
+
+    Examples
+    --------
+    >>> toks = [["松江", "养老", "天山"], ["同仁医院", "公立医院"], ["长宁区", "公立医院"]]
+    >>> sorted(proper_names(toks, ["松江", "长宁", "青浦"]))
+    ['同仁医院', '天山', '松江', '长宁区']
+    """
+    import jieba.posseg  # lazily: reads jieba's tag table once
+
+    from compare.text import default_dictionary
+
+    tags = jieba.posseg.dt.word_tag_tab
+    domain = {w for w, _, _ in default_dictionary().words}
+    places = sorted({str(d) for d in districts if isinstance(d, str) and d})
+    users: dict[str, set[str]] = {}
+    for ts, d in zip(tokens, districts, strict=True):
+        for w in ts:
+            users.setdefault(w, set()).add(str(d))
+    return {
+        w for w, who in users.items()
+        if w not in domain
+        and (any(p in w for p in places) or (len(who) == 1 and _tagged_name(w, tags.get(w))))
+    }
+
+
+def _tagged_name(word: str, tag: str | None) -> bool:
+    return tag in NAME_TAGS or (tag == "nt" and word.endswith(_INSTITUTION))
+
+
+def _without_names(tasks: pd.DataFrame, toks: list[list[str]]) -> list[list[str]]:
+    if "district" not in tasks.columns:
+        return toks
+    names = proper_names(toks, list(tasks["district"].astype(object)))
+    return [[w for w in ts if w not in names] for ts in toks]
 
 
 def _tokens(tasks: pd.DataFrame, tokens: Sequence[Sequence[str]] | None) -> list[list[str]]:
@@ -140,6 +206,7 @@ def distinctive_terms(
     tokens: Sequence[Sequence[str]] | None = None,
     prior_scale: float | None = None,
     min_count: int = 2,
+    drop_names: bool = True,
 ) -> pd.DataFrame:
     """Each group's words against all other groups pooled (one-vs-rest).
 
@@ -156,6 +223,8 @@ def distinctive_terms(
     min_count : int
         Words used fewer times in the whole set are dropped (they stay in
         the prior's denominator).
+    drop_names : bool
+        Leave out proper names (:func:`proper_names`).
 
     Returns
     -------
@@ -170,7 +239,10 @@ def distinctive_terms(
     >>> d.groupby("group").head(1)[["group", "term"]].values.tolist()
     [['乙', '养老'], ['甲', '医联体']]
     """
-    M, groups, terms = term_counts(tasks, by, tokens=tokens)
+    toks = _tokens(tasks, tokens)
+    if drop_names:
+        toks = _without_names(tasks, toks)
+    M, groups, terms = term_counts(tasks, by, tokens=toks)
     if len(groups) < 2:
         raise CompareError(f"need at least 2 groups in column {by!r}; got {groups}")
     alpha = _alpha(M, prior_scale)
@@ -210,6 +282,7 @@ def pair_terms(
     tokens: Sequence[Sequence[str]] | None = None,
     prior_scale: float | None = None,
     min_count: int = 2,
+    drop_names: bool = True,
 ) -> pd.DataFrame:
     """Two groups head to head, for a scattertext-style plot.
 
@@ -235,6 +308,8 @@ def pair_terms(
     if not sub.any():
         raise CompareError(f"neither {a!r} nor {b!r} is in column {by!r}")
     toks = _tokens(tasks, tokens)
+    if drop_names:
+        toks = _without_names(tasks, toks)
     t2 = tasks[sub]
     M, groups, terms = term_counts(t2, by, tokens=[toks[i] for i in np.flatnonzero(sub)])
     missing = [g for g in (a, b) if g not in groups]
