@@ -13,11 +13,13 @@ def corpus(raw_dir):
     return load_corpus(raw_dir)
 
 
-def test_district_colors_are_stable_and_one_per_district() -> None:
-    assert overview.district_colors(["青浦", "长宁", "青浦"]) == {
-        "长宁": "#0072B2",
-        "青浦": "#E69F00",
-    }
+def test_overview_figures_use_the_one_district_palette(corpus) -> None:
+    from compare.figures import district_colors
+
+    colors = district_colors(corpus.documents["district"].astype(str))
+    fig = overview.tasks_per_plan_figure(corpus)
+    for trace in fig.data:
+        assert trace.marker.color == colors[trace.name]
 
 
 def test_document_table_has_one_row_per_plan_with_chinese_kinds(corpus) -> None:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from compare.exceptions import CompareError
+from compare.figures import district_colors  # one colour per district in every report
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "KIND_NAMES",
-    "district_colors",
     "document_table",
     "overview_facts",
     "restrict",
@@ -43,21 +43,7 @@ KIND_NAMES: dict[str, str] = {
     "five_year_plan": "五年规划",
     "other": "其他",
 }
-#: Colour-blind-safe palette (Okabe–Ito), assigned to districts in sorted order.
-_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 _FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
-
-
-def district_colors(districts: Sequence[str]) -> dict[str, str]:
-    """One stable colour per district (sorted names, Okabe–Ito palette, cycled).
-
-    Examples
-    --------
-    >>> district_colors(["青浦", "长宁"])
-    {'长宁': '#0072B2', '青浦': '#E69F00'}
-    """
-    names = sorted({str(d) for d in districts if pd.notna(d)})
-    return {name: _PALETTE[i % len(_PALETTE)] for i, name in enumerate(names)}
 
 
 def restrict(corpus: Corpus, districts: Sequence[str] | None) -> Corpus:
@@ -162,6 +148,7 @@ def tasks_figure(corpus: Corpus) -> go.Figure:
     d = corpus.documents.sort_values("n_tasks")
     colors = district_colors(d["district"].astype(str))
     fig = go.Figure()
+    ids = corpus.tasks.groupby("doc_id")["task_id"].agg(" ".join)
     for district, rows in d.groupby(d["district"].astype(str), sort=True):
         fig.add_bar(
             y=rows["label"].astype(str),
@@ -169,8 +156,9 @@ def tasks_figure(corpus: Corpus) -> go.Figure:
             orientation="h",
             name=district,
             marker_color=colors[district],
-            customdata=rows[["n_sections"]].to_numpy(),
-            hovertemplate="%{y}<br>%{x} 项任务 · %{customdata[0]} 个章节<extra></extra>",
+            # [task ids, term, sections]: a click lists the plan's tasks (compare.explorer)
+            customdata=[[ids.get(doc, ""), "", n] for doc, n in zip(rows["doc_id"], rows["n_sections"], strict=True)],
+            hovertemplate="%{y}<br>%{x} 项任务 · %{customdata[2]} 个章节<extra></extra>",
         )
     fig.update_yaxes(categoryorder="array", categoryarray=d["label"].astype(str).tolist())
     fig.update_xaxes(title_text="任务数")
@@ -202,6 +190,7 @@ def task_length_figure(corpus: Corpus) -> go.Figure:
             jitter=0.4,
             pointpos=0,
             text=rows["title"].astype(str),
+            customdata=[[tid, ""] for tid in rows["task_id"]],  # a click shows the task's text
             hovertemplate="%{y}<br>%{text}<br>%{x} 字<extra></extra>",
         )
     fig.update_yaxes(categoryorder="array", categoryarray=order)
