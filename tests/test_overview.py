@@ -17,7 +17,7 @@ def test_overview_figures_use_the_one_district_palette(corpus) -> None:
     from compare.figures import district_colors
 
     colors = district_colors(corpus.documents["district"].astype(str))
-    fig = overview.tasks_per_plan_figure(corpus)
+    fig = overview.tasks_figure(corpus)
     for trace in fig.data:
         assert trace.marker.color == colors[trace.name]
 
@@ -53,3 +53,11 @@ def test_restrict_keeps_the_comparison_set_and_names_unknown_districts(corpus) -
     assert overview.restrict(corpus, None) is corpus
     with pytest.raises(CompareError, match="available: 松江, 长宁, 青浦"):
         overview.restrict(corpus, ["浦东"])
+
+
+def test_overview_figure_points_carry_their_task_ids(corpus) -> None:
+    bars = overview.tasks_figure(corpus)
+    ids = {i for trace in bars.data for cd in trace.customdata for i in cd[0].split()}
+    assert ids == set(corpus.tasks["task_id"])
+    boxes = overview.task_length_figure(corpus)
+    assert {cd[0] for trace in boxes.data for cd in trace.customdata} == set(corpus.tasks["task_id"])
