@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 APT_STAMP := .stamps/apt
 
 .DEFAULT_GOAL := help
-.PHONY: help setup browser reports test lint lab bench themes-eval clean-cache
+.PHONY: help setup browser reports reports-standalone test lint lab bench themes-eval clean-cache
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ browser: $(APT_STAMP) ## install Debian's chromium and CJK fonts (for the browse
 
 reports: setup ## set up, then regenerate every report under reports/ (incremental)
 	$(BIN)/compare render
+
+reports-standalone: setup ## like reports, but each report a single ~5 MB file (plotly.js inlined)
+	$(BIN)/compare render --standalone
 
 test: setup browser ## set up, then run ruff and the whole test suite
 	$(BIN)/ruff check src tests
