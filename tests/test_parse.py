@@ -349,3 +349,11 @@ def test_pdf_wrapped_plans_keep_their_tasks_and_every_character(parts, width):
     assert [t.ordinal for t in plan.tasks] == list(range(1, n + 1))
     assert all(filler in t.text for t in plan.tasks)
     assert coverage(plan) == {"coverage": 1.0, "invented": 0.0, "exact": 1.0}
+
+
+def test_an_annual_plan_without_a_year_in_its_title_takes_the_year_it_was_issued():
+    text = (
+        "某卫〔2024〕3号\n关于印发《某某区卫生健康工作要点》的通知\n各单位：\n现印发。\n"
+        "某某区卫生健康委员会\n2024年2月1日\n某某区卫生健康工作要点\n一、基层\n1. 做实签约。扩大覆盖。\n"
+    )
+    assert parse_text(text).document.year == 2024

@@ -57,7 +57,7 @@ __all__ = [
 ]
 
 #: Bump whenever parsing output may change: it keys every cache.
-PARSER_VERSION = "1.1.0"
+PARSER_VERSION = "1.2.0"
 
 CN_DIGITS = "零一二三四五六七八九十百"
 _CN = f"[{CN_DIGITS}]+"
@@ -988,6 +988,11 @@ def _document(meta: dict[str, str], title: str | None) -> Document:
             if m:
                 year = int(m.group(1))
     issue_date = meta.get("issue_date") or meta.get("closing_date")
+    if year is None and period_start is None and kind in ("work_points", "medical_admin_points"):
+        # an annual plan whose title omits the year: the year it was issued in
+        # (document number first, then the issue date)
+        m = re.search(r"〔(\d{4})〕", meta.get("doc_number") or "")
+        year = int(m.group(1)) if m else (int(issue_date[:4]) if issue_date else None)
     return Document(
         district=_district(title, issuer, meta.get("letterhead")),
         issuer=issuer,
