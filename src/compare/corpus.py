@@ -205,9 +205,14 @@ def _atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
-def _parse_file_rows(name: str, data: bytes, digest: str, use_cache: bool) -> dict:
-    """Rows of one file, from the per-file cache or by parsing (picklable for workers)."""
-    cache = config.cache_dir("parse") / f"{digest[:2]}" / f"{digest}-{PARSER_VERSION}.json"
+def _parse_file_rows(name: str, data: bytes, digest: str, cache_root: Path | None) -> dict:
+    """Rows of one file, from the per-file cache or by parsing (picklable for workers).
+
+    ``cache_root`` comes from the parent process: worker processes import
+    :mod:`compare.config` afresh and must not fall back to its default paths.
+    """
+    use_cache = cache_root is not None
+    cache = (cache_root or Path()) / f"{digest[:2]}" / f"{digest}-{PARSER_VERSION}.json"
     if use_cache and cache.exists():
         try:
             return json.loads(cache.read_text(encoding="utf-8"))
@@ -358,7 +363,7 @@ def load_corpus(
         except (OSError, ValueError):
             pass  # damaged cache: rebuild
 
-    results = _parse_all(entries, use_cache, n_jobs)
+    results = _parse_all(entries, config.cache_dir("parse") if use_cache else None, n_jobs)
     rows: dict[str, list[dict]] = {t: [] for t in _TABLES}
     parse_failures: list[tuple[str, str]] = []
     for (name, _, _), res in zip(entries, results, strict=True):
@@ -379,25 +384,25 @@ def load_corpus(
     return Corpus(**tables, failures=failures + parse_failures)
 
 
-def _parse_one(entry: tuple[str, bytes, str], use_cache: bool) -> dict | str:
+def _parse_one(entry: tuple[str, bytes, str], cache_root: Path | None) -> dict | str:
     name, data, digest = entry
     try:
-        return _parse_file_rows(name, data, digest, use_cache)
+        return _parse_file_rows(name, data, digest, cache_root)
     except PlanInputError as err:
         return err.problem
     except Exception as err:  # noqa: BLE001 - one bad file never stops the rest
         return f"parser error: {type(err).__name__}: {err}"
 
 
-def _parse_all(entries: list[tuple[str, bytes, str]], use_cache: bool, n_jobs: int | None) -> Iterable:
+def _parse_all(entries: list[tuple[str, bytes, str]], cache_root: Path | None, n_jobs: int | None) -> Iterable:
     todo = len(entries)
     if n_jobs is None:
         n_jobs = 1 if todo < 200 else (os.cpu_count() or 1)
     if n_jobs == 1:
-        return [_parse_one(e, use_cache) for e in entries]
+        return [_parse_one(e, cache_root) for e in entries]
     from joblib import Parallel, delayed
 
-    return Parallel(n_jobs=n_jobs, batch_size=32)(delayed(_parse_one)(e, use_cache) for e in entries)
+    return Parallel(n_jobs=n_jobs, batch_size=32)(delayed(_parse_one)(e, cache_root) for e in entries)
 
 
 def _write_corpus_cache(corpus_dir: Path, tables: dict[str, pd.DataFrame], failures: list) -> None:
