@@ -80,6 +80,12 @@ class Corpus:
             f"{len(self.tasks)} tasks, {len(self.failures)} failures)"
         )
 
+    def copy(self) -> Corpus:
+        """A deep copy: callers may change their tables without touching a cached corpus."""
+        return Corpus(
+            **{t: getattr(self, t).copy() for t in _TABLES}, failures=list(self.failures)
+        )
+
     def summary(self) -> pd.DataFrame:
         """One row per document: what ``compare corpus`` prints.
 
@@ -353,13 +359,18 @@ def load_corpus(
     key_src = "\n".join(f"{n}\t{d}" for n, _, d in entries) + f"\n{PARSER_VERSION}\n{catalog_hash}"
     key = hashlib.sha256(key_src.encode("utf-8")).hexdigest()[:24]
     corpus_dir = config.cache_dir("corpus") / key
+    memo_key = (str(corpus_dir), tuple(failures))
+    if use_cache and memo_key in _MEMO and (corpus_dir / "COMPLETE").exists():
+        return _MEMO[memo_key].copy()
     if use_cache and (corpus_dir / "COMPLETE").exists():
         try:
             import pyarrow.parquet as pq  # faster than pd.read_parquet for small tables
 
             tables = {t: pq.read_table(corpus_dir / f"{t}.parquet").to_pandas() for t in _TABLES}
             meta = json.loads((corpus_dir / "failures.json").read_text(encoding="utf-8"))
-            return Corpus(**tables, failures=[tuple(f) for f in meta] + failures)
+            corpus = Corpus(**tables, failures=[tuple(f) for f in meta] + failures)
+            _remember(memo_key, corpus)
+            return corpus.copy()
         except (OSError, ValueError):
             pass  # damaged cache: rebuild
 
@@ -382,6 +393,19 @@ def load_corpus(
     if use_cache:
         _write_corpus_cache(corpus_dir, tables, parse_failures)
     return Corpus(**tables, failures=failures + parse_failures)
+
+
+#: Corpora loaded in this process, keyed by their content key (at most a few):
+#: a notebook suite sharing one kernel loads the same corpus once.
+_MEMO: dict[tuple, Corpus] = {}
+_MEMO_SIZE = 4
+
+
+def _remember(key: tuple, corpus: Corpus) -> None:
+    _MEMO.pop(key, None)
+    _MEMO[key] = corpus
+    while len(_MEMO) > _MEMO_SIZE:
+        _MEMO.pop(next(iter(_MEMO)))
 
 
 def _parse_one(entry: tuple[str, bytes, str], cache_root: Path | None) -> dict | str:
