@@ -157,31 +157,71 @@ def document_similarity(
     return out
 
 
+#: Above this many tasks, :func:`_best_blocks` splits the rows over worker processes.
+PARALLEL_MIN_TASKS: int = 6000
+
+
+def _best_rows(
+    Xs: sparse.csr_matrix, X_rows: sparse.csr_matrix, starts: np.ndarray, block: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Best score and (sorted) column per group for the rows ``X_rows``.
+
+    One block of rows at a time: ``Xs @ block.T`` (sparse times a dense ``terms × block``
+    slab; the scores come out transposed, ``n × block``, columns of the corpus sorted by
+    group, so each group is a contiguous run of rows), then the maximum of each run and
+    the first row reaching it. Sums run over the same terms in the same order as the
+    sparse product ``block @ Xs.T``, so the scores are bit-identical to it.
+    """
+    m, n_groups = X_rows.shape[0], len(starts)
+    ends = np.r_[starts[1:], Xs.shape[0]]
+    best = np.empty((m, n_groups))
+    arg = np.empty((m, n_groups), dtype=np.int64)
+    for a in range(0, m, block):
+        D = X_rows[a : a + block].T.toarray()  # terms × block, small
+        S = np.asarray(Xs @ D)  # n × block, C order
+        best[a : a + block] = np.maximum.reduceat(S, starts, axis=0).T
+        for g, (lo, hi) in enumerate(zip(starts, ends, strict=True)):
+            arg[a : a + block, g] = lo + S[lo:hi].argmax(axis=0)  # first maximum, as before
+    return best, arg
+
+
 def _best_blocks(
-    X: sparse.csr_matrix, groups: np.ndarray, memory_mb: float
+    X: sparse.csr_matrix, groups: np.ndarray, memory_mb: float, n_jobs: int | None = None
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Per row, the best score and column in each group (blockwise)."""
+    """Per row, the best score and column in each group (blockwise).
+
+    Time is O(n · nnz(X)) (every pair of tasks sharing a term is scored once per
+    direction); memory is one dense ``n × block`` slab per process plus the ``n × groups``
+    results, with ``block`` chosen so the slab stays under ``memory_mb``. Above
+    :data:`PARALLEL_MIN_TASKS` rows the rows are split over ``n_jobs`` loky processes
+    (default: every CPU), each receiving the sparse matrix once.
+    """
     n = X.shape[0]
     names = sorted(set(groups))
     order = np.argsort(pd.Categorical(groups, categories=names).codes, kind="stable")
     sorted_groups = groups[order]
     starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
-    lengths = np.diff(np.r_[starts, n])
-    Xs = X[order]
-    XsT = Xs.T.tocsc()
-    block = max(1, int(memory_mb * 2**20 // (8 * 3 * max(n, 1))))
-    best = np.empty((n, len(names)))
-    arg = np.empty((n, len(names)), dtype=np.int64)
-    for a in range(0, n, block):
-        S = (X[a : a + block] @ XsT).toarray()
-        m = np.maximum.reduceat(S, starts, axis=1)
-        peak = np.repeat(m, lengths, axis=1)
-        hit = peak <= S
-        pos = np.where(hit, np.arange(n)[None, :], n)
-        first = np.minimum.reduceat(pos, starts, axis=1)
-        best[a : a + block] = m
-        arg[a : a + block] = order[first]
-    return best, arg, names
+    Xs = sparse.csr_matrix(X[order])
+    Xs.sort_indices()
+    X = sparse.csr_matrix(X)
+    X.sort_indices()
+    block = max(1, int(memory_mb * 2**20 // (8 * 2 * max(n, 1))))
+    import os
+
+    workers = n_jobs if n_jobs is not None else (os.cpu_count() or 1)
+    if n >= PARALLEL_MIN_TASKS and workers > 1:
+        from joblib import Parallel, delayed
+
+        cuts = np.linspace(0, n, workers + 1).astype(int)
+        parts = Parallel(n_jobs=workers, backend="loky")(
+            delayed(_best_rows)(Xs, X[a:b], starts, block)
+            for a, b in zip(cuts[:-1], cuts[1:], strict=True)
+        )
+        best = np.vstack([p[0] for p in parts])
+        first = np.vstack([p[1] for p in parts])
+    else:
+        best, first = _best_rows(Xs, X, starts, block)
+    return best, order[first], names
 
 
 def best_counterparts(

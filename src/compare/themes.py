@@ -351,6 +351,43 @@ def tfidf_matrix(
 
 
 def _term_pattern(terms: Sequence[str]) -> re.Pattern[str]:
+    """One regex finding the seed terms, longest term first at each position.
+
+    Built as a trie (``中(?:医药?|药)``, deeper continuations tried first, a greedy
+    optional group per node), which finds exactly what the flat alternation sorted
+    longest-first finds (at a position only one child of a node can match the next
+    character, so the first success is the longest term) but scans a text about 5×
+    faster than trying hundreds of alternatives at every position. ASCII-only terms
+    keep their boundaries: not preceded (a fixed-width look-behind at the terminal)
+    nor followed by a Latin letter or a digit.
+    """
+    trie: dict = {}
+    for term in set(terms):
+        node = trie
+        for ch in term:
+            node = node.setdefault(ch, {})
+        node[""] = term
+
+    def build(node: dict) -> str:
+        kids = sorted(k for k in node if k)
+        alts = [re.escape(k) + build(node[k]) for k in kids]
+        end = ""
+        if "" in node:
+            term = node[""]
+            if _ASCII.match(term):
+                end = f"(?<![A-Za-z0-9][\\s\\S]{{{len(term)}}})(?![A-Za-z0-9])"
+            if not alts:
+                return end
+            body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+            # deeper first; else end here (with the boundary checks of an ASCII term)
+            return f"(?:{body}|{end})" if end else f"(?:{body})?"
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return re.compile(build(trie)) if trie else re.compile("(?!)")
+
+
+def _term_pattern_flat(terms: Sequence[str]) -> re.Pattern[str]:
+    """The flat alternation :func:`_term_pattern` replaces (kept to test they agree)."""
     parts = []
     for term in sorted(set(terms), key=lambda t: (-len(t), t)):
         esc = re.escape(term)
@@ -888,6 +925,7 @@ def theme_table(
     seed: int = 0,
     guide: float = 0.5,
     dictionary: Dictionary | None = None,
+    precomputed: dict | None = None,
 ) -> pd.DataFrame:
     """One row per task with its cluster and its codebook theme (the CLI output).
 
@@ -903,6 +941,12 @@ def theme_table(
         ``task_id,code`` corrections; they win, and ``overridden`` marks them.
     seed, guide :
         See :func:`cluster_tasks`.
+    precomputed : dict, optional
+        Results already computed for exactly these tasks and defaults
+        (``tokens`` from :func:`task_tokens`, ``X`` from :func:`tfidf_matrix`,
+        ``coded`` from :func:`code_tasks`, ``clustering`` from
+        :func:`cluster_tasks`), reused instead of recomputed; the benchmark
+        passes its stages' outputs so the coded-tasks cache costs no second run.
 
     Returns
     -------
@@ -921,12 +965,17 @@ def theme_table(
     if overrides is not None and not isinstance(overrides, pd.DataFrame):
         overrides = read_overrides(overrides, codebook)
     tasks = tasks.reset_index(drop=True)
-    title_tok, text_tok = task_tokens(tasks, dictionary)
+    pre = precomputed or {}
+    title_tok, text_tok = pre.get("tokens") or task_tokens(tasks, dictionary)
     groups = tasks["district"] if "district" in tasks.columns else None
-    X, _ = tfidf_matrix(title_tok, text_tok, groups=groups)
-    coded = code_tasks(tasks, codebook, overrides=overrides, X=X)
+    X = pre.get("X")
+    if X is None:
+        X, _ = tfidf_matrix(title_tok, text_tok, groups=groups)
+    coded = pre.get("coded")
+    if coded is None:
+        coded = code_tasks(tasks, codebook, overrides=overrides, X=X)
     probs = coded.attrs["probabilities"]
-    clustering = cluster_tasks(
+    clustering = pre.get("clustering") or cluster_tasks(
         tasks, k=k, seed=seed, guide=guide, probabilities=probs, tokens=(title_tok, text_tok)
     )
     labels = dict(zip(clustering.summary["cluster"], clustering.summary["label"], strict=True))
