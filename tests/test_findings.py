@@ -75,3 +75,56 @@ def test_facts_follow_the_data_when_a_district_is_added() -> None:
     )
     facts = findings.theme_facts(coded, shares)
     assert (facts["top_theme"], facts["n_low"], facts["n_overridden"]) == ("y", 1, 1)
+
+
+# --------------------------------------------------------------------------- other corpora
+
+
+def test_a_corpus_without_the_kind_asked_for_compares_the_kind_most_districts_have(corpus) -> None:
+    plans = corpus.documents[corpus.documents["kind"].astype(str) == "five_year_plan"]
+    docs, tasks = findings.comparison_set(plans, corpus.tasks)  # default kind: work points
+    assert docs["kind"].tolist() == ["five_year_plan"] and len(tasks) > 0
+    note = findings.set_facts(docs)["set_note"]
+    assert "没有工作要点" in note and "五年规划" in note
+
+
+def test_the_default_set_keeps_at_most_max_districts_and_says_so(corpus) -> None:
+    docs, tasks = findings.comparison_set(corpus.documents, corpus.tasks, max_districts=2)
+    assert docs["district"].nunique() == 2 and set(tasks["doc_id"]) <= set(docs["doc_id"])
+    assert "松江" in set(docs["district"])  # its work points are the most recent (2026)
+    assert "共有 3 个区符合条件" in findings.set_facts(docs)["set_note"]
+    named, _ = findings.comparison_set(
+        corpus.documents, corpus.tasks, districts=["松江", "长宁", "青浦"], max_districts=2
+    )
+    assert named["district"].nunique() == 3  # districts named explicitly are never capped
+
+
+def test_two_documents_with_one_label_stay_apart(corpus) -> None:
+    twin = corpus.documents.iloc[[0]].assign(doc_id="twin", label=corpus.documents["label"].iloc[0])
+    docs, _ = findings.comparison_set(
+        pd.concat([corpus.documents, twin]), corpus.tasks, kinds=[], latest=False
+    )
+    assert docs["label"].is_unique and docs["label"].str.endswith(" (2)").sum() == 1
+
+
+def test_comparisons_between_districts_say_why_they_cannot_apply_to_one(corpus) -> None:
+    docs, tasks = findings.comparison_set(corpus.documents, corpus.tasks, districts=["长宁"])
+    tasks = tasks.assign(theme=["A", "B"] * (len(tasks) // 2) + ["A"] * (len(tasks) % 2))
+    why = findings.applicability(docs, tasks)
+    assert all("只有一个区（长宁）" in why[k] for k in ("test", "keyness", "pair", "priorities"))
+    assert "只有一份文件" in why["similarity"]
+    assert findings.share_test(tasks) is None
+    facts = findings.share_facts(pd.DataFrame(
+        {"group": ["长宁"], "theme_name": ["x"], "share": [1.0]}), None, why["test"])
+    assert facts["tested"] is False and facts["test_summary"] == why["test"]
+
+
+def test_change_over_a_single_document_is_stated_not_computed(corpus) -> None:
+    from compare.change import sequence
+
+    docs = sequence(corpus.documents, "长宁")
+    tasks = corpus.tasks[corpus.tasks["doc_id"].isin(docs["doc_id"])]
+    assert findings.change_over_time(tasks, docs, n_boot=0) == (None, None)
+    facts = findings.change_facts(None, None, docs, corpus.documents)
+    assert facts["changed"] is False and "无法比较年度变化" in facts["finding"]
+    assert "nan" not in facts["finding"]

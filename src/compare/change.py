@@ -39,7 +39,7 @@ import pandas as pd
 
 from compare.align import DEFAULT_THRESHOLD, best_counterparts
 from compare.exceptions import CompareError
-from compare.selection import select_documents
+from compare.selection import select_documents, unique_labels
 from compare.shares import theme_shares
 
 __all__ = ["echoes", "sequence", "share_change"]
@@ -62,7 +62,9 @@ def sequence(
     Returns
     -------
     pandas.DataFrame
-        The rows, with ``start_year`` and ``order`` (0, 1, …) added.
+        The rows, with ``start_year`` and ``order`` (0, 1, …) added; a
+        label shared by two documents is made unique
+        (:func:`compare.selection.unique_labels`).
 
     Examples
     --------
@@ -76,7 +78,9 @@ def sequence(
     if "period_start" in d.columns:
         start = start.fillna(d["period_start"].astype("Int64"))
     d = d.assign(start_year=start).sort_values(["start_year", "doc_year", "kind"], kind="stable")
-    return d.reset_index(drop=True).assign(order=lambda x: np.arange(len(x)))
+    d = d.reset_index(drop=True)
+    d["label"] = unique_labels(d)  # two plans of one year and kind stay apart
+    return d.assign(order=lambda x: np.arange(len(x)))
 
 
 def _overlap(lo1: float, hi1: float, lo2: float, hi2: float) -> bool:

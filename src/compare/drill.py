@@ -184,6 +184,10 @@ def share_heatmap(
     """
     fig = figures.share_heatmap(shares, note=note)
     trace = fig.data[0]
+    if set(map(str, trace.y)) <= set(shares["group"].astype(str)):  # groups down the side
+        codes = _codes_of(trace.x, shares)
+        attach(trace, [[task_cell(_tasks_of(tasks, by, g, c)) for c in codes] for g in trace.y])
+        return fig
     codes = _codes_of(trace.y, shares)
     attach(trace, [[task_cell(_tasks_of(tasks, by, g, c)) for g in trace.x] for c in codes])
     return fig
@@ -500,6 +504,22 @@ def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
     return fig
 
 
+def _by_district(
+    coded: pd.DataFrame, colors: Mapping[str, str] | None
+) -> list[tuple[str, pd.DataFrame, str | None]]:
+    """(name, tasks, colour) per district of a stacked bar; one "all" stack past the palette.
+
+    With more districts than :data:`compare.figures.PALETTE` has colours, colours
+    would repeat and the legend run off the page: the bars are then not split.
+    """
+    districts = sorted(coded["district"].astype(str).unique())
+    if len(districts) > len(figures.PALETTE):
+        return [(f"全部 {len(districts)} 个区 all districts", coded, figures.PALETTE[0])]
+    colors = figures.group_colors(districts, colors)
+    names = coded["district"].astype(str)
+    return [(d, coded[names == d], colors.get(d)) for d in districts]
+
+
 def cluster_bars(coded: pd.DataFrame, *, colors: Mapping[str, str] | None = None) -> go.Figure:
     """Cluster sizes, stacked by district; a bar segment opens its tasks.
 
@@ -524,11 +544,8 @@ def cluster_bars(coded: pd.DataFrame, *, colors: Mapping[str, str] | None = None
     sizes = coded["cluster"].value_counts()
     ylabels = {c: f"#{c} {names[c]} ({sizes[c]})" for c in names}
     order = [ylabels[c] for c in sorted(names, key=lambda c: (-sizes[c], c))]
-    districts = sorted(coded["district"].astype(str).unique())
-    colors = dict(colors or figures.district_colors(districts))
     fig = go.Figure()
-    for d in districts:
-        mine = coded[coded["district"].astype(str) == d]
+    for d, mine, color in _by_district(coded, colors):
         counts = mine["cluster"].value_counts()
         present = [c for c in names if counts.get(c, 0)]
         trace = go.Bar(
@@ -536,13 +553,13 @@ def cluster_bars(coded: pd.DataFrame, *, colors: Mapping[str, str] | None = None
             x=[int(counts[c]) for c in present],
             orientation="h",
             name=d,
-            marker_color=colors.get(d),
+            marker_color=color,
             hovertemplate=f"{d} · %{{y}}: %{{x}} tasks<extra></extra>",
         )
         fig.add_trace(attach(trace, [task_cell(mine[mine["cluster"] == c]) for c in present]))
     fig.update_yaxes(categoryorder="array", categoryarray=order[::-1])
     fig.update_xaxes(title_text="任务数 tasks")
-    fig.update_layout(legend_traceorder="normal")
+    fig.update_layout(legend_traceorder="normal", showlegend=True)  # even a single "all" stack
     return _layout(fig, "主题聚类 · Clusters of tasks (label: top words)", 140 + 26 * len(order))
 
 
@@ -563,17 +580,15 @@ def confidence_bars(
     edges = np.linspace(0, 1, bins + 1)
     labels = [f"{a:.1f}–{b:.1f}" for a, b in zip(edges[:-1], edges[1:], strict=True)]
     binned = pd.cut(coded["confidence"].astype(float), edges, labels=labels, include_lowest=True)
-    districts = sorted(coded["district"].astype(str).unique())
-    colors = dict(colors or figures.district_colors(districts))
     fig = go.Figure()
-    for d in districts:
-        mask = (coded["district"].astype(str) == d).to_numpy()
+    for d, mine, color in _by_district(coded, colors):
+        mask = coded.index.isin(mine.index)
         present = [b for b in labels if ((binned == b).to_numpy() & mask).any()]
         trace = go.Bar(
             x=present,
             y=[int(((binned == b).to_numpy() & mask).sum()) for b in present],
             name=d,
-            marker_color=colors.get(d),
+            marker_color=color,
             hovertemplate=f"{d} · confidence %{{x}}: %{{y}} tasks<extra></extra>",
         )
         cells = [task_cell(coded[(binned == b).to_numpy() & mask]) for b in present]
@@ -584,6 +599,7 @@ def confidence_bars(
         categoryarray=labels,
     )
     fig.update_yaxes(title_text="任务数 tasks")
+    fig.update_layout(showlegend=True)
     return _layout(fig, "编码置信度 · How sure the coding is", 380)
 
 

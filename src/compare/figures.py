@@ -31,6 +31,7 @@ __all__ = [
     "PALETTE",
     "change_slopes",
     "district_colors",
+    "group_colors",
     "keyness_bars",
     "keyness_scatter",
     "residual_heatmap",
@@ -68,6 +69,39 @@ def district_colors(names: Iterable[str]) -> dict[str, str]:
         used.add(slot)
         out[name] = PALETTE[slot]
     return out
+
+
+#: Panels per row of the small-multiple figures (more districts or targets wrap to new rows).
+KEYNESS_COLUMNS: int = 4
+TARGET_COLUMNS: int = 6
+#: Above this many groups a share heatmap puts the groups down the side (one row each).
+HEATMAP_COLUMNS: int = 16
+
+
+def group_colors(groups: Iterable[str], colors: Mapping[str, str] | None = None) -> dict[str, str]:
+    """``colors`` for the groups drawn, unless two of them share a colour there.
+
+    The corpus-wide colours (:func:`district_colors`) repeat once a corpus has
+    more districts than :data:`PALETTE` has colours; a figure drawing up to
+    that many districts then gets colours of its own, all distinct.
+
+    Examples
+    --------
+    >>> group_colors(["甲", "乙"], {"甲": "#000", "乙": "#000"}) == district_colors(["甲", "乙"])
+    True
+    """
+    groups = sorted({str(g) for g in groups})
+    given = dict(colors or {})
+    mine = [given.get(g) for g in groups]
+    if given and None not in mine and len(set(mine)) == len(mine):
+        return given
+    return district_colors(groups)
+
+
+def _grid(n: int, max_cols: int) -> tuple[int, int]:
+    """(columns, rows) of a grid of ``n`` panels at most ``max_cols`` wide."""
+    cols = max(1, min(n, max_cols))
+    return cols, max(1, -(-n // cols))
 
 
 def _title(text: str, note: str | None) -> dict:
@@ -110,15 +144,30 @@ def share_heatmap(shares: pd.DataFrame, *, note: str | None = None) -> go.Figure
     labels = _theme_labels(shares)
     z = shares.pivot(index="theme", columns="group", values="share").sort_index()[groups]
     weight = shares["weight"].iloc[0] if "weight" in shares else "tasks"
+    text = (100 * z).round(0).astype(int).astype(str)
+    what = "tasks" if weight == "tasks" else "text (characters)"
+    if len(groups) > HEATMAP_COLUMNS:  # many groups: one row each, themes across
+        fig = go.Figure(
+            go.Heatmap(
+                z=z.T.to_numpy(), x=[lab.split(" ", 1)[0] for lab in labels], y=groups,
+                colorscale="Blues", zmin=0, text=text.T.to_numpy(), texttemplate="%{text}%",
+                customdata=[labels] * len(groups),
+                hovertemplate="%{customdata}<br>%{y}: %{z:.1%}<extra></extra>",
+                colorbar={"tickformat": ".0%"},
+            )
+        )
+        fig.update_yaxes(autorange="reversed", automargin=True)
+        fig.update_xaxes(side="top", title="theme (code; hover for the name)")
+        return _layout(fig, f"Attention by theme: share of {what}", note,
+                       height=160 + 24 * len(groups))
     fig = go.Figure(
         go.Heatmap(
             z=z.to_numpy(), x=groups, y=labels, colorscale="Blues", zmin=0,
-            text=(100 * z).round(0).astype(int).astype(str).to_numpy(), texttemplate="%{text}%",
+            text=text.to_numpy(), texttemplate="%{text}%",
             hovertemplate="%{y}<br>%{x}: %{z:.1%}<extra></extra>", colorbar={"tickformat": ".0%"},
         )
     )
     fig.update_yaxes(autorange="reversed")
-    what = "tasks" if weight == "tasks" else "text (characters)"
     return _layout(fig, f"Attention by theme: share of {what}", note, height=120 + 28 * len(labels))
 
 
@@ -136,10 +185,11 @@ def share_dots(
     ['乙', '甲']
     """
     groups = sorted(shares["group"].unique())
-    colors = dict(colors or district_colors(groups))
+    colors = group_colors(groups, colors)
     labels = dict(zip(shares["theme"], _label_series(shares), strict=True))
     fig = go.Figure()
-    offsets = np.linspace(-0.25, 0.25, len(groups)) if len(groups) > 1 else [0.0]
+    spread = 0.25 if len(groups) <= 4 else 0.4  # many groups: use more of each theme's row
+    offsets = np.linspace(-spread, spread, len(groups)) if len(groups) > 1 else [0.0]
     order = sorted(labels)
     ypos = {code: i for i, code in enumerate(order)}
     for g, off in zip(groups, offsets, strict=True):
@@ -160,7 +210,8 @@ def share_dots(
     fig.update_yaxes(tickvals=list(range(len(order))), ticktext=[labels[c] for c in order],
                      autorange="reversed")
     fig.update_xaxes(tickformat=".0%", rangemode="tozero", title="share (95% bootstrap interval)")
-    return _layout(fig, "Attention by theme with 95% intervals", note, height=140 + 30 * len(order))
+    row = max(30, 7 * len(groups))  # room for every group's dot in a theme's row
+    return _layout(fig, "Attention by theme with 95% intervals", note, height=140 + row * len(order))
 
 
 def _label_series(shares: pd.DataFrame) -> list[str]:
@@ -225,19 +276,23 @@ def keyness_bars(
     ['乙', '甲']
     """
     groups = sorted(terms["group"].unique())
-    colors = dict(colors or district_colors(groups))
-    fig = make_subplots(rows=1, cols=len(groups), subplot_titles=groups, horizontal_spacing=0.08)
-    for i, g in enumerate(groups, start=1):
+    colors = group_colors(groups, colors)
+    cols, rows = _grid(len(groups), KEYNESS_COLUMNS)
+    panel = 70 + 24 * top
+    height = 100 + rows * panel
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=groups, horizontal_spacing=0.08,
+                        vertical_spacing=min(0.3, 70 / height) if rows > 1 else 0.0)
+    for i, g in enumerate(groups):
         s = terms[terms["group"] == g].nlargest(top, "z").iloc[::-1]
         fig.add_trace(
             go.Bar(x=s["z"], y=s["term"], orientation="h", name=g, marker_color=colors.get(g),
                    customdata=s[["count"]].to_numpy(),
                    hovertemplate="%{y}: z = %{x:.2f}, %{customdata[0]} uses<extra></extra>"),
-            row=1, col=i,
+            row=i // cols + 1, col=i % cols + 1,
         )
-    fig.update_xaxes(title="z (log-odds, Dirichlet prior)")
+    fig.update_xaxes(title="z (log-odds, Dirichlet prior)", row=rows)  # bottom row only
     fig.update_layout(showlegend=False)
-    return _layout(fig, "Distinctive words per district (vs the others)", note, height=160 + 24 * top)
+    return _layout(fig, "Distinctive words per district (vs the others)", note, height=height)
 
 
 def keyness_scatter(pair: pd.DataFrame, *, label: int = 12, note: str | None = None,
@@ -260,7 +315,7 @@ def keyness_scatter(pair: pd.DataFrame, *, label: int = 12, note: str | None = N
     2
     """
     a, b = pair.attrs.get("a", "a"), pair.attrs.get("b", "b")
-    colors = dict(colors or district_colors([a, b]))
+    colors = group_colors([a, b], colors)
     lim = max(2.0, float(pair["z"].abs().max()) if len(pair) else 2.0)
     rng = np.random.default_rng(0)
     jitter = rng.uniform(-0.008, 0.008, size=(len(pair), 2))
@@ -326,18 +381,22 @@ def target_bars(
     """
     keys = list(dict.fromkeys(aligned.sort_values("group")["group_key"]))
     districts = sorted(aligned["district"].astype(str).unique())
-    colors = dict(colors or district_colors(districts))
-    fig = make_subplots(rows=1, cols=max(len(keys), 1), subplot_titles=keys, horizontal_spacing=0.04)
+    colors = group_colors(districts, colors)
+    cols, rows = _grid(len(keys), TARGET_COLUMNS)
+    height = 120 + rows * 330
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=keys, horizontal_spacing=0.04,
+                        vertical_spacing=min(0.3, 130 / height) if rows > 1 else 0.0)
     shown: set[str] = set()
     for d in districts:
-        for i, k in enumerate(keys, start=1):
+        for i, k in enumerate(keys):
             s = aligned[(aligned["group_key"] == k) & (aligned["district"].astype(str) == d)]
             if s.empty:
                 continue
             vmax = s["value_max"].fillna(s["value"])
             fig.add_trace(
                 go.Bar(
-                    x=[d] * len(s), y=s["value"], name=d, marker_color=colors.get(d),
+                    x=[d if len(s) == 1 else f"{d}·{j}" for j in range(1, len(s) + 1)],
+                    y=s["value"], name=d, marker_color=colors.get(d),
                     legendgroup=d, showlegend=d not in shown,
                     error_y={"type": "data", "array": (vmax - s["value"]).to_numpy(),
                              "arrayminus": np.zeros(len(s)), "visible": bool((vmax > s["value"]).any())},
@@ -347,11 +406,12 @@ def target_bars(
                     textposition="outside",
                     hovertemplate="%{x}: %{text}<extra></extra>",
                 ),
-                row=1, col=i,
+                row=i // cols + 1, col=i % cols + 1,
             )
             shown.add(d)
     fig.update_xaxes(showticklabels=False)
-    return _layout(fig, "Comparable quantitative targets across districts", note, height=420)
+    fig.update_layout(barmode="overlay")  # a bar per target, not a slot per district in every panel
+    return _layout(fig, "Comparable quantitative targets across districts", note, height=height)
 
 
 def change_slopes(change: pd.DataFrame, *, top: int = 8, note: str | None = None) -> go.Figure:

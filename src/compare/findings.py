@@ -37,7 +37,9 @@ from compare.exceptions import CompareError
 
 __all__ = [
     "aligned_table",
+    "applicability",
     "change_facts",
+    "change_over_time",
     "change_table",
     "explorer_facts",
     "priority_facts",
@@ -51,12 +53,16 @@ __all__ = [
     "default_pair",
     "echo_table",
     "keyness_facts",
+    "listing",
     "priorities_table",
+    "set_facts",
     "share_facts",
+    "share_test",
     "similarity_facts",
     "target_facts",
     "targets_table",
     "theme_facts",
+    "widest_targets",
 ]
 
 _THEME_COLUMNS = (
@@ -182,6 +188,54 @@ def coded_tasks(
     return out
 
 
+#: Chinese names of the document kinds, for sentences.
+KIND_NAMES: dict[str, str] = {
+    "work_points": "工作要点",
+    "medical_admin_points": "医政要点",
+    "five_year_plan": "五年规划",
+    "other": "其他文件",
+}
+#: Districts a default comparison set holds at most (see :func:`comparison_set`).
+MAX_DISTRICTS: int = 12
+#: Names a sentence lists before it says "等 N 个" (see :func:`listing`).
+MAX_NAMES: int = 12
+#: Panels of aligned targets drawn at most (see :func:`widest_targets`).
+MAX_PANELS: int = 12
+
+
+def listing(names: Sequence[str], n: int = MAX_NAMES, unit: str = "个") -> str:
+    """``"、"``-joined names, at most ``n`` of them, then how many more.
+
+    Examples
+    --------
+    >>> listing(["甲", "乙", "丙"], n=2)
+    '甲、乙 等 3 个'
+    >>> listing(["甲"])
+    '甲'
+    """
+    names = [str(x) for x in names]
+    if len(names) <= n:
+        return "、".join(names)
+    return "、".join(names[:n]) + f" 等 {len(names)} {unit}"
+
+
+def _kind_names(kinds: Sequence[str]) -> str:
+    return "、".join(KIND_NAMES.get(str(k), str(k)) for k in kinds)
+
+
+def _fallback_kind(documents: pd.DataFrame) -> str:
+    """The kind most districts have (then most documents, then the usual order)."""
+    order = list(KIND_NAMES)
+    stats = documents.assign(_k=documents["kind"].astype(str)).groupby("_k").agg(
+        n_d=("district", "nunique"), n=("_k", "size")
+    )
+    ranked = sorted(
+        stats.itertuples(),
+        key=lambda r: (-r.n_d, -r.n, order.index(r.Index) if r.Index in order else 99, r.Index),
+    )
+    return str(ranked[0].Index)
+
+
 def comparison_set(
     documents: pd.DataFrame,
     tasks: pd.DataFrame,
@@ -189,8 +243,18 @@ def comparison_set(
     districts: Sequence[str] = (),
     kinds: Sequence[str] = ("work_points",),
     latest: bool = True,
+    max_districts: int = 0,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The documents of a comparison set and their tasks.
+
+    Works on any corpus: when no document has the ``kinds`` asked for (say a
+    corpus of five-year plans only), the kind most districts have is
+    compared instead; when ``districts`` is empty and more than
+    ``max_districts`` districts qualify, the ``max_districts`` whose chosen
+    documents are most recent (then hold most tasks, then by name) are kept,
+    so figures stay readable with a hundred districts. Labels shared by two
+    documents are made unique (:func:`compare.selection.unique_labels`), in
+    the documents and the tasks. :func:`set_facts` states all of this.
 
     Parameters
     ----------
@@ -200,15 +264,21 @@ def comparison_set(
         Empty means all (see :func:`compare.selection.select_documents`).
     latest : bool
         Keep only the latest document per district and kind.
+    max_districts : int
+        At most this many districts when ``districts`` is empty; 0 means no
+        cap. The notebooks pass :data:`MAX_DISTRICTS` (12).
 
     Returns
     -------
     (documents, tasks)
+        ``documents.attrs`` records ``kinds_asked``, ``kinds_used``,
+        ``latest``, ``n_districts_available`` and ``capped``.
 
     Raises
     ------
     CompareError
-        When nothing matches (the message lists what is available).
+        When no document of the ``districts`` asked for exists (the message
+        lists what is available).
 
     Examples
     --------
@@ -218,14 +288,146 @@ def comparison_set(
     >>> len(docs), len(t)
     (3, 62)
     """
-    from compare.selection import select_documents, select_tasks
+    from compare.selection import select_documents, select_tasks, unique_labels
 
-    docs = select_documents(
-        documents, districts=list(districts) or None, kinds=list(kinds) or None, latest=latest
+    asked = [str(k) for k in kinds]
+    pool = select_documents(
+        documents, districts=list(districts) or None, kinds=None, latest=False
     )
+    used = asked
+    if asked and not pool["kind"].astype(str).isin(asked).any():
+        used = [_fallback_kind(pool)]
+    docs = select_documents(pool, districts=None, kinds=used or None, latest=latest)
+    available = int(docs["district"].nunique())
+    capped = False
+    if not districts and max_districts and available > max_districts:
+        per = docs.groupby("district").agg(
+            year=("doc_year", lambda y: y.max() if y.notna().any() else -1),
+            n=("n_tasks", "sum") if "n_tasks" in docs else ("doc_id", "size"),
+        )
+        ranked = sorted(per.itertuples(), key=lambda r: (-int(r.year), -int(r.n), str(r.Index)))
+        keep = {str(r.Index) for r in ranked[:max_districts]}
+        docs = docs[docs["district"].astype(str).isin(keep)].reset_index(drop=True)
+        capped = True
+    docs["label"] = unique_labels(docs)
     chosen = select_tasks(tasks, docs)
+    if "label" in chosen.columns:
+        chosen["label"] = chosen["doc_id"].map(dict(zip(docs["doc_id"], docs["label"], strict=True)))
     chosen.attrs.update(tasks.attrs)
+    docs.attrs.update(
+        kinds_asked=asked,
+        kinds_used=used,
+        latest=bool(latest),
+        n_districts_available=available,
+        capped=capped,
+        max_districts=int(max_districts),
+    )
     return docs, chosen
+
+
+def set_facts(docs: pd.DataFrame) -> dict[str, Any]:
+    """What a comparison set holds, with a sentence saying how it was chosen.
+
+    Parameters
+    ----------
+    docs : pandas.DataFrame
+        The documents of :func:`comparison_set` (its ``attrs`` say whether a
+        kind was substituted or the districts capped).
+
+    Returns
+    -------
+    dict
+        ``n_docs, n_districts, labels`` (at most :data:`MAX_NAMES` listed),
+        ``districts`` and ``set_note`` (one or more sentences).
+
+    Examples
+    --------
+    >>> from compare import load_corpus
+    >>> c = load_corpus()
+    >>> set_facts(comparison_set(c.documents, c.tasks)[0])["set_note"]
+    '比较 3 个区各自最新的一份工作要点，共 3 份文件。'
+    """
+    a = docs.attrs
+    n_d = int(docs["district"].nunique())
+    used = a.get("kinds_used", sorted(docs["kind"].astype(str).unique()))
+    kinds = _kind_names(used) if used else "各类文件"
+    if n_d == 1:
+        only = str(docs["district"].iloc[0])
+        which = "最新的一份" if a.get("latest", True) else ""
+        note = f"只比较一个区（{only}）{which}{kinds}，共 {len(docs)} 份文件。"
+    elif a.get("latest", True):
+        note = f"比较 {n_d} 个区各自最新的一份{kinds}，共 {len(docs)} 份文件。"
+    else:
+        note = f"比较 {n_d} 个区的{kinds}，共 {len(docs)} 份文件。"
+    asked = a.get("kinds_asked", [])
+    if asked and used != asked:
+        note = (
+            f"语料中没有{_kind_names(asked)}（No {', '.join(asked)} in the corpus），"
+            f"改为比较最多区都有的{kinds}。" + note
+        )
+    if a.get("capped"):
+        note += (
+            f"语料中共有 {a['n_districts_available']} 个区符合条件；为使图表可读，只比较其中文件年份最近、"
+            f"任务最多的 {n_d} 个区（参数 max_districts；用 districts 指定要比较的区）。"
+        )
+    return {
+        "n_docs": len(docs),
+        "n_districts": n_d,
+        "labels": listing(docs["label"].astype(str).tolist(), unit="份"),
+        "districts": listing(sorted(docs["district"].astype(str).unique())),
+        "set_note": note,
+    }
+
+
+def applicability(docs: pd.DataFrame, tasks: pd.DataFrame) -> dict[str, str]:
+    """Why each comparison of report 03 cannot apply to this set; ``""`` where it can.
+
+    Parameters
+    ----------
+    docs, tasks : pandas.DataFrame
+        From :func:`comparison_set`.
+
+    Returns
+    -------
+    dict
+        Keys ``test`` (chi-square), ``keyness``, ``pair``, ``similarity``,
+        ``priorities``; each value is a sentence computed from the data, or
+        ``""`` when the analysis applies.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"district": ["甲"], "label": ["甲 2025 工作要点"]})
+    >>> t = pd.DataFrame({"district": ["甲", "甲"], "theme": ["A", "B"]})
+    >>> why = applicability(d, t)
+    >>> why["similarity"]
+    '只有一份文件（甲 2025 工作要点），文件相似度需要至少两份文件，此项从略（one document only）。'
+    """
+    names = sorted(tasks["district"].astype(str).unique()) if len(tasks) else []
+    one = ""
+    if len(names) < 2:
+        who = f"（{names[0]}）" if names else ""
+        one = f"只有一个区{who}参与比较" if names else "没有任务可比较"
+    themes = sorted(tasks["theme"].dropna().astype(str).unique()) if "theme" in tasks else []
+    test = ""
+    if one:
+        test = one + "，卡方检验需要至少两个区，此项从略（the test needs two districts）。"
+    elif len(themes) < 2:
+        test = "所比较的任务只编码为一个主题，卡方检验需要至少两个主题，此项从略（one theme only）。"
+    labels = docs["label"].astype(str).tolist()
+    similarity = ""
+    if len(labels) < 2:
+        similarity = (
+            f"只有一份文件（{listing(labels)}），文件相似度需要至少两份文件，此项从略（one document only）。"
+        )
+    return {
+        "test": test,
+        "keyness": one + "，特色用词需要与其他区比较，此项从略（needs two districts）。" if one else "",
+        "pair": one + "，两区对照需要两个区，此项从略（needs two districts）。" if one else "",
+        "similarity": similarity,
+        "priorities": one + "，共有与独有的重点需要至少两个区，此项从略（needs two districts）。"
+        if one
+        else "",
+    }
 
 
 def _plain(df: pd.DataFrame) -> pd.DataFrame:
@@ -314,7 +516,7 @@ def explorer_facts(rec: pd.DataFrame) -> dict[str, Any]:
         "n_tasks": len(rec),
         "n_docs": int(rec["document"].nunique()),
         "n_districts": int(rec["district"].nunique()),
-        "districts": "、".join(sorted(rec["district"].astype(str).unique())),
+        "districts": listing(sorted(rec["district"].astype(str).unique())),
         "n_with_targets": int((rec["targets"].fillna("") != "").sum()),
     }
 
@@ -429,44 +631,82 @@ def theme_facts(coded: pd.DataFrame, shares: pd.DataFrame, low: float = 0.5) -> 
 # --------------------------------------------------------------------------- 03 priorities
 
 
-def share_facts(shares: pd.DataFrame, test: Any) -> dict[str, Any]:
+def share_test(tasks: pd.DataFrame, *, n_perm: int = 2000, seed: int = 0) -> Any:
+    """:func:`compare.shares.share_test` by district, or None where it cannot apply.
+
+    The test needs two districts and two themes; :func:`applicability` says
+    why not, and :func:`share_facts` words the result either way.
+
+    Examples
+    --------
+    >>> share_test(pd.DataFrame({"district": ["甲", "甲"], "theme": ["A", "B"]})) is None
+    True
+    """
+    from compare.shares import share_test as test
+
+    t = tasks.dropna(subset=["theme"])
+    if t["district"].nunique() < 2 or t["theme"].nunique() < 2:
+        return None
+    return test(t, n_perm=n_perm, seed=seed)
+
+
+def share_facts(shares: pd.DataFrame, test: Any, why_not: str = "") -> dict[str, Any]:
     """The largest share, the test result and the strongest over-weighting.
 
     Parameters
     ----------
     shares : pandas.DataFrame
         From :func:`compare.shares.theme_shares`.
-    test : compare.shares.ShareTest
-        From :func:`compare.shares.share_test`.
+    test : compare.shares.ShareTest or None
+        From :func:`share_test`; None when the test does not apply.
+    why_not : str
+        Why it does not (``applicability(...)["test"]``).
+
+    Returns
+    -------
+    dict
+        ``top_group, top_theme, top_share``, ``tested`` and ``test_summary``
+        (a sentence either way); when tested also ``chi2, dof, p, verdict,
+        n_cells, over_group, over_theme, over_residual, n_tests_tasks``.
 
     Examples
     --------
-    >>> from compare.shares import share_test, theme_shares
+    >>> from compare.shares import theme_shares
     >>> t = pd.DataFrame({"district": ["甲"] * 6 + ["乙"] * 6,
     ...                   "theme": list("AAAAAB") + list("BBBBBA")})
     >>> share_facts(theme_shares(t, n_boot=0), share_test(t, n_perm=50))["over_theme"]
     'B'
     """
     top = shares.sort_values(["share", "group"], ascending=[False, True]).iloc[0]
-    table = test.table
-    best = table.sort_values(["residual", "group"], ascending=[False, True]).iloc[0]
-    p = test.p_permutation if pd.notna(test.p_permutation) else test.p_value
-    return {
+    out: dict[str, Any] = {
         "top_group": str(top["group"]),
         "top_theme": str(top["theme_name"]),
         "top_share": float(top["share"]),
-        "chi2": float(test.chi2),
-        "dof": int(test.dof),
-        "p": float(p),
-        "verdict": "有统计学差异 differ significantly"
-        if p < 0.05
-        else "差异不显著 do not differ significantly",
-        "n_cells": int((table["direction"] != "").sum()),
-        "over_group": str(best["group"]),
-        "over_theme": str(best["theme_name"]),
-        "over_residual": float(best["residual"]),
-        "n_tests_tasks": int(test.n),
+        "tested": test is not None,
     }
+    if test is None:
+        out["test_summary"] = why_not or "未做卡方检验（the test does not apply）。"
+        return out
+    table = test.table
+    best = table.sort_values(["residual", "group"], ascending=[False, True]).iloc[0]
+    p = test.p_permutation if pd.notna(test.p_permutation) else test.p_value
+    how = "置换 p" if pd.notna(test.p_permutation) else "p"
+    verdict = (
+        "有统计学差异 differ significantly" if p < 0.05 else "差异不显著 do not differ significantly"
+    )
+    out.update(
+        chi2=float(test.chi2),
+        dof=int(test.dof),
+        p=float(p),
+        verdict=verdict,
+        n_cells=int((table["direction"] != "").sum()),
+        over_group=str(best["group"]),
+        over_theme=str(best["theme_name"]),
+        over_residual=float(best["residual"]),
+        n_tests_tasks=int(test.n),
+        test_summary=f"卡方检验：各区主题分布{verdict}（{how} = {p:.3f}）。",
+    )
+    return out
 
 
 def keyness_facts(terms: pd.DataFrame) -> dict[str, Any]:
@@ -713,23 +953,65 @@ def target_facts(targets: pd.DataFrame, aligned: pd.DataFrame) -> dict[str, Any]
     )
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     widest = ""
+    n_groups = int(aligned["group"].nunique()) if len(aligned) else 0
     if len(aligned):
         n = aligned.groupby("group_key")["district"].nunique()
         widest = str(sorted(n.items(), key=lambda kv: (-kv[1], kv[0]))[0][0])
     return {
         "n_targets": len(targets),
         "n_tasks": int(targets["task_id"].nunique()) if len(targets) else 0,
-        "per_district": "、".join(f"{d} {n} 项" for d, n in ranked) or "—",
-        "n_groups": int(aligned["group"].nunique()) if len(aligned) else 0,
+        "per_district": listing([f"{d} {n} 项" for d, n in ranked], unit="个区") or "—",
+        "n_groups": n_groups,
         "widest": widest or "—",
+        "none_aligned": _none_aligned(targets),
+        "drawn": "" if n_groups <= MAX_PANELS
+        else f"图中只画出覆盖区数最多的 {MAX_PANELS} 组（共 {n_groups} 组），下表列出全部。",
     }
+
+
+def _none_aligned(targets: pd.DataFrame) -> str:
+    """Why no target could be aligned across districts, in a sentence."""
+    if targets.empty:
+        return "所比较的文件中没有提取到量化指标（no targets found）。"
+    names = sorted(targets["district"].astype(str).unique())
+    if len(names) < 2:
+        return f"只有一个区（{names[0]}）有量化指标，无法跨区对齐（needs two districts）。"
+    return f"所比较的文件中没有可跨区对齐的指标：{len(targets)} 项指标的对象各不相同。"
+
+
+def widest_targets(aligned: pd.DataFrame, n: int = MAX_PANELS) -> pd.DataFrame:
+    """The ``n`` aligned target groups set by most districts (then by group number), for a figure.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"group": [0, 1, 1], "group_key": ["AED", "床位", "床位"],
+    ...                   "district": ["甲", "甲", "乙"]})
+    >>> widest_targets(a, n=1)["group_key"].tolist()
+    ['床位', '床位']
+    """
+    if aligned.empty:
+        return aligned
+    width = aligned.groupby("group")["district"].nunique()
+    keep = sorted(width.index, key=lambda g: (-width[g], g))[:n]
+    return aligned[aligned["group"].isin(keep)]
 
 
 # --------------------------------------------------------------------------- 05 change
 
 
-def default_district(documents: pd.DataFrame, district: str = "") -> str:
+def default_district(
+    documents: pd.DataFrame, district: str = "", kinds: Sequence[str] = ()
+) -> str:
     """``district`` if given, else the district with the most documents (then most tasks, name).
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        ``Corpus.documents``.
+    district : str
+        The district asked for; ``""`` chooses one.
+    kinds : sequence of str
+        Count only documents of these kinds (empty: all).
 
     Raises
     ------
@@ -738,8 +1020,11 @@ def default_district(documents: pd.DataFrame, district: str = "") -> str:
 
     Examples
     --------
-    >>> d = pd.DataFrame({"district": ["甲", "乙", "乙"], "n_tasks": [9, 1, 1]})
+    >>> d = pd.DataFrame({"district": ["甲", "乙", "乙"], "n_tasks": [9, 1, 1],
+    ...                   "kind": ["work_points"] * 3})
     >>> default_district(d)
+    '乙'
+    >>> default_district(d, kinds=["five_year_plan"])  # no such kind: count every document
     '乙'
     """
     names = documents["district"].astype(str)
@@ -749,9 +1034,49 @@ def default_district(documents: pd.DataFrame, district: str = "") -> str:
                 f"district {district!r} is not in the corpus (available: {sorted(set(names))})"
             )
         return district
-    stats = documents.assign(_d=names).groupby("_d").agg(n=("_d", "size"), t=("n_tasks", "sum"))
+    d = documents.assign(_d=names)
+    if kinds and "kind" in d and d["kind"].astype(str).isin(list(kinds)).any():
+        d = d[d["kind"].astype(str).isin(list(kinds))]
+    stats = d.groupby("_d").agg(n=("_d", "size"), t=("n_tasks", "sum"))
     ranked = sorted(stats.itertuples(), key=lambda r: (-r.n, -r.t, r.Index))
     return str(ranked[0].Index)
+
+
+def change_over_time(
+    tasks: pd.DataFrame, docs: pd.DataFrame, *, n_boot: int = 2000, seed: int = 0
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """Theme shares moved and tasks echoed along a sequence, or ``(None, None)``.
+
+    Change needs two documents with tasks; with fewer, :func:`change_facts`
+    says so in a sentence.
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        Coded tasks of the sequence's documents.
+    docs : pandas.DataFrame
+        From :func:`compare.change.sequence`.
+
+    Returns
+    -------
+    (moves, echoes)
+        :func:`compare.change.share_change` over the documents with tasks,
+        and :func:`compare.change.echoes` between the first and the last.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"doc_id": ["a"], "label": ["甲 2025 工作要点"], "order": [0]})
+    >>> change_over_time(pd.DataFrame({"doc_id": ["a"], "theme": ["A"]}), d)
+    (None, None)
+    """
+    from compare.change import echoes, share_change
+
+    have = docs[docs["doc_id"].isin(set(tasks["doc_id"]))]
+    if len(have) < 2:
+        return None, None
+    moves = share_change(tasks, have, n_boot=n_boot, seed=seed)
+    echo = echoes(tasks, have["doc_id"].iloc[0], have["doc_id"].iloc[-1])
+    return moves, echo
 
 
 def echo_table(echoes: pd.DataFrame, tasks: pd.DataFrame, sections: pd.DataFrame) -> pd.DataFrame:
@@ -812,8 +1137,32 @@ def change_table(change: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def change_facts(change: pd.DataFrame, echoes: pd.DataFrame, docs: pd.DataFrame) -> dict[str, Any]:
+def change_facts(
+    change: pd.DataFrame | None,
+    echoes: pd.DataFrame | None,
+    docs: pd.DataFrame,
+    documents: pd.DataFrame | None = None,
+) -> dict[str, Any]:
     """The largest gain and loss, and how much of the first document the last one echoes.
+
+    Parameters
+    ----------
+    change, echoes : pandas.DataFrame or None
+        From :func:`change_over_time` (None when change cannot be measured).
+    docs : pandas.DataFrame
+        The sequence (:func:`compare.change.sequence`).
+    documents : pandas.DataFrame, optional
+        The whole ``Corpus.documents``, to say whether any district has two
+        documents when this one has not.
+
+    Returns
+    -------
+    dict
+        ``first, last, n_docs, sequence, span`` (for a subtitle), ``changed`` and ``finding`` (the
+        summary sentence either way; ``why_not`` when nothing changed can be
+        measured); with a change also ``shift`` (gain and loss in words),
+        ``gain_theme, gain_pp, loss_theme, loss_pp, n_flagged, n_earlier,
+        n_echoed, n_later, n_new``.
 
     Examples
     --------
@@ -823,23 +1172,55 @@ def change_facts(change: pd.DataFrame, echoes: pd.DataFrame, docs: pd.DataFrame)
     >>> d = pd.DataFrame({"label": ["2021", "2026"]})
     >>> change_facts(c, e, d)["gain_theme"]
     'x'
+    >>> change_facts(None, None, d.head(1))["why_not"]
+    '只有一份文件（2021），无法比较年度变化（change needs two documents）。'
     """
+    labels = docs["label"].astype(str).tolist()
+    out: dict[str, Any] = {
+        "first": labels[0] if labels else "—",
+        "last": labels[-1] if labels else "—",
+        "n_docs": len(docs),
+        "sequence": " → ".join(labels) if len(labels) <= MAX_NAMES
+        else f"{labels[0]} → …（{len(labels) - 2} 份）… → {labels[-1]}",
+        "changed": change is not None,
+        # short enough for a figure subtitle: the axis shows every document
+        "span": f"{len(labels)} 份文件 documents: {labels[0]} → {labels[-1]}" if len(labels) > 3
+        else " → ".join(labels),
+    }
+    if change is None or echoes is None:
+        why = f"只有一份有任务的文件（{listing(labels)}），无法比较年度变化（change needs two documents）。"
+        if len(labels) == 1:
+            why = f"只有一份文件（{labels[0]}），无法比较年度变化（change needs two documents）。"
+        if documents is not None and len(documents):
+            per = documents["district"].astype(str).value_counts()
+            if per.max() < 2 and len(per) > 1:
+                why += f"语料中 {len(per)} 个区都只有一份文件。"
+        out.update(why_not=why, finding=why)
+        return out
     ordered = change.sort_values(["change_pp", "theme"], ascending=[False, True])
     gain, loss = ordered.iloc[0], ordered.iloc[-1]
     early = echoes[echoes["side"] == "earlier"]
     late = echoes[echoes["side"] == "later"]
-    return {
-        "first": str(docs["label"].iloc[0]),
-        "last": str(docs["label"].iloc[-1]),
-        "n_docs": len(docs),
-        "sequence": " → ".join(docs["label"].astype(str)),
-        "gain_theme": str(gain["theme_name"]),
-        "gain_pp": float(gain["change_pp"]),
-        "loss_theme": str(loss["theme_name"]),
-        "loss_pp": float(loss["change_pp"]),
-        "n_flagged": int((change["status"] != "stable").sum()),
-        "n_earlier": len(early),
-        "n_echoed": int((early["status"] == "echoed").sum()),
-        "n_later": len(late),
-        "n_new": int((late["status"] == "new").sum()),
-    }
+    parts = []
+    if gain["change_pp"] > 0:
+        parts.append(f"占比升幅最大的是“{gain['theme_name']}”（{gain['change_pp']:+.1f} 个百分点）")
+    if loss["change_pp"] < 0:
+        parts.append(f"降幅最大的是“{loss['theme_name']}”（{loss['change_pp']:+.1f}）")
+    shift = "，".join(parts) or "各主题的任务占比没有变化"
+    out.update(
+        gain_theme=str(gain["theme_name"]),
+        gain_pp=float(gain["change_pp"]),
+        loss_theme=str(loss["theme_name"]),
+        loss_pp=float(loss["change_pp"]),
+        n_flagged=int((change["status"] != "stable").sum()),
+        n_earlier=len(early),
+        n_echoed=int((early["status"] == "echoed").sum()),
+        n_later=len(late),
+        n_new=int((late["status"] == "new").sum()),
+        shift=shift,
+    )
+    out["finding"] = (
+        f"{shift}；{out['last']}延续了{out['first']} {out['n_earlier']} 项任务中的 "
+        f"{out['n_echoed']} 项。"
+    )
+    return out

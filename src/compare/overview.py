@@ -21,6 +21,7 @@ import pandas as pd
 
 from compare.exceptions import CompareError
 from compare.figures import district_colors  # one colour per district in every report
+from compare.selection import unique_labels
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -146,6 +147,7 @@ def tasks_figure(corpus: Corpus) -> go.Figure:
     import plotly.graph_objects as go
 
     d = corpus.documents.sort_values("n_tasks")
+    d = d.assign(label=unique_labels(d))  # two plans of one year and kind get a bar each
     colors = district_colors(d["district"].astype(str))
     fig = go.Figure()
     ids = corpus.tasks.groupby("doc_id")["task_id"].agg(" ".join)
@@ -162,6 +164,7 @@ def tasks_figure(corpus: Corpus) -> go.Figure:
         )
     fig.update_yaxes(categoryorder="array", categoryarray=d["label"].astype(str).tolist())
     fig.update_xaxes(title_text="任务数")
+    fig.update_layout(barmode="overlay")  # one bar per row, not a slot per district
     return _layout(fig, "每份规划的任务数", height=120 + 40 * len(d))
 
 
@@ -195,6 +198,7 @@ def task_length_figure(corpus: Corpus) -> go.Figure:
         )
     fig.update_yaxes(categoryorder="array", categoryarray=order)
     fig.update_xaxes(title_text="任务字数")
+    fig.update_layout(boxmode="overlay")  # one box per row, not a slot per district
     return _layout(fig, "任务篇幅（字数）", height=140 + 50 * len(order))
 
 

@@ -29,10 +29,19 @@ import pandas as pd
 
 from compare.exceptions import CompareError
 
-__all__ = ["DEFAULT_KIND", "doc_year", "select_documents", "select_tasks", "year_note"]
+__all__ = [
+    "DEFAULT_KIND",
+    "doc_year",
+    "select_documents",
+    "select_tasks",
+    "unique_labels",
+    "year_note",
+]
 
 #: Kind of the documents compared by default.
 DEFAULT_KIND: str = "work_points"
+#: Above this many districts, :func:`year_note` counts districts per year instead of naming them.
+NOTE_NAMES: int = 8
 
 
 def _as_list(x: object) -> list | None:
@@ -164,8 +173,31 @@ def year_note(documents: pd.DataFrame) -> str:
         return "Years unknown."
     if len(distinct) == 1:
         return f"All documents are from {distinct[0]}."
-    groups = "; ".join(
-        ", ".join(f"{d} {y}" for yy, d in pairs if yy == y) for y in distinct
-    )
+    if len({d for _, d in pairs}) > NOTE_NAMES:  # many districts: count them per year
+        groups = "; ".join(
+            f"{y}: {sum(yy == y for yy, _ in pairs)} district(s)" for y in distinct
+        )
+    else:
+        groups = "; ".join(
+            ", ".join(f"{d} {y}" for yy, d in pairs if yy == y) for y in distinct
+        )
     span = distinct[0] - distinct[-1]
     return f"Years differ: {groups} ({span} year{'s' if span != 1 else ''} apart)."
+
+
+def unique_labels(documents: pd.DataFrame) -> pd.Series:
+    """Document labels made unique: a repeated label gets ``(2)``, ``(3)`` … in row order.
+
+    Two plans of one district, kind and year (or two five-year plans of one
+    period) share a label; figures and tables keyed by label need them apart.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"label": ["青浦 2022 工作要点", "青浦 2022 工作要点", "松江 2026 工作要点"]})
+    >>> unique_labels(d).tolist()
+    ['青浦 2022 工作要点', '青浦 2022 工作要点 (2)', '松江 2026 工作要点']
+    """
+    labels = documents["label"].astype(str)
+    nth = labels.groupby(labels).cumcount()
+    out = [lab if k == 0 else f"{lab} ({k + 1})" for lab, k in zip(labels, nth, strict=True)]
+    return pd.Series(out, index=documents.index, name="label")

@@ -1,0 +1,71 @@
+"""The whole notebook suite renders on corpora other than the seeds.
+
+The reports must hold on any reasonable corpus: here ten generated plans of
+ten districts (every district with a single document, so change over time
+cannot apply), and one district with two plans of the same year and kind (so
+no comparison between districts applies, and two documents share a label).
+Each corpus is rendered once, in one shared kernel, with the caches in a
+temporary home (``COMPARE_HOME``), through :func:`compare.report.render`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from compare import config, report
+from compare.synth import generate_corpus, generate_plan
+
+pytestmark = pytest.mark.notebooks
+
+#: Two generated plans of one district (锦江), both work points of 2024.
+ONE_DISTRICT = (1, 13)
+
+
+def _render(home: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list, Path]:
+    notebooks = home / "notebooks"
+    notebooks.mkdir()
+    for path in config.NOTEBOOKS_DIR.glob(report.NOTEBOOK_GLOB):
+        shutil.copy(path, notebooks / path.name)
+    monkeypatch.setenv("COMPARE_HOME", str(home))  # the kernel's caches go to the temporary home
+    out = home / "reports"
+    results = report.render(
+        out_dir=out, notebooks_dir=notebooks, data_dir=home / "data" / "raw", progress=None
+    )
+    return results, out
+
+
+def _check(results: list, out: Path) -> str:
+    failed = [f"{r.notebook}: {r.error}" for r in results if not r.ok]
+    assert not failed, failed
+    expected = sorted(p.stem for p in config.NOTEBOOKS_DIR.glob(report.NOTEBOOK_GLOB))
+    assert sorted(Path(r.notebook).stem for r in results) == expected
+    text = ""
+    for stem in expected:
+        page = out / f"{stem}.html"
+        assert page.is_file() and page.stat().st_size > 0, page
+        text += page.read_text(encoding="utf-8")
+    assert (out / "index.html").is_file()
+    return text
+
+
+def test_the_suite_renders_on_ten_generated_districts(tmp_path, monkeypatch) -> None:
+    raw = tmp_path / "data" / "raw"
+    generate_corpus(raw, 10, seed=0)
+    text = _check(*_render(tmp_path, monkeypatch))
+    assert "无法比较年度变化" in text  # every district has one plan: said, not crashed
+    assert "卡方检验" in text
+
+
+def test_the_suite_renders_on_a_single_district(tmp_path, monkeypatch) -> None:
+    raw = tmp_path / "data" / "raw"
+    raw.mkdir(parents=True)
+    for i in ONE_DISTRICT:
+        name, data, truth = generate_plan(i, 0)
+        assert truth.district == "锦江"
+        (raw / name).write_bytes(data)
+    text = _check(*_render(tmp_path, monkeypatch))
+    assert "只有一个区（锦江）参与比较" in text  # the comparisons between districts say why not
+    assert "锦江 2024 工作要点 (2)" in text  # two plans of one year and kind stay apart
