@@ -316,6 +316,39 @@ def null_threshold(
     return float(np.quantile(np.concatenate(scores), quantile))
 
 
+def _priority_labels(r: np.ndarray, c: np.ndarray, score: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Priority label per task: greedy one-task-per-group merging, then attachment.
+
+    ``r``, ``c`` are task indices of match edges above the threshold, ``score``
+    their cosine, ``groups`` the group of each task.
+    """
+    parent = np.arange(len(groups))
+    members: dict[int, set[str]] = {i: {g} for i, g in enumerate(groups)}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return int(i)
+
+    order = np.argsort(-score, kind="stable")
+    for e in order:
+        a, b = find(int(r[e])), find(int(c[e]))
+        if a != b and not (members[a] & members[b]):
+            parent[b] = a
+            members[a] |= members.pop(b)
+    size = np.bincount([find(i) for i in range(len(groups))], minlength=len(groups))
+    attach: dict[int, int] = {}
+    for e in order:  # a task left alone joins its best match's priority (no chaining)
+        a = int(r[e])
+        if size[find(a)] == 1 and a not in attach:
+            attach[a] = find(int(c[e]))
+    labels = np.array([find(i) for i in range(len(groups))])
+    for a, root in attach.items():
+        labels[a] = root
+    return labels
+
+
 def shared_priorities(
     matches: pd.DataFrame,
     tasks: pd.DataFrame,
@@ -324,6 +357,14 @@ def shared_priorities(
     threshold: float = DEFAULT_THRESHOLD,
 ) -> pd.DataFrame:
     """Priorities shared by all groups, by some, or unique to one.
+
+    A priority is built from the strongest matches first, holding at most one
+    task per group, so that unrelated tasks are not chained together through
+    intermediates (with many districts, plain connected components of the
+    match graph merged almost everything into one "priority"). A task left
+    alone although it has a match above the threshold then joins the priority
+    of its best match as an extra task of its group; only a task with no match
+    above the threshold in any other group is "unique".
 
     Parameters
     ----------
@@ -353,19 +394,17 @@ def shared_priorities(
     >>> shared_priorities(m, t)[["shared_by", "groups"]].values.tolist()
     [['all', '乙, 甲'], ['unique', '乙']]
     """
-    from scipy.sparse.csgraph import connected_components
-
     ids = tasks["task_id"].to_numpy()
     index = {t: i for i, t in enumerate(ids)}
     edges = matches[matches["score"] >= threshold]
     edges = edges[edges["task_id"].isin(index) & edges["match_task_id"].isin(index)]
     r = edges["task_id"].map(index).to_numpy()
     c = edges["match_task_id"].map(index).to_numpy()
-    A = sparse.csr_matrix((np.ones(len(r)), (r, c)), shape=(len(ids), len(ids)))
-    _, labels = connected_components(A, directed=False)
+    labels = _priority_labels(r, c, edges["score"].to_numpy(), tasks[by].astype(str).to_numpy())
     groups = tasks[by].astype(str).to_numpy()
     all_groups = sorted(set(groups))
-    score_of = edges.assign(comp=labels[r]).groupby("comp")["score"].mean()
+    same = labels[r] == labels[c]
+    score_of = edges[same].assign(comp=labels[r][same]).groupby("comp")["score"].mean()
     rows = []
     for comp in np.unique(labels):
         members = np.flatnonzero(labels == comp)
