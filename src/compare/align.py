@@ -59,6 +59,7 @@ import pandas as pd
 from scipy import sparse
 
 from compare.exceptions import CompareError
+from compare.text import tokens_of_tasks
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -77,16 +78,6 @@ def _identity(tokens: list[str]) -> list[str]:
     return tokens
 
 
-def _tokens(tasks: pd.DataFrame, tokens: Sequence[Sequence[str]] | None) -> list[list[str]]:
-    if tokens is not None:
-        if len(tokens) != len(tasks):
-            raise CompareError(f"tokens has {len(tokens)} lists for {len(tasks)} tasks")
-        return [list(t) for t in tokens]
-    from compare.text import tokenize_many
-
-    return tokenize_many(list(tasks["text"].fillna("")))
-
-
 def task_vectors(
     tasks: pd.DataFrame, *, tokens: Sequence[Sequence[str]] | None = None
 ) -> sparse.csr_matrix:
@@ -101,7 +92,7 @@ def task_vectors(
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    toks = _tokens(tasks, tokens)
+    toks = tokens_of_tasks(tasks, tokens)
     if not any(toks):
         return sparse.csr_matrix((len(toks), 0))
     vec = TfidfVectorizer(
@@ -305,7 +296,7 @@ def null_threshold(
     >>> 0.1 < null_threshold(select_tasks(c.tasks, select_documents(c.documents))) < 0.25
     True
     """
-    toks = _tokens(tasks, tokens)
+    toks = tokens_of_tasks(tasks, tokens)
     pool = np.array([w for ts in toks for w in ts], dtype=object)
     cuts = np.cumsum([len(ts) for ts in toks])[:-1]
     rng = np.random.default_rng(seed)

@@ -44,6 +44,7 @@ import pandas as pd
 from scipy import sparse
 
 from compare.exceptions import CompareError
+from compare.text import tokens_of_tasks
 
 __all__ = ["log_odds_dirichlet", "pair_terms", "proper_names", "term_counts", "distinctive_terms"]
 
@@ -112,16 +113,6 @@ def _without_names(tasks: pd.DataFrame, toks: list[list[str]]) -> list[list[str]
     return [[w for w in ts if w not in names] for ts in toks]
 
 
-def _tokens(tasks: pd.DataFrame, tokens: Sequence[Sequence[str]] | None) -> list[list[str]]:
-    if tokens is not None:
-        if len(tokens) != len(tasks):
-            raise CompareError(f"tokens has {len(tokens)} lists for {len(tasks)} tasks")
-        return [list(t) for t in tokens]
-    from compare.text import tokenize_many
-
-    return tokenize_many(list(tasks["text"].fillna("")))
-
-
 def term_counts(
     tasks: pd.DataFrame, by: str = "district", *, tokens: Sequence[Sequence[str]] | None = None
 ) -> tuple[sparse.csr_matrix, list[str], list[str]]:
@@ -148,7 +139,7 @@ def term_counts(
     >>> g, v, M.toarray().tolist()
     (['乙', '甲'], ['中医', '医联体'], [[1, 0], [1, 1]])
     """
-    toks = _tokens(tasks, tokens)
+    toks = tokens_of_tasks(tasks, tokens)
     groups = sorted(tasks[by].astype(str).unique())
     g_index = {g: i for i, g in enumerate(groups)}
     terms = sorted({w for ts in toks for w in ts})
@@ -239,7 +230,7 @@ def distinctive_terms(
     >>> d.groupby("group").head(1)[["group", "term"]].values.tolist()
     [['乙', '养老'], ['甲', '医联体']]
     """
-    toks = _tokens(tasks, tokens)
+    toks = tokens_of_tasks(tasks, tokens)
     if drop_names:
         toks = _without_names(tasks, toks)
     M, groups, terms = term_counts(tasks, by, tokens=toks)
@@ -307,7 +298,7 @@ def pair_terms(
     sub = tasks[by].astype(str).isin([a, b]).to_numpy()
     if not sub.any():
         raise CompareError(f"neither {a!r} nor {b!r} is in column {by!r}")
-    toks = _tokens(tasks, tokens)
+    toks = tokens_of_tasks(tasks, tokens)
     if drop_names:
         toks = _without_names(tasks, toks)
     t2 = tasks[sub]

@@ -447,3 +447,26 @@ def tokenize_many(
     dictionary = dictionary or default_dictionary()
     segmented = segment_many(texts, dictionary, cache=cache, n_jobs=n_jobs)
     return [filter_tokens(tokens, dictionary.stopwords) for tokens in segmented]
+
+
+def tokens_of_tasks(tasks: Any, tokens: Sequence[Sequence[str]] | None = None) -> list[list[str]]:
+    """Token lists for each task's text, or the given ones after a length check.
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        With a ``text`` column (one row per task).
+    tokens : sequence of token lists, optional
+        Precomputed tokens, one list per task; checked against ``len(tasks)``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tokens_of_tasks(pd.DataFrame({"text": ["推进医养结合"]}), [["医养结合"]])
+    [['医养结合']]
+    """
+    if tokens is not None:
+        if len(tokens) != len(tasks):
+            raise CompareError(f"tokens has {len(tokens)} lists for {len(tasks)} tasks")
+        return [list(t) for t in tokens]
+    return tokenize_many(list(tasks["text"].fillna("")))
