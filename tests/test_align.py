@@ -74,11 +74,20 @@ def test_document_similarity_is_symmetric_with_unit_diagonal(raw_dir):
 
 def test_priorities_are_not_chained_through_a_weaker_match():
     # a1-b1 and a2-b2 are strong pairs; a weak b1-a2 match must not fuse them into one priority
-    tasks = pd.DataFrame({"task_id": ["a1", "a2", "b1", "b2"], "district": ["甲", "甲", "乙", "乙"],
-                          "title": ["中医", "养老", "中医药", "医养结合"]})
-    matches = pd.DataFrame({"task_id": ["a1", "b1", "a2", "b2", "b1"],
-                            "match_task_id": ["b1", "a1", "b2", "a2", "a2"],
-                            "score": [0.9, 0.9, 0.8, 0.8, 0.3]})
+    tasks = pd.DataFrame(
+        {
+            "task_id": ["a1", "a2", "b1", "b2"],
+            "district": ["甲", "甲", "乙", "乙"],
+            "title": ["中医", "养老", "中医药", "医养结合"],
+        }
+    )
+    matches = pd.DataFrame(
+        {
+            "task_id": ["a1", "b1", "a2", "b2", "b1"],
+            "match_task_id": ["b1", "a1", "b2", "a2", "a2"],
+            "score": [0.9, 0.9, 0.8, 0.8, 0.3],
+        }
+    )
     table = shared_priorities(matches, tasks)
     assert sorted(table["n_tasks"]) == [2, 2]
     assert set(table["甲"]) == {"中医", "养老"}

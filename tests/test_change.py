@@ -22,8 +22,9 @@ def test_the_sequence_runs_from_the_five_year_plan_to_the_latest_points(corpus):
 
 def test_share_changes_sum_to_zero(corpus):
     seq = sequence(corpus.documents, "松江")
-    t = corpus.tasks.assign(theme=np.where(corpus.tasks["text"].str.contains("中医"), "E", "X"),
-                            theme_name="x")
+    t = corpus.tasks.assign(
+        theme=np.where(corpus.tasks["text"].str.contains("中医"), "E", "X"), theme_name="x"
+    )
     ch = share_change(t, seq, n_boot=100)
     assert abs(ch["change_pp"].sum()) < 0.2
     assert {"gained", "lost", "stable"} >= set(ch["status"])

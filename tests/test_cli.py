@@ -14,7 +14,9 @@ def test_parse_json_has_the_documented_shape(seed_path, capsys):
     data = json.loads(capsys.readouterr().out)
     assert set(data) == {"document", "sections", "tasks", "unassigned"}
     assert {"id", "number", "title", "level", "parent"} <= set(data["sections"][0])
-    assert {"id", "section", "number", "title", "text", "line_start", "line_end"} <= set(data["tasks"][0])
+    assert {"id", "section", "number", "title", "text", "line_start", "line_end"} <= set(
+        data["tasks"][0]
+    )
     assert data["document"]["doc_number"] == "长卫健发〔2025〕27号"
     assert len(data["tasks"]) == 20
 

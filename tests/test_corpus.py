@@ -32,8 +32,17 @@ def test_it_loads_the_seeds_into_documented_tables(isolated_home, raw_dir):
     assert set(corpus.documents["district"]) == {"松江", "青浦", "长宁"}
     assert corpus.documents["coverage"].eq(1.0).all()
     assert corpus.tasks["task_id"].is_unique
-    assert all(t.startswith(d + "-t") for t, d in zip(corpus.tasks["task_id"], corpus.tasks["doc_id"], strict=True))
-    assert set(corpus.unassigned["kind"]) >= {"metadata", "preamble", "intro", "closing", "list_item"}
+    assert all(
+        t.startswith(d + "-t")
+        for t, d in zip(corpus.tasks["task_id"], corpus.tasks["doc_id"], strict=True)
+    )
+    assert set(corpus.unassigned["kind"]) >= {
+        "metadata",
+        "preamble",
+        "intro",
+        "closing",
+        "list_item",
+    }
 
 
 def test_ids_come_from_content_not_file_names(isolated_home, plans):
@@ -49,7 +58,12 @@ def test_second_load_comes_from_the_cache_and_a_changed_file_is_reparsed(isolate
     second = load_corpus(plans)
     assert second.tasks.equals(first.tasks)
     target = plans / "changning_2025_work_points.txt"
-    target.write_text(target.read_text(encoding="utf-8").replace("持续加强公立医院能级提升", "持续加强公立医院能级建设"), encoding="utf-8")
+    target.write_text(
+        target.read_text(encoding="utf-8").replace(
+            "持续加强公立医院能级提升", "持续加强公立医院能级建设"
+        ),
+        encoding="utf-8",
+    )
     third = load_corpus(plans)
     titles = third.tasks.loc[third.tasks["source_file"] == target.name, "title"]
     assert "持续加强公立医院能级建设" in set(titles)
@@ -59,7 +73,12 @@ def test_one_bad_file_is_listed_and_the_rest_load(isolated_home, plans):
     (plans / "empty.txt").write_bytes(b"")
     (plans / "empty_too.txt").write_bytes(b"")
     (plans / "binary.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
-    (plans / "gbk.txt").write_bytes((plans / "qingpu_2025_work_points.txt").read_text(encoding="utf-8").replace("青浦", "某某").encode("gb18030"))
+    (plans / "gbk.txt").write_bytes(
+        (plans / "qingpu_2025_work_points.txt")
+        .read_text(encoding="utf-8")
+        .replace("青浦", "某某")
+        .encode("gb18030")
+    )
     corpus = load_corpus(plans)
     reasons = dict(corpus.failures)
     assert "empty file" in reasons["empty.txt"]

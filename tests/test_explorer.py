@@ -36,9 +36,19 @@ def test_records_join_themes_and_targets_without_touching_the_inputs(records):
     c = load_corpus()
     tasks = c.tasks.head(3)
     before = tasks.copy()
-    coded = pd.DataFrame({"task_id": tasks["task_id"], "theme": ["A", "B", "C"], "theme_name": ["甲", "乙", "丙"],
-                          "confidence": [0.9, 0.5, 0.25], "theme_2": ["B", "C", "A"], "cluster_label": ["x", "y", "z"]})
-    targets = pd.DataFrame({"task_id": [tasks["task_id"].iloc[0]] * 2, "text": ["新增4家", "提升2-4个百分点"]})
+    coded = pd.DataFrame(
+        {
+            "task_id": tasks["task_id"],
+            "theme": ["A", "B", "C"],
+            "theme_name": ["甲", "乙", "丙"],
+            "confidence": [0.9, 0.5, 0.25],
+            "theme_2": ["B", "C", "A"],
+            "cluster_label": ["x", "y", "z"],
+        }
+    )
+    targets = pd.DataFrame(
+        {"task_id": [tasks["task_id"].iloc[0]] * 2, "text": ["新增4家", "提升2-4个百分点"]}
+    )
     rec = explorer_records(tasks, c.sections, coded=coded, targets=targets)
     assert rec.loc[0, "theme_name"] == "甲"
     assert rec.loc[0, "targets"] == "新增4家 · 提升2-4个百分点"
@@ -47,10 +57,24 @@ def test_records_join_themes_and_targets_without_touching_the_inputs(records):
 
 
 def test_plan_text_cannot_break_out_of_the_embedded_json():
-    rec = pd.DataFrame([{"task_id": "x-t001", "district": "甲", "document": "d", "title": "<img src=x onerror=alert(1)>",
-                         "text": "正文</script><script>alert(1)</script>", "citation": "c", "theme_name": "", "targets": ""}])
+    rec = pd.DataFrame(
+        [
+            {
+                "task_id": "x-t001",
+                "district": "甲",
+                "document": "d",
+                "title": "<img src=x onerror=alert(1)>",
+                "text": "正文</script><script>alert(1)</script>",
+                "citation": "c",
+                "theme_name": "",
+                "targets": "",
+            }
+        ]
+    )
     html = source_panel_html(rec)
-    blob = re.search(r'<script type="application/json" id="compare-tasks">(.*?)</script>', html, re.S).group(1)
+    blob = re.search(
+        r'<script type="application/json" id="compare-tasks">(.*?)</script>', html, re.S
+    ).group(1)
     assert "<" not in blob and ">" not in blob
     assert json.loads(blob)["x-t001"]["text"] == "正文</script><script>alert(1)</script>"
 
@@ -61,8 +85,18 @@ def test_explorer_and_panel_for_the_seeds_stay_under_one_megabyte(records):
 
 
 def test_citation_of_a_single_line_task():
-    assert citation({"label": "青浦 2025 工作要点", "section_numbers": "一、", "number": "一是",
-                     "line_start": 29, "line_end": 29}) == "青浦 2025 要点 · 一、一是 · L29"
+    assert (
+        citation(
+            {
+                "label": "青浦 2025 工作要点",
+                "section_numbers": "一、",
+                "number": "一是",
+                "line_start": 29,
+                "line_end": 29,
+            }
+        )
+        == "青浦 2025 要点 · 一、一是 · L29"
+    )
 
 
 def test_drill_customdata_and_hover_titles():

@@ -21,7 +21,9 @@ from compare.explorer import (
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (make browser)"),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason="Debian chromium not installed (make browser)"
+    ),
 ]
 
 
@@ -39,7 +41,9 @@ def _page(tmp_path: Path) -> Path:
         )
     )
     fig.update_layout(title="Tasks per district", width=700, height=400)
-    plotly_js = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_text(encoding="utf-8")
+    plotly_js = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_text(
+        encoding="utf-8"
+    )
     body = (
         fig.to_html(include_plotlyjs=False, include_mathjax=False, full_html=False, div_id="fig1")
         + source_panel_html(rec)
@@ -64,12 +68,22 @@ def test_explorer_search_and_figure_click_show_source_text(tmp_path):
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--no-first-run",
+            ],
         )
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+        page.route(
+            "**/*",
+            lambda route: (
+                route.continue_() if route.request.url.startswith("file:") else route.abort()
+            ),
+        )
         page.goto(page_file.as_uri())
         page.wait_for_selector(".compare-row")
         assert page.locator(".compare-row").count() == 110

@@ -9,12 +9,14 @@ import plotly.graph_objects as go
 from compare import figures
 from compare.shares import share_test, theme_shares
 
-TASKS = pd.DataFrame({
-    "district": ["松江"] * 4 + ["青浦"] * 4 + ["长宁"] * 4,
-    "theme": list("AABC") + list("ABCC") + list("ACCC"),
-    "theme_name": ["a"] * 12,
-    "n_chars": np.arange(12) + 100,
-})
+TASKS = pd.DataFrame(
+    {
+        "district": ["松江"] * 4 + ["青浦"] * 4 + ["长宁"] * 4,
+        "theme": list("AABC") + list("ABCC") + list("ACCC"),
+        "theme_name": ["a"] * 12,
+        "n_chars": np.arange(12) + 100,
+    }
+)
 
 
 def test_district_colours_are_distinct_and_stable():
@@ -32,14 +34,17 @@ def test_share_figures_have_a_trace_per_district_and_the_year_note():
     colors = figures.district_colors(["松江", "青浦", "长宁"])
     assert all(t.marker.color == colors[t.name] for t in dots.data)
     heat = figures.share_heatmap(s)
-    assert heat.data[0].type == "heatmap" and heat.layout.title.text.startswith("Attention by theme")
+    assert heat.data[0].type == "heatmap" and heat.layout.title.text.startswith(
+        "Attention by theme"
+    )
 
 
 def test_residual_and_other_figures_build():
     r = share_test(TASKS, n_perm=20)
     assert figures.residual_heatmap(r.table).data[0].type == "heatmap"
-    terms = pd.DataFrame({"group": ["松江", "青浦"], "term": ["中医", "养老"], "z": [2.0, 1.0],
-                          "count": [3, 2]})
+    terms = pd.DataFrame(
+        {"group": ["松江", "青浦"], "term": ["中医", "养老"], "z": [2.0, 1.0], "count": [3, 2]}
+    )
     assert len(figures.keyness_bars(terms).data) == 2
     sim = pd.DataFrame([[1.0, 0.5], [0.5, 1.0]], index=["a", "b"], columns=["a", "b"])
     assert "similarity" in figures.similarity_heatmap(sim).layout.title.text

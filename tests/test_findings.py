@@ -114,8 +114,9 @@ def test_comparisons_between_districts_say_why_they_cannot_apply_to_one(corpus) 
     assert all("只有一个区（长宁）" in why[k] for k in ("test", "keyness", "pair", "priorities"))
     assert "只有一份文件" in why["similarity"]
     assert findings.share_test(tasks) is None
-    facts = findings.share_facts(pd.DataFrame(
-        {"group": ["长宁"], "theme_name": ["x"], "share": [1.0]}), None, why["test"])
+    facts = findings.share_facts(
+        pd.DataFrame({"group": ["长宁"], "theme_name": ["x"], "share": [1.0]}), None, why["test"]
+    )
     assert facts["tested"] is False and facts["test_summary"] == why["test"]
 
 

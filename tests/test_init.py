@@ -15,5 +15,7 @@ def test_every_public_name_resolves():
 
 def test_import_does_not_load_the_heavy_stages():
     code = "import sys, compare; print(sorted(m for m in ('sklearn', 'jieba', 'plotly', 'pandas') if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]"

@@ -34,8 +34,9 @@ def test_the_prior_shrinks_rare_words():
 
 def test_pair_terms_sign_follows_the_first_group():
     t = pd.DataFrame({"district": ["甲", "乙"], "text": ["", ""]})
-    p = pair_terms(t, "甲", "乙", tokens=[["医联体"] * 3 + ["中医"], ["中医", "养老", "养老"]],
-                   min_count=1)
+    p = pair_terms(
+        t, "甲", "乙", tokens=[["医联体"] * 3 + ["中医"], ["中医", "养老", "养老"]], min_count=1
+    )
     z = p.set_index("term")["z"]
     assert z["医联体"] > 0 > z["养老"]
     assert p.attrs == {"a": "甲", "b": "乙"}

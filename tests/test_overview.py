@@ -60,4 +60,6 @@ def test_overview_figure_points_carry_their_task_ids(corpus) -> None:
     ids = {i for trace in bars.data for cd in trace.customdata for i in cd[0].split()}
     assert ids == set(corpus.tasks["task_id"])
     boxes = overview.task_length_figure(corpus)
-    assert {cd[0] for trace in boxes.data for cd in trace.customdata} == set(corpus.tasks["task_id"])
+    assert {cd[0] for trace in boxes.data for cd in trace.customdata} == set(
+        corpus.tasks["task_id"]
+    )

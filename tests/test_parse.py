@@ -23,7 +23,9 @@ from compare.parse import NoTasksWarning, coverage, parse_plan, parse_text
         ("changning_2025", 4, 20),
     ],
 )
-def test_it_splits_the_seed_work_points_into_sections_and_tasks(seed_path, key, n_sections, n_tasks):
+def test_it_splits_the_seed_work_points_into_sections_and_tasks(
+    seed_path, key, n_sections, n_tasks
+):
     plan = parse_plan(seed_path(key))
     assert len(plan.sections) == n_sections
     assert len(plan.tasks) == n_tasks
@@ -91,14 +93,20 @@ def test_changning_pdf_text_wrapped_headings_and_page_markers(seed_path):
     assert plan.document.district == "长宁"
 
 
-@pytest.mark.parametrize("key", ["songjiang_2026", "songjiang_2025_medadmin", "songjiang_fyp", "qingpu_2025", "changning_2025"])
+@pytest.mark.parametrize(
+    "key",
+    ["songjiang_2026", "songjiang_2025_medadmin", "songjiang_fyp", "qingpu_2025", "changning_2025"],
+)
 def test_every_content_character_of_a_seed_is_accounted_for(seed_path, key):
     plan = parse_plan(seed_path(key))
     cov = coverage(plan)
     assert cov == {"coverage": 1.0, "invented": 0.0, "exact": 1.0}
 
 
-@pytest.mark.parametrize("key", ["songjiang_2026", "songjiang_2025_medadmin", "songjiang_fyp", "qingpu_2025", "changning_2025"])
+@pytest.mark.parametrize(
+    "key",
+    ["songjiang_2026", "songjiang_2025_medadmin", "songjiang_fyp", "qingpu_2025", "changning_2025"],
+)
 def test_task_text_is_found_in_the_raw_lines_it_cites(seed_path, key):
     path = seed_path(key)
     lines = path.read_text(encoding="utf-8").split("\n")
@@ -173,7 +181,11 @@ def test_pdf_style_plan_with_half_width_parens_and_full_width_dots():
     assert d.district == "某某"
     assert [s.number for s in plan.sections] == ["（一）", "(二)"]
     assert plan.sections[0].title == "推进基层卫生服务网底建设，加强社区卫生服务中心标准化建设"
-    assert [t.title for t in plan.tasks] == ["做实家庭医生签约服务", "加强社区康复服务能力建设", "完善传染病监测预警体系"]
+    assert [t.title for t in plan.tasks] == [
+        "做实家庭医生签约服务",
+        "加强社区康复服务能力建设",
+        "完善传染病监测预警体系",
+    ]
     assert "签约率提升到百分之四十" in plan.tasks[0].text
     assert "第 6 页" not in plan.tasks[1].text and "5" not in plan.tasks[0].text
     assert [b.kind for b in plan.unassigned if b.kind == "closing"] == ["closing"]
@@ -221,7 +233,11 @@ def test_markdown_plan_with_sub_points_folded_into_tasks():
     assert plan.document.district == "某某"
     assert plan.document.issuer == "某某县卫生健康局"
     assert [s.title for s in plan.sections] == ["筑牢公共卫生防线", "优化医疗服务"]
-    assert [t.title for t in plan.tasks] == ["强化疾病预防控制", "提升应急处置能力", "推进紧密型医共体建设"]
+    assert [t.title for t in plan.tasks] == [
+        "强化疾病预防控制",
+        "提升应急处置能力",
+        "推进紧密型医共体建设",
+    ]
     assert "（2）统一信息平台。" in plan.tasks[2].text
     attachments = [b for b in plan.unassigned if b.kind == "attachment"]
     assert attachments and "重点任务分工表" in attachments[-1].text
@@ -247,14 +263,20 @@ def test_figures_that_start_a_line_are_not_tasks():
 
 # --------------------------------------------------------------------------- properties
 
-CJK = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF), min_size=2, max_size=30)
-BODY = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF), min_size=6, max_size=80)
+CJK = st.text(
+    alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF), min_size=2, max_size=30
+)
+BODY = st.text(
+    alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF), min_size=6, max_size=80
+)
 
 
 @settings(max_examples=200, deadline=None, derandomize=True)
 @given(
     st.lists(
-        st.tuples(CJK, st.lists(st.tuples(CJK, BODY), min_size=1, max_size=4)), min_size=1, max_size=4
+        st.tuples(CJK, st.lists(st.tuples(CJK, BODY), min_size=1, max_size=4)),
+        min_size=1,
+        max_size=4,
     ),
     st.sampled_from(["{n}. ", "{n}、", "（{n}）"]),
     st.booleans(),
@@ -311,7 +333,12 @@ def test_chapter_style_five_year_plan_with_review_and_safeguard_parts():
     plan = parse_text(CHAPTER_STYLE)
     d = plan.document
     assert d.title == "上海市某某新区卫生健康“十五五”发展规划"
-    assert (d.kind, d.period_start, d.period_end, d.district) == ("five_year_plan", 2026, 2030, "某某")
+    assert (d.kind, d.period_start, d.period_end, d.district) == (
+        "five_year_plan",
+        2026,
+        2030,
+        "某某",
+    )
     assert d.issue_date == "2026-01-15"
     assert [t.title for t in plan.tasks] == ["做实家庭医生签约", "发展社区康复", "建设区域医疗中心"]
     assert plan.tasks[0].section_path == "第二章重点任务和举措 › 第一节强化基层服务"

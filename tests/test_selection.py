@@ -16,7 +16,11 @@ def docs(raw_dir):
 
 def test_the_default_set_is_the_latest_work_points_of_each_district(docs):
     d = select_documents(docs)
-    assert dict(zip(d["district"], d["doc_year"], strict=True)) == {"松江": 2026, "长宁": 2025, "青浦": 2025}
+    assert dict(zip(d["district"], d["doc_year"], strict=True)) == {
+        "松江": 2026,
+        "长宁": 2025,
+        "青浦": 2025,
+    }
     assert set(d["kind"]) == {"work_points"}
 
 

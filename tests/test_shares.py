@@ -42,8 +42,9 @@ def test_text_share_weights_long_tasks_more():
 
 
 def test_residuals_flag_the_over_weighted_theme():
-    t = pd.DataFrame({"district": ["甲"] * 10 + ["乙"] * 10,
-                      "theme": list("AAAAAAAAAB") + list("BBBBBBBBBA")})
+    t = pd.DataFrame(
+        {"district": ["甲"] * 10 + ["乙"] * 10, "theme": list("AAAAAAAAAB") + list("BBBBBBBBBA")}
+    )
     r = share_test(t, n_perm=200)
     over = r.table[r.table["direction"] == "over"][["group", "theme"]].values.tolist()
     assert sorted(over) == [["乙", "B"], ["甲", "A"]]
@@ -72,6 +73,10 @@ def test_cli_shares_prints_the_table_with_intervals_and_the_year_note(raw_dir, c
 def test_share_test_with_many_groups_does_not_overflow_category_codes():
     # 10 groups x 18 themes: group * themes + theme exceeds the int8 range of Categorical codes
     themes = list("ABCDEFGHIJKLMNOPQT")
-    rows = [{"district": f"区{g}", "theme": themes[(g * 7 + i) % 18]} for g in range(10) for i in range(12)]
+    rows = [
+        {"district": f"区{g}", "theme": themes[(g * 7 + i) % 18]}
+        for g in range(10)
+        for i in range(12)
+    ]
     result = share_test(pd.DataFrame(rows), n_perm=50)
     assert 0 < result.p_permutation <= 1

@@ -188,7 +188,9 @@ def test_the_shared_codebook_format_without_seed_terms_is_accepted(tmp_path):
 
 def test_a_custom_codebook_without_seed_terms_derives_them_from_names(tmp_path, tasks):
     path = _write_codebook(
-        tmp_path / "own.tsv", ["code", "theme", "scope"], [["X", "中医药", "TCM"], ["Y", "卫生应急", "emergency"]]
+        tmp_path / "own.tsv",
+        ["code", "theme", "scope"],
+        [["X", "中医药", "TCM"], ["Y", "卫生应急", "emergency"]],
     )
     with pytest.warns(themes.CodebookWarning, match="own.tsv: no seed_terms column"):
         cb = themes.load_codebook(path)

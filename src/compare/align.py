@@ -96,8 +96,12 @@ def task_vectors(
     if not any(toks):
         return sparse.csr_matrix((len(toks), 0))
     vec = TfidfVectorizer(
-        tokenizer=_identity, preprocessor=None, lowercase=False, token_pattern=None,
-        sublinear_tf=True, norm="l2",
+        tokenizer=_identity,
+        preprocessor=None,
+        lowercase=False,
+        token_pattern=None,
+        sublinear_tf=True,
+        norm="l2",
     )
     return vec.fit_transform(toks).tocsr()
 
@@ -307,7 +311,9 @@ def null_threshold(
     return float(np.quantile(np.concatenate(scores), quantile))
 
 
-def _priority_labels(r: np.ndarray, c: np.ndarray, score: np.ndarray, groups: np.ndarray) -> np.ndarray:
+def _priority_labels(
+    r: np.ndarray, c: np.ndarray, score: np.ndarray, groups: np.ndarray
+) -> np.ndarray:
     """Priority label per task: greedy one-task-per-group merging, then attachment.
 
     ``r``, ``c`` are task indices of match edges above the threshold, ``score``
@@ -402,7 +408,9 @@ def shared_priorities(
         present = sorted(set(groups[members]))
         k = len(present)
         row = {
-            "shared_by": "all" if k == len(all_groups) else ("unique" if k == 1 else f"{k} of {len(all_groups)}"),
+            "shared_by": "all"
+            if k == len(all_groups)
+            else ("unique" if k == 1 else f"{k} of {len(all_groups)}"),
             "n_groups": k,
             "groups": ", ".join(present),
             "n_tasks": len(members),
@@ -411,8 +419,12 @@ def shared_priorities(
         for g in all_groups:
             row[g] = " / ".join(tasks["title"].iloc[members[groups[members] == g]].fillna(""))
         rows.append(row)
-    out = pd.DataFrame(rows).sort_values(
-        ["n_groups", "mean_score"], ascending=[False, False], kind="stable", na_position="last"
-    ).reset_index(drop=True)
+    out = (
+        pd.DataFrame(rows)
+        .sort_values(
+            ["n_groups", "mean_score"], ascending=[False, False], kind="stable", na_position="last"
+        )
+        .reset_index(drop=True)
+    )
     out.insert(0, "priority", np.arange(len(out)))
     return out

@@ -137,8 +137,9 @@ def share_change(
     out["change_pp"] = (100 * (share[last] - share[first])).round(1)
     status = []
     for key in share.index:
-        if n_boot and not _overlap(lo.loc[key, first], hi.loc[key, first],
-                                   lo.loc[key, last], hi.loc[key, last]):
+        if n_boot and not _overlap(
+            lo.loc[key, first], hi.loc[key, first], lo.loc[key, last], hi.loc[key, last]
+        ):
             status.append("gained" if share.loc[key, last] > share.loc[key, first] else "lost")
         else:
             status.append("stable")
@@ -147,7 +148,9 @@ def share_change(
         out[f"step_pp {cur}"] = (100 * (share[cur] - share[prev])).round(1)
     out = out.reset_index()
     out.columns.name = None
-    return out.sort_values(["change_pp", "theme"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return out.sort_values(
+        ["change_pp", "theme"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
 
 
 def echoes(
@@ -200,4 +203,8 @@ def echoes(
         np.where(hit, "echo", "new"),
     )
     cols = ["side", "task_id", "title", "match_task_id", "match_title", "score", "status"]
-    return m[cols].sort_values(["side", "score"], ascending=[True, False], kind="stable").reset_index(drop=True)
+    return (
+        m[cols]
+        .sort_values(["side", "score"], ascending=[True, False], kind="stable")
+        .reset_index(drop=True)
+    )

@@ -30,11 +30,16 @@ def _print_table(df, out=None) -> None:  # noqa: ANN001 - a DataFrame
     import pandas as pd
 
     with pd.option_context(
-        "display.unicode.east_asian_width", True,
-        "display.max_rows", None,
-        "display.max_columns", None,
-        "display.width", 200,
-        "display.max_colwidth", 60,
+        "display.unicode.east_asian_width",
+        True,
+        "display.max_rows",
+        None,
+        "display.max_columns",
+        None,
+        "display.width",
+        200,
+        "display.max_colwidth",
+        60,
     ):
         print(df.to_string(index=False), file=out or sys.stdout)
 
@@ -163,7 +168,8 @@ def cmd_targets(args: argparse.Namespace) -> int:
     for col in ("value", "value_max"):  # 48 not 48.0; empty for no range
         out[col] = pd.Series(
             [None if v != v else (int(v) if float(v).is_integer() else float(v)) for v in out[col]],
-            index=out.index, dtype=object,
+            index=out.index,
+            dtype=object,
         )
     _write_frame(out, args.format)
     print(f"compare: {len(out)} targets in {out['task_id'].nunique()} tasks", file=sys.stderr)
@@ -177,12 +183,17 @@ def cmd_shares(args: argparse.Namespace) -> int:
 
     corpus = _load_for_analysis(args.dir)
     docs = select_documents(
-        corpus.documents, districts=args.district, years=args.year,
-        kinds=None if args.kind == "all" else args.kind, latest=not args.all_years,
+        corpus.documents,
+        districts=args.district,
+        years=args.year,
+        kinds=None if args.kind == "all" else args.kind,
+        latest=not args.all_years,
     )
     tasks = select_tasks(tasks_with_themes(corpus.tasks), docs)
     weights = ["tasks", "chars"] if args.weight == "both" else [args.weight]
-    frames = [theme_shares(tasks, args.by, weight=w, n_boot=args.n_boot, seed=args.seed) for w in weights]
+    frames = [
+        theme_shares(tasks, args.by, weight=w, n_boot=args.n_boot, seed=args.seed) for w in weights
+    ]
     if args.format != "table":
         import pandas as pd
 
@@ -191,19 +202,34 @@ def cmd_shares(args: argparse.Namespace) -> int:
     print("Documents: " + ", ".join(docs["label"].astype(str)))
     print(year_note(docs))
     for w, shares in zip(weights, frames, strict=True):
-        print(f"\nShare of {'tasks' if w == 'tasks' else 'body text (characters)'}, "
-              f"% [95% bootstrap interval over tasks, {args.n_boot} resamples, seed {args.seed}]")
+        print(
+            f"\nShare of {'tasks' if w == 'tasks' else 'body text (characters)'}, "
+            f"% [95% bootstrap interval over tasks, {args.n_boot} resamples, seed {args.seed}]"
+        )
         _print_table(share_table(shares))
     if tasks[args.by].nunique() > 1:
         test = share_test(tasks, args.by, n_perm=args.n_boot, seed=args.seed)
-        print(f"\nChi-square (task counts): {test.chi2:.1f}, df {test.dof}, p {test.p_value:.3f}; "
-              f"permutation p {test.p_permutation:.3f}; smallest expected count {test.min_expected:.2f}")
+        print(
+            f"\nChi-square (task counts): {test.chi2:.1f}, df {test.dof}, p {test.p_value:.3f}; "
+            f"permutation p {test.p_permutation:.3f}; smallest expected count {test.min_expected:.2f}"
+        )
         flagged = test.table[test.table["direction"] != ""]
         if flagged.empty:
             print("No theme is over- or under-weighted beyond |adjusted residual| 1.96.")
         else:
-            _print_table(flagged[["group", "theme", "theme_name", "observed", "expected", "residual",
-                                  "direction"]].round(2))
+            _print_table(
+                flagged[
+                    [
+                        "group",
+                        "theme",
+                        "theme_name",
+                        "observed",
+                        "expected",
+                        "residual",
+                        "direction",
+                    ]
+                ].round(2)
+            )
     return 1 if corpus.failures else 0
 
 
@@ -233,7 +259,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("parse", help="parse one plan file and show its structure")
     p.add_argument("file", metavar="FILE", help="a plan (.txt or .md; UTF-8 or GB18030)")
-    p.add_argument("--format", choices=["table", "json"], default="table", help="output format (default: table)")
+    p.add_argument(
+        "--format",
+        choices=["table", "json"],
+        default="table",
+        help="output format (default: table)",
+    )
     p.set_defaults(func=cmd_parse)
 
     p = sub.add_parser("corpus", help="parse a folder of plans; one row per document")
@@ -249,9 +280,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("themes", help="cluster the tasks and code them against the codebook")
     p.add_argument("dir", metavar="DIR", help="folder of plan files")
-    p.add_argument("--k", type=_at_least(2), default=None, metavar="N", help="number of clusters, 2 or more (default: automatic)")
-    p.add_argument("--codebook", metavar="FILE", default=None, help="codebook TSV (default: the shipped one)")
-    p.add_argument("--overrides", metavar="FILE", default=None, help="CSV task_id,code of corrections")
+    p.add_argument(
+        "--k",
+        type=_at_least(2),
+        default=None,
+        metavar="N",
+        help="number of clusters, 2 or more (default: automatic)",
+    )
+    p.add_argument(
+        "--codebook", metavar="FILE", default=None, help="codebook TSV (default: the shipped one)"
+    )
+    p.add_argument(
+        "--overrides", metavar="FILE", default=None, help="CSV task_id,code of corrections"
+    )
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     p.add_argument("--format", choices=["csv", "json"], default="csv")
     p.set_defaults(func=cmd_themes)
@@ -263,10 +304,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("shares", help="theme shares per district with bootstrap 95%% intervals")
     p.add_argument("dir", metavar="DIR", help="folder of plan files")
-    p.add_argument("--district", action="append", default=None, help="keep this district (repeatable)")
-    p.add_argument("--year", type=int, action="append", default=None, help="keep this year (repeatable)")
-    p.add_argument("--kind", default="work_points", help="document kind, or 'all' (default: work_points)")
-    p.add_argument("--all-years", action="store_true", help="every matching document, not the latest")
+    p.add_argument(
+        "--district", action="append", default=None, help="keep this district (repeatable)"
+    )
+    p.add_argument(
+        "--year", type=int, action="append", default=None, help="keep this year (repeatable)"
+    )
+    p.add_argument(
+        "--kind", default="work_points", help="document kind, or 'all' (default: work_points)"
+    )
+    p.add_argument(
+        "--all-years", action="store_true", help="every matching document, not the latest"
+    )
     p.add_argument("--by", choices=["district", "label", "doc_id"], default="district")
     p.add_argument("--weight", choices=["tasks", "chars", "both"], default="both")
     p.add_argument("--n-boot", type=int, default=2000, help="bootstrap resamples (default: 2000)")

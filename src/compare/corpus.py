@@ -40,8 +40,18 @@ __all__ = ["Corpus", "load_corpus", "plan_rows", "PLAN_SUFFIXES"]
 
 PLAN_SUFFIXES = (".txt", ".md")
 _TABLES = ("documents", "sections", "tasks", "unassigned")
-_INT_COLS = ("year", "period_start", "period_end", "n_sections", "n_tasks", "level", "ordinal",
-             "line_start", "line_end", "n_chars")
+_INT_COLS = (
+    "year",
+    "period_start",
+    "period_end",
+    "n_sections",
+    "n_tasks",
+    "level",
+    "ordinal",
+    "line_start",
+    "line_end",
+    "n_chars",
+)
 
 
 @dataclass
@@ -82,9 +92,7 @@ class Corpus:
 
     def copy(self) -> Corpus:
         """A deep copy: callers may change their tables without touching a cached corpus."""
-        return Corpus(
-            **{t: getattr(self, t).copy() for t in _TABLES}, failures=list(self.failures)
-        )
+        return Corpus(**{t: getattr(self, t).copy() for t in _TABLES}, failures=list(self.failures))
 
     def summary(self) -> pd.DataFrame:
         """One row per document: what ``compare corpus`` prints.
@@ -96,8 +104,10 @@ class Corpus:
         ['source_file', 'district', 'year', 'kind', 'sections', 'tasks', 'coverage']
         """
         d = self.documents
-        year = d["year"].astype("string").fillna(
-            d["period_start"].astype("string") + "–" + d["period_end"].astype("string")
+        year = (
+            d["year"]
+            .astype("string")
+            .fillna(d["period_start"].astype("string") + "–" + d["period_end"].astype("string"))
         )
         return pd.DataFrame(
             {
@@ -237,16 +247,65 @@ def _parse_file_rows(name: str, data: bytes, digest: str, cache_root: Path | Non
 
 def _frame(rows: list[dict], table: str) -> pd.DataFrame:
     columns = {
-        "documents": ["doc_id", "source_file", "sha256", "encoding", "district", "issuer", "title",
-                      "kind", "year", "period_start", "period_end", "doc_number", "issue_date",
-                      "label", "n_sections", "n_tasks", "coverage", "exact"],
-        "sections": ["section_id", "doc_id", "number", "title", "level", "parent", "path",
-                     "line_start", "line_end"],
-        "tasks": ["task_id", "doc_id", "source_file", "district", "year", "kind", "label",
-                  "section_id", "section_path", "number", "ordinal", "title", "text",
-                  "line_start", "line_end", "n_chars"],
-        "unassigned": ["block_id", "doc_id", "kind", "role", "section_id", "text", "line_start",
-                       "line_end"],
+        "documents": [
+            "doc_id",
+            "source_file",
+            "sha256",
+            "encoding",
+            "district",
+            "issuer",
+            "title",
+            "kind",
+            "year",
+            "period_start",
+            "period_end",
+            "doc_number",
+            "issue_date",
+            "label",
+            "n_sections",
+            "n_tasks",
+            "coverage",
+            "exact",
+        ],
+        "sections": [
+            "section_id",
+            "doc_id",
+            "number",
+            "title",
+            "level",
+            "parent",
+            "path",
+            "line_start",
+            "line_end",
+        ],
+        "tasks": [
+            "task_id",
+            "doc_id",
+            "source_file",
+            "district",
+            "year",
+            "kind",
+            "label",
+            "section_id",
+            "section_path",
+            "number",
+            "ordinal",
+            "title",
+            "text",
+            "line_start",
+            "line_end",
+            "n_chars",
+        ],
+        "unassigned": [
+            "block_id",
+            "doc_id",
+            "kind",
+            "role",
+            "section_id",
+            "text",
+            "line_start",
+            "line_end",
+        ],
     }[table]
     df = pd.DataFrame(rows, columns=columns)
     for col in _INT_COLS:
@@ -282,8 +341,11 @@ def _apply_catalog(docs: list[dict], catalog: Path | None) -> None:
 
 def _list_files(folder: Path) -> list[Path]:
     return sorted(
-        p for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() in PLAN_SUFFIXES and not p.name.startswith(".")
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in PLAN_SUFFIXES
+        and not p.name.startswith(".")
         and p.name.lower() != "readme.md"
     )
 
@@ -332,7 +394,9 @@ def load_corpus(
         raise PlanInputError(folder, "no such file or folder")
     files = [folder] if folder.is_file() else _list_files(folder)
     if not files:
-        raise PlanInputError(folder, f"holds no plan files ({', '.join('*' + s for s in PLAN_SUFFIXES)})")
+        raise PlanInputError(
+            folder, f"holds no plan files ({', '.join('*' + s for s in PLAN_SUFFIXES)})"
+        )
     base = folder if folder.is_dir() else folder.parent
 
     failures: list[tuple[str, str]] = []
@@ -418,7 +482,9 @@ def _parse_one(entry: tuple[str, bytes, str], cache_root: Path | None) -> dict |
         return f"parser error: {type(err).__name__}: {err}"
 
 
-def _parse_all(entries: list[tuple[str, bytes, str]], cache_root: Path | None, n_jobs: int | None) -> Iterable:
+def _parse_all(
+    entries: list[tuple[str, bytes, str]], cache_root: Path | None, n_jobs: int | None
+) -> Iterable:
     todo = len(entries)
     if n_jobs is None:
         n_jobs = 1 if todo < 200 else (os.cpu_count() or 1)
@@ -426,7 +492,9 @@ def _parse_all(entries: list[tuple[str, bytes, str]], cache_root: Path | None, n
         return [_parse_one(e, cache_root) for e in entries]
     from joblib import Parallel, delayed
 
-    return Parallel(n_jobs=n_jobs, batch_size=32)(delayed(_parse_one)(e, cache_root) for e in entries)
+    return Parallel(n_jobs=n_jobs, batch_size=32)(
+        delayed(_parse_one)(e, cache_root) for e in entries
+    )
 
 
 def _write_corpus_cache(corpus_dir: Path, tables: dict[str, pd.DataFrame], failures: list) -> None:
@@ -440,5 +508,7 @@ def _write_corpus_cache(corpus_dir: Path, tables: dict[str, pd.DataFrame], failu
             os.replace(tmp, corpus_dir / f"{name}.parquet")
         finally:
             Path(tmp).unlink(missing_ok=True)
-    _atomic_write_bytes(corpus_dir / "failures.json", json.dumps(failures, ensure_ascii=False).encode())
+    _atomic_write_bytes(
+        corpus_dir / "failures.json", json.dumps(failures, ensure_ascii=False).encode()
+    )
     _atomic_write_bytes(corpus_dir / "COMPLETE", b"ok\n")

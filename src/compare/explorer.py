@@ -204,7 +204,9 @@ def source_panel_html(records: pd.DataFrame) -> str:
     True
     """
     cols = ["task_id", "district", "document", "title", "text", "citation", "theme_name", "targets"]
-    payload = {r["task_id"]: {k: r.get(k, "") for k in cols[1:]} for r in records[cols].to_dict("records")}
+    payload = {
+        r["task_id"]: {k: r.get(k, "") for k in cols[1:]} for r in records[cols].to_dict("records")
+    }
     return (
         f"<style>{_asset('explorer.css')}</style>"
         + _json_script("compare-tasks", payload)
@@ -237,9 +239,23 @@ def explorer_html(records: pd.DataFrame, element_id: str = "compare-explorer") -
     >>> 'data-compare-explorer' in html
     True
     """
-    cols = [c for c in ("district", "document", "section", "number", "title", "theme_name",
-                        "confidence", "theme_2", "cluster_label", "targets", "citation")
-            if c in records.columns]
+    cols = [
+        c
+        for c in (
+            "district",
+            "document",
+            "section",
+            "number",
+            "title",
+            "theme_name",
+            "confidence",
+            "theme_2",
+            "cluster_label",
+            "targets",
+            "citation",
+        )
+        if c in records.columns
+    ]
     rows = records[["task_id", *cols]].astype(object).where(records[["task_id", *cols]].notna(), "")
     payload = {"columns": cols, "rows": rows.values.tolist()}
     return (

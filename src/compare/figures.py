@@ -43,8 +43,20 @@ __all__ = [
 
 #: Okabe–Ito colour-blind-safe palette (black left out), then Plotly's safe extras.
 PALETTE: tuple[str, ...] = (
-    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
-    "#88CCEE", "#882255", "#117733", "#332288", "#AA4499", "#44AA99", "#999933",
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#88CCEE",
+    "#882255",
+    "#117733",
+    "#332288",
+    "#AA4499",
+    "#44AA99",
+    "#999933",
 )
 _FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 
@@ -111,7 +123,9 @@ def _title(text: str, note: str | None) -> dict:
 
 def _layout(fig: go.Figure, title: str, note: str | None, height: int | None = None) -> go.Figure:
     fig.update_layout(
-        title=_title(title, note), template="plotly_white", font={"family": _FONT},
+        title=_title(title, note),
+        template="plotly_white",
+        font={"family": _FONT},
         margin={"t": 90 if note else 60, "l": 10, "r": 10, "b": 40},
         **({"height": height} if height else {}),
     )
@@ -120,7 +134,10 @@ def _layout(fig: go.Figure, title: str, note: str | None, height: int | None = N
 
 def _theme_labels(shares: pd.DataFrame) -> list[str]:
     pairs = shares[["theme", "theme_name"]].drop_duplicates().sort_values("theme")
-    return [f"{c} {n}" if n != c else c for c, n in zip(pairs["theme"], pairs["theme_name"], strict=True)]
+    return [
+        f"{c} {n}" if n != c else c
+        for c, n in zip(pairs["theme"], pairs["theme_name"], strict=True)
+    ]
 
 
 def share_heatmap(shares: pd.DataFrame, *, note: str | None = None) -> go.Figure:
@@ -149,8 +166,13 @@ def share_heatmap(shares: pd.DataFrame, *, note: str | None = None) -> go.Figure
     if len(groups) > HEATMAP_COLUMNS:  # many groups: one row each, themes across
         fig = go.Figure(
             go.Heatmap(
-                z=z.T.to_numpy(), x=[lab.split(" ", 1)[0] for lab in labels], y=groups,
-                colorscale="Blues", zmin=0, text=text.T.to_numpy(), texttemplate="%{text}%",
+                z=z.T.to_numpy(),
+                x=[lab.split(" ", 1)[0] for lab in labels],
+                y=groups,
+                colorscale="Blues",
+                zmin=0,
+                text=text.T.to_numpy(),
+                texttemplate="%{text}%",
                 customdata=[labels] * len(groups),
                 hovertemplate="%{customdata}<br>%{y}: %{z:.1%}<extra></extra>",
                 colorbar={"tickformat": ".0%"},
@@ -158,13 +180,20 @@ def share_heatmap(shares: pd.DataFrame, *, note: str | None = None) -> go.Figure
         )
         fig.update_yaxes(autorange="reversed", automargin=True)
         fig.update_xaxes(side="top", title="theme (code; hover for the name)")
-        return _layout(fig, f"Attention by theme: share of {what}", note,
-                       height=160 + 24 * len(groups))
+        return _layout(
+            fig, f"Attention by theme: share of {what}", note, height=160 + 24 * len(groups)
+        )
     fig = go.Figure(
         go.Heatmap(
-            z=z.to_numpy(), x=groups, y=labels, colorscale="Blues", zmin=0,
-            text=text.to_numpy(), texttemplate="%{text}%",
-            hovertemplate="%{y}<br>%{x}: %{z:.1%}<extra></extra>", colorbar={"tickformat": ".0%"},
+            z=z.to_numpy(),
+            x=groups,
+            y=labels,
+            colorscale="Blues",
+            zmin=0,
+            text=text.to_numpy(),
+            texttemplate="%{text}%",
+            hovertemplate="%{y}<br>%{x}: %{z:.1%}<extra></extra>",
+            colorbar={"tickformat": ".0%"},
         )
     )
     fig.update_yaxes(autorange="reversed")
@@ -196,27 +225,39 @@ def share_dots(
         s = shares[shares["group"] == g].sort_values("theme")
         fig.add_trace(
             go.Scatter(
-                x=s["share"], y=[ypos[c] + off for c in s["theme"]], mode="markers", name=g,
+                x=s["share"],
+                y=[ypos[c] + off for c in s["theme"]],
+                mode="markers",
+                name=g,
                 marker={"color": colors.get(g), "size": 9},
-                error_x={"type": "data", "symmetric": False,
-                         "array": (s["ci_high"] - s["share"]).to_numpy(),
-                         "arrayminus": (s["share"] - s["ci_low"]).to_numpy(),
-                         "color": colors.get(g), "thickness": 1.5},
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": (s["ci_high"] - s["share"]).to_numpy(),
+                    "arrayminus": (s["share"] - s["ci_low"]).to_numpy(),
+                    "color": colors.get(g),
+                    "thickness": 1.5,
+                },
                 customdata=np.c_[s["ci_low"], s["ci_high"], [labels[c] for c in s["theme"]]],
                 hovertemplate=f"{g}<br>%{{customdata[2]}}: %{{x:.1%}} "
-                              "[%{customdata[0]:.1%}, %{customdata[1]:.1%}]<extra></extra>",
+                "[%{customdata[0]:.1%}, %{customdata[1]:.1%}]<extra></extra>",
             )
         )
-    fig.update_yaxes(tickvals=list(range(len(order))), ticktext=[labels[c] for c in order],
-                     autorange="reversed")
+    fig.update_yaxes(
+        tickvals=list(range(len(order))), ticktext=[labels[c] for c in order], autorange="reversed"
+    )
     fig.update_xaxes(tickformat=".0%", rangemode="tozero", title="share (95% bootstrap interval)")
     row = max(30, 7 * len(groups))  # room for every group's dot in a theme's row
-    return _layout(fig, "Attention by theme with 95% intervals", note, height=140 + row * len(order))
+    return _layout(
+        fig, "Attention by theme with 95% intervals", note, height=140 + row * len(order)
+    )
 
 
 def _label_series(shares: pd.DataFrame) -> list[str]:
-    return [f"{c} {n}" if n != c else c
-            for c, n in zip(shares["theme"], shares.get("theme_name", shares["theme"]), strict=True)]
+    return [
+        f"{c} {n}" if n != c else c
+        for c, n in zip(shares["theme"], shares.get("theme_name", shares["theme"]), strict=True)
+    ]
 
 
 def residual_heatmap(table: pd.DataFrame, *, note: str | None = None) -> go.Figure:
@@ -241,8 +282,16 @@ def residual_heatmap(table: pd.DataFrame, *, note: str | None = None) -> go.Figu
     lim = max(3.0, float(np.nanmax(np.abs(z.to_numpy()))) if z.size else 3.0)
     fig = go.Figure(
         go.Heatmap(
-            z=z.to_numpy(), x=groups, y=labels, colorscale="RdBu", reversescale=True,
-            zmin=-lim, zmax=lim, zmid=0, text=np.round(z.to_numpy(), 1), texttemplate="%{text}",
+            z=z.to_numpy(),
+            x=groups,
+            y=labels,
+            colorscale="RdBu",
+            reversescale=True,
+            zmin=-lim,
+            zmax=lim,
+            zmid=0,
+            text=np.round(z.to_numpy(), 1),
+            texttemplate="%{text}",
             customdata=obs.to_numpy(),
             hovertemplate="%{y}<br>%{x}: residual %{z:.2f}, %{customdata} tasks<extra></extra>",
             colorbar={"title": "adj. residual"},
@@ -250,13 +299,18 @@ def residual_heatmap(table: pd.DataFrame, *, note: str | None = None) -> go.Figu
     )
     fig.update_yaxes(autorange="reversed")
     return _layout(
-        fig, "Which district over- or under-weights which theme (|residual| > 1.96)", note,
+        fig,
+        "Which district over- or under-weights which theme (|residual| > 1.96)",
+        note,
         height=120 + 28 * len(labels),
     )
 
 
 def keyness_bars(
-    terms: pd.DataFrame, *, top: int = 12, colors: Mapping[str, str] | None = None,
+    terms: pd.DataFrame,
+    *,
+    top: int = 12,
+    colors: Mapping[str, str] | None = None,
     note: str | None = None,
 ) -> go.Figure:
     """Most distinctive words per group (z of the log-odds ratio), one panel each.
@@ -280,23 +334,40 @@ def keyness_bars(
     cols, rows = _grid(len(groups), KEYNESS_COLUMNS)
     panel = 70 + 24 * top
     height = 100 + rows * panel
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=groups, horizontal_spacing=0.08,
-                        vertical_spacing=min(0.3, 70 / height) if rows > 1 else 0.0)
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        subplot_titles=groups,
+        horizontal_spacing=0.08,
+        vertical_spacing=min(0.3, 70 / height) if rows > 1 else 0.0,
+    )
     for i, g in enumerate(groups):
         s = terms[terms["group"] == g].nlargest(top, "z").iloc[::-1]
         fig.add_trace(
-            go.Bar(x=s["z"], y=s["term"], orientation="h", name=g, marker_color=colors.get(g),
-                   customdata=s[["count"]].to_numpy(),
-                   hovertemplate="%{y}: z = %{x:.2f}, %{customdata[0]} uses<extra></extra>"),
-            row=i // cols + 1, col=i % cols + 1,
+            go.Bar(
+                x=s["z"],
+                y=s["term"],
+                orientation="h",
+                name=g,
+                marker_color=colors.get(g),
+                customdata=s[["count"]].to_numpy(),
+                hovertemplate="%{y}: z = %{x:.2f}, %{customdata[0]} uses<extra></extra>",
+            ),
+            row=i // cols + 1,
+            col=i % cols + 1,
         )
     fig.update_xaxes(title="z (log-odds, Dirichlet prior)", row=rows)  # bottom row only
     fig.update_layout(showlegend=False)
     return _layout(fig, "Distinctive words per district (vs the others)", note, height=height)
 
 
-def keyness_scatter(pair: pd.DataFrame, *, label: int = 12, note: str | None = None,
-                    colors: Mapping[str, str] | None = None) -> go.Figure:
+def keyness_scatter(
+    pair: pd.DataFrame,
+    *,
+    label: int = 12,
+    note: str | None = None,
+    colors: Mapping[str, str] | None = None,
+) -> go.Figure:
     """Scattertext-style plot of two groups: word frequency rank in each, coloured by z.
 
     Parameters
@@ -321,25 +392,44 @@ def keyness_scatter(pair: pd.DataFrame, *, label: int = 12, note: str | None = N
     jitter = rng.uniform(-0.008, 0.008, size=(len(pair), 2))
     fig = go.Figure(
         go.Scatter(
-            x=pair["rank_b"] + jitter[:, 0], y=pair["rank_a"] + jitter[:, 1], mode="markers",
-            name="words", text=pair["term"],
-            marker={"color": pair["z"], "cmin": -lim, "cmax": lim, "size": 7,
-                    "colorscale": [[0, colors[b]], [0.5, "#DDDDDD"], [1, colors[a]]],
-                    "colorbar": {"title": f"z ({a} +)"}},
+            x=pair["rank_b"] + jitter[:, 0],
+            y=pair["rank_a"] + jitter[:, 1],
+            mode="markers",
+            name="words",
+            text=pair["term"],
+            marker={
+                "color": pair["z"],
+                "cmin": -lim,
+                "cmax": lim,
+                "size": 7,
+                "colorscale": [[0, colors[b]], [0.5, "#DDDDDD"], [1, colors[a]]],
+                "colorbar": {"title": f"z ({a} +)"},
+            },
             customdata=pair[["count_a", "count_b", "z"]].to_numpy(),
             hovertemplate=f"%{{text}}<br>{a}: %{{customdata[0]}} · {b}: %{{customdata[1]}}"
-                          "<br>z = %{customdata[2]:.2f}<extra></extra>",
+            "<br>z = %{customdata[2]:.2f}<extra></extra>",
         )
     )
-    ends = pd.concat([pair.nlargest(label, "z"), pair.nsmallest(label, "z")]).drop_duplicates("term")
+    ends = pd.concat([pair.nlargest(label, "z"), pair.nsmallest(label, "z")]).drop_duplicates(
+        "term"
+    )
     fig.add_trace(
-        go.Scatter(x=ends["rank_b"], y=ends["rank_a"], mode="text", text=ends["term"],
-                   textposition="top center", name="labels", hoverinfo="skip", showlegend=False)
+        go.Scatter(
+            x=ends["rank_b"],
+            y=ends["rank_a"],
+            mode="text",
+            text=ends["term"],
+            textposition="top center",
+            name="labels",
+            hoverinfo="skip",
+            showlegend=False,
+        )
     )
     fig.update_xaxes(title=f"frequency rank in {b}", range=[-0.05, 1.05])
     fig.update_yaxes(title=f"frequency rank in {a}", range=[-0.05, 1.05])
-    return _layout(fig, f"{a} vs {b}: words by frequency rank, coloured by log-odds z", note,
-                   height=620)
+    return _layout(
+        fig, f"{a} vs {b}: words by frequency rank, coloured by log-odds z", note, height=620
+    )
 
 
 def similarity_heatmap(sim: pd.DataFrame, *, note: str | None = None) -> go.Figure:
@@ -352,13 +442,22 @@ def similarity_heatmap(sim: pd.DataFrame, *, note: str | None = None) -> go.Figu
     'heatmap'
     """
     fig = go.Figure(
-        go.Heatmap(z=sim.to_numpy(), x=list(sim.columns), y=list(sim.index), colorscale="Viridis",
-                   zmin=0, zmax=1, text=np.round(sim.to_numpy(), 2), texttemplate="%{text}",
-                   hovertemplate="%{y} · %{x}: %{z:.2f}<extra></extra>")
+        go.Heatmap(
+            z=sim.to_numpy(),
+            x=list(sim.columns),
+            y=list(sim.index),
+            colorscale="Viridis",
+            zmin=0,
+            zmax=1,
+            text=np.round(sim.to_numpy(), 2),
+            texttemplate="%{text}",
+            hovertemplate="%{y} · %{x}: %{z:.2f}<extra></extra>",
+        )
     )
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, "Document similarity (cosine of TF-IDF task vectors)", note,
-                   height=160 + 40 * len(sim))
+    return _layout(
+        fig, "Document similarity (cosine of TF-IDF task vectors)", note, height=160 + 40 * len(sim)
+    )
 
 
 def target_bars(
@@ -384,8 +483,13 @@ def target_bars(
     colors = group_colors(districts, colors)
     cols, rows = _grid(len(keys), TARGET_COLUMNS)
     height = 120 + rows * 330
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=keys, horizontal_spacing=0.04,
-                        vertical_spacing=min(0.3, 130 / height) if rows > 1 else 0.0)
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        subplot_titles=keys,
+        horizontal_spacing=0.04,
+        vertical_spacing=min(0.3, 130 / height) if rows > 1 else 0.0,
+    )
     shown: set[str] = set()
     for d in districts:
         for i, k in enumerate(keys):
@@ -396,17 +500,28 @@ def target_bars(
             fig.add_trace(
                 go.Bar(
                     x=[d if len(s) == 1 else f"{d}·{j}" for j in range(1, len(s) + 1)],
-                    y=s["value"], name=d, marker_color=colors.get(d),
-                    legendgroup=d, showlegend=d not in shown,
-                    error_y={"type": "data", "array": (vmax - s["value"]).to_numpy(),
-                             "arrayminus": np.zeros(len(s)), "visible": bool((vmax > s["value"]).any())},
-                    text=[f"{v:g}{'–' + format(m, 'g') if m > v else ''}{u} {q}".strip()
-                          for v, m, u, q in zip(s["value"], vmax, s["unit"], s["qualifier"].fillna(""),
-                                                strict=True)],
+                    y=s["value"],
+                    name=d,
+                    marker_color=colors.get(d),
+                    legendgroup=d,
+                    showlegend=d not in shown,
+                    error_y={
+                        "type": "data",
+                        "array": (vmax - s["value"]).to_numpy(),
+                        "arrayminus": np.zeros(len(s)),
+                        "visible": bool((vmax > s["value"]).any()),
+                    },
+                    text=[
+                        f"{v:g}{'–' + format(m, 'g') if m > v else ''}{u} {q}".strip()
+                        for v, m, u, q in zip(
+                            s["value"], vmax, s["unit"], s["qualifier"].fillna(""), strict=True
+                        )
+                    ],
                     textposition="outside",
                     hovertemplate="%{x}: %{text}<extra></extra>",
                 ),
-                row=i // cols + 1, col=i % cols + 1,
+                row=i // cols + 1,
+                col=i % cols + 1,
             )
             shown.add(d)
     fig.update_xaxes(showticklabels=False)
@@ -432,16 +547,23 @@ def change_slopes(change: pd.DataFrame, *, top: int = 8, note: str | None = None
     'A x'
     """
     cols = [c for c in change.columns if c.startswith("share ")]
-    docs = [c[len("share "):] for c in cols]
+    docs = [c[len("share ") :] for c in cols]
     pick = change.reindex(change["change_pp"].abs().sort_values(ascending=False).index).head(top)
     fig = go.Figure()
     for i, (_, r) in enumerate(pick.iterrows()):
         name = f"{r['theme']} {r['theme_name']}" if r["theme_name"] != r["theme"] else r["theme"]
         fig.add_trace(
-            go.Scatter(x=docs, y=[r[c] for c in cols], mode="lines+markers", name=name,
-                       line={"color": PALETTE[i % len(PALETTE)],
-                             "dash": "solid" if r["status"] != "stable" else "dot"},
-                       hovertemplate=f"{name}<br>%{{x}}: %{{y:.1%}}<extra></extra>")
+            go.Scatter(
+                x=docs,
+                y=[r[c] for c in cols],
+                mode="lines+markers",
+                name=name,
+                line={
+                    "color": PALETTE[i % len(PALETTE)],
+                    "dash": "solid" if r["status"] != "stable" else "dot",
+                },
+                hovertemplate=f"{name}<br>%{{x}}: %{{y:.1%}}<extra></extra>",
+            )
         )
     fig.update_yaxes(tickformat=".0%", title="share of tasks", rangemode="tozero")
     return _layout(fig, "Theme shares over time (largest changes)", note, height=460)

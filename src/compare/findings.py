@@ -226,8 +226,10 @@ def _kind_names(kinds: Sequence[str]) -> str:
 def _fallback_kind(documents: pd.DataFrame) -> str:
     """The kind most districts have (then most documents, then the usual order)."""
     order = list(KIND_NAMES)
-    stats = documents.assign(_k=documents["kind"].astype(str)).groupby("_k").agg(
-        n_d=("district", "nunique"), n=("_k", "size")
+    stats = (
+        documents.assign(_k=documents["kind"].astype(str))
+        .groupby("_k")
+        .agg(n_d=("district", "nunique"), n=("_k", "size"))
     )
     ranked = sorted(
         stats.itertuples(),
@@ -291,9 +293,7 @@ def comparison_set(
     from compare.selection import select_documents, select_tasks, unique_labels
 
     asked = [str(k) for k in kinds]
-    pool = select_documents(
-        documents, districts=list(districts) or None, kinds=None, latest=False
-    )
+    pool = select_documents(documents, districts=list(districts) or None, kinds=None, latest=False)
     used = asked
     if asked and not pool["kind"].astype(str).isin(asked).any():
         used = [_fallback_kind(pool)]
@@ -312,7 +312,9 @@ def comparison_set(
     docs["label"] = unique_labels(docs)
     chosen = select_tasks(tasks, docs)
     if "label" in chosen.columns:
-        chosen["label"] = chosen["doc_id"].map(dict(zip(docs["doc_id"], docs["label"], strict=True)))
+        chosen["label"] = chosen["doc_id"].map(
+            dict(zip(docs["doc_id"], docs["label"], strict=True))
+        )
     chosen.attrs.update(tasks.attrs)
     docs.attrs.update(
         kinds_asked=asked,
@@ -412,16 +414,18 @@ def applicability(docs: pd.DataFrame, tasks: pd.DataFrame) -> dict[str, str]:
     if one:
         test = one + "，卡方检验需要至少两个区，此项从略（the test needs two districts）。"
     elif len(themes) < 2:
-        test = "所比较的任务只编码为一个主题，卡方检验需要至少两个主题，此项从略（one theme only）。"
+        test = (
+            "所比较的任务只编码为一个主题，卡方检验需要至少两个主题，此项从略（one theme only）。"
+        )
     labels = docs["label"].astype(str).tolist()
     similarity = ""
     if len(labels) < 2:
-        similarity = (
-            f"只有一份文件（{listing(labels)}），文件相似度需要至少两份文件，此项从略（one document only）。"
-        )
+        similarity = f"只有一份文件（{listing(labels)}），文件相似度需要至少两份文件，此项从略（one document only）。"
     return {
         "test": test,
-        "keyness": one + "，特色用词需要与其他区比较，此项从略（needs two districts）。" if one else "",
+        "keyness": one + "，特色用词需要与其他区比较，此项从略（needs two districts）。"
+        if one
+        else "",
         "pair": one + "，两区对照需要两个区，此项从略（needs two districts）。" if one else "",
         "similarity": similarity,
         "priorities": one + "，共有与独有的重点需要至少两个区，此项从略（needs two districts）。"
@@ -692,7 +696,9 @@ def share_facts(shares: pd.DataFrame, test: Any, why_not: str = "") -> dict[str,
     p = test.p_permutation if pd.notna(test.p_permutation) else test.p_value
     how = "置换 p" if pd.notna(test.p_permutation) else "p"
     verdict = (
-        "有统计学差异 differ significantly" if p < 0.05 else "差异不显著 do not differ significantly"
+        "有统计学差异 differ significantly"
+        if p < 0.05
+        else "差异不显著 do not differ significantly"
     )
     out.update(
         chi2=float(test.chi2),
@@ -964,7 +970,8 @@ def target_facts(targets: pd.DataFrame, aligned: pd.DataFrame) -> dict[str, Any]
         "n_groups": n_groups,
         "widest": widest or "—",
         "none_aligned": _none_aligned(targets),
-        "drawn": "" if n_groups <= MAX_PANELS
+        "drawn": ""
+        if n_groups <= MAX_PANELS
         else f"图中只画出覆盖区数最多的 {MAX_PANELS} 组（共 {n_groups} 组），下表列出全部。",
     }
 
@@ -999,9 +1006,7 @@ def widest_targets(aligned: pd.DataFrame, n: int = MAX_PANELS) -> pd.DataFrame:
 # --------------------------------------------------------------------------- 05 change
 
 
-def default_district(
-    documents: pd.DataFrame, district: str = "", kinds: Sequence[str] = ()
-) -> str:
+def default_district(documents: pd.DataFrame, district: str = "", kinds: Sequence[str] = ()) -> str:
     """``district`` if given, else the district with the most documents (then most tasks, name).
 
     Parameters
@@ -1180,11 +1185,13 @@ def change_facts(
         "first": labels[0] if labels else "—",
         "last": labels[-1] if labels else "—",
         "n_docs": len(docs),
-        "sequence": " → ".join(labels) if len(labels) <= MAX_NAMES
+        "sequence": " → ".join(labels)
+        if len(labels) <= MAX_NAMES
         else f"{labels[0]} → …（{len(labels) - 2} 份）… → {labels[-1]}",
         "changed": change is not None,
         # short enough for a figure subtitle: the axis shows every document
-        "span": f"{len(labels)} 份文件 documents: {labels[0]} → {labels[-1]}" if len(labels) > 3
+        "span": f"{len(labels)} 份文件 documents: {labels[0]} → {labels[-1]}"
+        if len(labels) > 3
         else " → ".join(labels),
     }
     if change is None or echoes is None:

@@ -71,7 +71,11 @@ def _cjk_share(text: str) -> float:
 @functools.cache
 def _common_hanzi() -> re.Pattern[str]:
     """A character class of the 3,755 most common Chinese characters (GB2312 level 1)."""
-    chars = (bytes([hi, lo]).decode("gb2312", errors="ignore") for hi in range(0xB0, 0xD8) for lo in range(0xA1, 0xFF))
+    chars = (
+        bytes([hi, lo]).decode("gb2312", errors="ignore")
+        for hi in range(0xB0, 0xD8)
+        for lo in range(0xA1, 0xFF)
+    )
     return re.compile("[" + "".join(sorted(c for c in chars if c)) + "]")
 
 
@@ -139,18 +143,23 @@ def decode_bytes(data: bytes, name: str = "<text>") -> RawText:
         try:
             text, encoding = data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as err:
-            raise PlanInputError(name, f"has a UTF-16 byte-order mark but invalid UTF-16 at byte {err.start}") from None
+            raise PlanInputError(
+                name, f"has a UTF-16 byte-order mark but invalid UTF-16 at byte {err.start}"
+            ) from None
     elif b"\x00" in data[:8192]:
         if any(_utf16_chinese(data, codec) for codec in ("utf-16-le", "utf-16-be")):
             raise PlanInputError(
-                name, "looks like UTF-16 without a byte-order mark: save it as UTF-8 (or UTF-16 with BOM)"
+                name,
+                "looks like UTF-16 without a byte-order mark: save it as UTF-8 (or UTF-16 with BOM)",
             )
         raise PlanInputError(name, "binary file (contains NUL bytes), not a plain-text plan")
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             text, encoding = data[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as err:
-            raise PlanInputError(name, f"has a UTF-8 BOM but invalid UTF-8 at byte {err.start + 3}") from None
+            raise PlanInputError(
+                name, f"has a UTF-8 BOM but invalid UTF-8 at byte {err.start + 3}"
+            ) from None
     if text is None:
         with contextlib.suppress(UnicodeDecodeError):
             text, encoding = data.decode("utf-8"), "utf-8"

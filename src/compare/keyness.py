@@ -57,7 +57,8 @@ _INSTITUTION = ("医院", "大学", "学院", "集团", "公司")
 
 
 def proper_names(
-    tokens: Sequence[Sequence[str]], districts: Sequence[str],
+    tokens: Sequence[Sequence[str]],
+    districts: Sequence[str],
 ) -> set[str]:
     """The local proper names among the tokens of tasks, not policy vocabulary.
 
@@ -96,7 +97,8 @@ def proper_names(
         for w in ts:
             users.setdefault(w, set()).add(str(d))
     return {
-        w for w, who in users.items()
+        w
+        for w, who in users.items()
         if w not in domain
         and (any(p in w for p in places) or (len(who) == 1 and _tagged_name(w, tags.get(w))))
     }
@@ -260,8 +262,9 @@ def distinctive_terms(
             )
         )
     out = pd.concat(frames, ignore_index=True)
-    return out.sort_values(["group", "z", "term"], ascending=[True, False, True],
-                           kind="stable").reset_index(drop=True)
+    return out.sort_values(
+        ["group", "z", "term"], ascending=[True, False, True], kind="stable"
+    ).reset_index(drop=True)
 
 
 def pair_terms(
@@ -325,6 +328,8 @@ def pair_terms(
     for col, src in (("rank_a", "count_a"), ("rank_b", "count_b")):
         r = out[src].rank(method="dense")
         out[col] = (r - 1) / max(r.max() - 1, 1)
-    out = out.sort_values(["z", "term"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    out = out.sort_values(["z", "term"], ascending=[False, True], kind="stable").reset_index(
+        drop=True
+    )
     out.attrs.update({"a": a, "b": b})
     return out

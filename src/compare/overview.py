@@ -159,7 +159,10 @@ def tasks_figure(corpus: Corpus) -> go.Figure:
             name=district,
             marker_color=colors[district],
             # [task ids, term, sections]: a click lists the plan's tasks (compare.explorer)
-            customdata=[[ids.get(doc, ""), "", n] for doc, n in zip(rows["doc_id"], rows["n_sections"], strict=True)],
+            customdata=[
+                [ids.get(doc, ""), "", n]
+                for doc, n in zip(rows["doc_id"], rows["n_sections"], strict=True)
+            ],
             hovertemplate="%{y}<br>%{x} 项任务 · %{customdata[2]} 个章节<extra></extra>",
         )
     fig.update_yaxes(categoryorder="array", categoryarray=d["label"].astype(str).tolist())

@@ -336,7 +336,9 @@ def cn_to_int(s: str) -> int:
     """
     if "十" in s:
         tens, _, ones = s.partition("十")
-        return (_CN_VALUE.get(tens, 1) if tens else 1) * 10 + (_CN_VALUE.get(ones, 0) if ones else 0)
+        return (_CN_VALUE.get(tens, 1) if tens else 1) * 10 + (
+            _CN_VALUE.get(ones, 0) if ones else 0
+        )
     if s == "百":
         return 100
     return _CN_VALUE.get(s, 0)
@@ -417,7 +419,9 @@ _DISTRICT = re.compile(
     r"(?=卫生|卫健|医|人民政府|疾病|中医|健康|\d|“|\")"
 )
 _TITLE_WORDS = re.compile(r"(规划|要点|计划|方案|意见|纲要|安排)")
-_FYP = re.compile(r"[“\"]?(十[一二三四五六七八九]|[一二三四五六七八九])五[”\"]?\s*(?:时期|期间)?.{0,12}规划")
+_FYP = re.compile(
+    r"[“\"]?(十[一二三四五六七八九]|[一二三四五六七八九])五[”\"]?\s*(?:时期|期间)?.{0,12}规划"
+)
 _YEAR_RANGE = re.compile(r"[（(]\s*(\d{4})\s*[-—–～~至]\s*(\d{4})\s*年?\s*[）)]")
 
 #: Part titles that hold context, not tasks: review, situation, principles,
@@ -436,7 +440,12 @@ def _cn_or_int(s: str) -> int:
     if s.isdigit():
         return int(s)
     if len(s) == 4:  # 二〇二五: digit by digit
-        return int("".join(str("〇一二三四五六七八九".index(c.replace("○", "〇").replace("零", "〇"))) for c in s))
+        return int(
+            "".join(
+                str("〇一二三四五六七八九".index(c.replace("○", "〇").replace("零", "〇")))
+                for c in s
+            )
+        )
     return cn_to_int(s)
 
 
@@ -537,7 +546,11 @@ class _Parser:
         if self.page_width:
             if self._full(ln):
                 return False
-            return last in _TERMINAL or last in _CLOSE_QUOTES or _width(ln.text) < self.page_width * 0.75
+            return (
+                last in _TERMINAL
+                or last in _CLOSE_QUOTES
+                or _width(ln.text) < self.page_width * 0.75
+            )
         if last in _TERMINAL:
             return True
         if last in _CLOSE_QUOTES:
@@ -694,10 +707,19 @@ class _Assembler:
         self.tasks: list[Task] = []
         self.title_span: tuple[int, int] | None = None
 
-    def add_block(self, kind: str, lines: list[_Line], role: str = "", section: str | None = None, text: str | None = None) -> None:
+    def add_block(
+        self,
+        kind: str,
+        lines: list[_Line],
+        role: str = "",
+        section: str | None = None,
+        text: str | None = None,
+    ) -> None:
         if lines:
             body = text if text is not None else self.p.paragraphs(lines)
-            self.blocks.append(Block(kind, body, lines[0].no, lines[-1].no, role=role, section=section))
+            self.blocks.append(
+                Block(kind, body, lines[0].no, lines[-1].no, role=role, section=section)
+            )
 
     # -- the document's title -------------------------------------------------
 
@@ -725,9 +747,20 @@ class _Assembler:
                 return span
         for i in range(min(n, 15)):
             t = C[i].text
-            if _TITLE_WORDS.search(t) and len(t) <= 60 and not t.startswith("关于") and t[-1:] not in "。；，":
+            if (
+                _TITLE_WORDS.search(t)
+                and len(t) <= 60
+                and not t.startswith("关于")
+                and t[-1:] not in "。；，"
+            ):
                 prev = C[i - 1].text if i else ""
-                if prev and len(prev) <= 20 and not _preamble_role(prev) and prev[-1:] not in _TERMINAL and "，" not in prev:
+                if (
+                    prev
+                    and len(prev) <= 20
+                    and not _preamble_role(prev)
+                    and prev[-1:] not in _TERMINAL
+                    and "，" not in prev
+                ):
                     return (i - 1, i)
                 return (i, i)
         return None
@@ -761,7 +794,11 @@ class _Assembler:
                 self.meta.setdefault("issuer", _WS.sub("", t))
             if role:
                 flush()
-                self.add_block("attachment" if role == "attachment" else "metadata", [ln], role="" if role == "attachment" else role)
+                self.add_block(
+                    "attachment" if role == "attachment" else "metadata",
+                    [ln],
+                    role="" if role == "attachment" else role,
+                )
             else:
                 run.append(ln)
             i += 1
@@ -807,12 +844,18 @@ class _Assembler:
 
     def mark_parts(self, heads: list[_Heading]) -> None:
         """Flag headings inside context parts, and those inside the task part."""
-        titles = [_clean_title(_split_title(h.num.rest, self.C[h.idx].bold, h.num)[0]) for h in heads]
-        task_part_exists = any(_is_task_part(t) for t, h in zip(titles, heads, strict=True) if h.level <= 2)
+        titles = [
+            _clean_title(_split_title(h.num.rest, self.C[h.idx].bold, h.num)[0]) for h in heads
+        ]
+        task_part_exists = any(
+            _is_task_part(t) for t, h in zip(titles, heads, strict=True) if h.level <= 2
+        )
         for h, title in zip(heads, titles, strict=True):
             parent = heads[h.parent] if h.parent is not None else None
             h.excluded = (parent.excluded if parent else False) or _is_context_part(title)
-            h.in_task_part = (parent.in_task_part if parent else not task_part_exists) or _is_task_part(title)
+            h.in_task_part = (
+                parent.in_task_part if parent else not task_part_exists
+            ) or _is_task_part(title)
 
     def task_level(self, heads: list[_Heading], body_end: int) -> int | None:
         """The deepest level whose items carry text and occur under most parents."""
@@ -847,7 +890,7 @@ class _Assembler:
             h = heads[k]
             end = heads[struct[pos + 1]].idx if pos + 1 < len(struct) else body_end
             ln = C[h.idx]
-            own = C[h.idx:end]
+            own = C[h.idx : end]
             parent = h.parent
             while parent is not None and parent not in sec_ids:
                 parent = heads[parent].parent
@@ -860,7 +903,9 @@ class _Assembler:
                     self.add_block("list_item", own, section=parent_id, text=text)
                     continue
                 title, _ = _split_title(h.num.rest, ln.bold, h.num)
-                if title == h.num.rest and p._full(ln):  # a PDF heading wrapped onto the next line(s)
+                if title == h.num.rest and p._full(
+                    ln
+                ):  # a PDF heading wrapped onto the next line(s)
                     hend = p.heading_end(heads, k, end)
                     title += "".join(x.text for x in own[1 : hend - h.idx])
                 self.tasks.append(
@@ -878,7 +923,7 @@ class _Assembler:
                 )
                 continue
             hend = p.heading_end(heads, k, end)
-            head_lines = C[h.idx:hend]
+            head_lines = C[h.idx : hend]
             heading = h.num.rest + "".join(x.text for x in head_lines[1:])
             title, same_line_body = _split_title(heading, ln.bold, h.num)
             sid = f"{self.doc_id}-s{len(self.sections) + 1:02d}"
@@ -886,7 +931,16 @@ class _Assembler:
             clean = _clean_title(title)
             paths[k] = (paths[parent] + " › " if parent is not None else "") + h.num.label + clean
             self.sections.append(
-                Section(sid, h.num.label, clean, h.level, parent_id, head_lines[0].no, head_lines[-1].no, heading=title)
+                Section(
+                    sid,
+                    h.num.label,
+                    clean,
+                    h.level,
+                    parent_id,
+                    head_lines[0].no,
+                    head_lines[-1].no,
+                    heading=title,
+                )
             )
             if same_line_body.strip():
                 self.blocks.append(Block("section_text", same_line_body, ln.no, ln.no, section=sid))
@@ -901,7 +955,9 @@ def _is_task_part(title: str) -> bool:
     return len(title) <= 12 and bool(_TASK_PART.search(title))
 
 
-def parse_text(text: str, source: str = "<text>", sha256: str = "", encoding: str = "utf-8") -> Plan:
+def parse_text(
+    text: str, source: str = "<text>", sha256: str = "", encoding: str = "utf-8"
+) -> Plan:
     """Parse decoded plan text.
 
     Parameters
@@ -1039,11 +1095,18 @@ def parse_plan(path_or_text: str | Path | bytes, *, source: str | None = None) -
         raw = decode_bytes(path_or_text, name=source or "<bytes>")
         name = source or "<bytes>"
     elif isinstance(path_or_text, Path) or (
-        isinstance(path_or_text, str) and "\n" not in path_or_text and len(path_or_text) < 4096 and Path(path_or_text).is_file()
+        isinstance(path_or_text, str)
+        and "\n" not in path_or_text
+        and len(path_or_text) < 4096
+        and Path(path_or_text).is_file()
     ):
         raw = read_plan_file(path_or_text)
         name = source or Path(path_or_text).name
-    elif isinstance(path_or_text, str) and "\n" not in path_or_text and re.search(r"\.(txt|md)$", path_or_text):
+    elif (
+        isinstance(path_or_text, str)
+        and "\n" not in path_or_text
+        and re.search(r"\.(txt|md)$", path_or_text)
+    ):
         raw = read_plan_file(path_or_text)  # raises "no such file"
         name = source or path_or_text
     else:
@@ -1085,6 +1148,7 @@ def coverage(plan: Plan) -> dict[str, float]:
     produced = "".join(_WS.sub("", u[2]) for u in units)
     if produced == plan.content:  # the usual case: exact, no need to normalise and count
         return {"coverage": 1.0 if produced else 0.0, "invented": 0.0, "exact": 1.0}
+
     # numbers are normalised in labels (１．→1.), so compare modulo NFKC and dots
     def norm(s: str) -> str:
         return unicodedata.normalize("NFKC", s)

@@ -132,7 +132,9 @@ def select_documents(
             f"kinds {sorted(d['kind'].dropna().astype(str).unique())}, "
             f"years {sorted(int(y) for y in d['doc_year'].dropna().unique())}"
         )
-    sort = ["district", "kind", "doc_year"] + (["issue_date"] if "issue_date" in out.columns else [])
+    sort = ["district", "kind", "doc_year"] + (
+        ["issue_date"] if "issue_date" in out.columns else []
+    )
     out = out.assign(district=out["district"].astype(str), kind=out["kind"].astype(str))
     out = out.sort_values(sort, na_position="first", kind="stable")
     if latest:
@@ -164,8 +166,11 @@ def year_note(documents: pd.DataFrame) -> str:
     """
     years = doc_year(documents) if "doc_year" not in documents.columns else documents["doc_year"]
     pairs = sorted(
-        {(int(y), str(dist)) for dist, y in zip(documents["district"], years, strict=True)
-         if pd.notna(y)},
+        {
+            (int(y), str(dist))
+            for dist, y in zip(documents["district"], years, strict=True)
+            if pd.notna(y)
+        },
         key=lambda p: (-p[0], p[1]),
     )
     distinct = sorted({y for y, _ in pairs}, reverse=True)
@@ -174,13 +179,9 @@ def year_note(documents: pd.DataFrame) -> str:
     if len(distinct) == 1:
         return f"All documents are from {distinct[0]}."
     if len({d for _, d in pairs}) > NOTE_NAMES:  # many districts: count them per year
-        groups = "; ".join(
-            f"{y}: {sum(yy == y for yy, _ in pairs)} district(s)" for y in distinct
-        )
+        groups = "; ".join(f"{y}: {sum(yy == y for yy, _ in pairs)} district(s)" for y in distinct)
     else:
-        groups = "; ".join(
-            ", ".join(f"{d} {y}" for yy, d in pairs if yy == y) for y in distinct
-        )
+        groups = "; ".join(", ".join(f"{d} {y}" for yy, d in pairs if yy == y) for y in distinct)
     span = distinct[0] - distinct[-1]
     return f"Years differ: {groups} ({span} year{'s' if span != 1 else ''} apart)."
 

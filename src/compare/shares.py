@@ -58,7 +58,15 @@ __all__ = [
 
 #: Columns of :func:`theme_shares`.
 SHARE_COLUMNS: tuple[str, ...] = (
-    "group", "theme", "theme_name", "n_tasks", "n_chars", "share", "ci_low", "ci_high", "weight",
+    "group",
+    "theme",
+    "theme_name",
+    "n_tasks",
+    "n_chars",
+    "share",
+    "ci_low",
+    "ci_high",
+    "weight",
 )
 _WEIGHTS = ("tasks", "chars")
 _BATCH_CELLS = 2_000_000  # resampled task indices held at once
@@ -88,7 +96,9 @@ def _theme_names(tasks: pd.DataFrame) -> dict[str, str]:
     return dict(zip(tasks["theme"].astype(str), tasks["theme_name"].astype(str), strict=True))
 
 
-def _bootstrap(codes: np.ndarray, w: np.ndarray, k: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+def _bootstrap(
+    codes: np.ndarray, w: np.ndarray, k: int, n_boot: int, rng: np.random.Generator
+) -> np.ndarray:
     """Resampled shares, shape (n_boot, k)."""
     n = len(codes)
     out = np.empty((n_boot, k))
@@ -170,8 +180,19 @@ def theme_shares(
         else:
             lo = hi = np.full(k, np.nan)
         for code, i in index.items():
-            rows.append((g, code, names.get(code, code), int(counts[i]), int(csum[i]),
-                         float(share[i]), float(lo[i]), float(hi[i]), weight))
+            rows.append(
+                (
+                    g,
+                    code,
+                    names.get(code, code),
+                    int(counts[i]),
+                    int(csum[i]),
+                    float(share[i]),
+                    float(lo[i]),
+                    float(hi[i]),
+                    weight,
+                )
+            )
     return pd.DataFrame(rows, columns=list(SHARE_COLUMNS))
 
 
@@ -191,6 +212,7 @@ def share_table(shares: pd.DataFrame, *, digits: int = 0) -> pd.DataFrame:
     >>> share_table(theme_shares(t, n_boot=0)).columns.tolist()
     ['theme', 'theme_name', '甲']
     """
+
     def fmt(r: pd.Series) -> str:
         s = f"{100 * r['share']:.{digits}f}%"
         if pd.notna(r["ci_low"]):
@@ -289,7 +311,9 @@ def share_test(
         rng = np.random.default_rng(seed)
         # int64: Categorical codes are int8 for few categories, and g * K + k overflows them
         g_codes = pd.Categorical(t[by].astype(str), categories=O_df.index).codes.astype(np.int64)
-        th_codes = pd.Categorical(t["theme"].astype(str), categories=O_df.columns).codes.astype(np.int64)
+        th_codes = pd.Categorical(t["theme"].astype(str), categories=O_df.columns).codes.astype(
+            np.int64
+        )
         G, K = obs.shape
         hits = 0
         for _ in range(n_perm):

@@ -91,19 +91,54 @@ __all__ = [
 
 #: Columns of the ``compare targets`` output, in order.
 TARGET_COLUMNS: tuple[str, ...] = (
-    "source_file", "task_id", "value", "value_max", "unit", "qualifier", "object", "text", "line",
+    "source_file",
+    "task_id",
+    "value",
+    "value_max",
+    "unit",
+    "qualifier",
+    "object",
+    "text",
+    "line",
 )
 
 #: Unit → family. Only numbers followed by one of these units are targets.
 UNIT_FAMILY: dict[str, str] = {
-    "个百分点": "rate", "百分点": "rate", "%": "rate", "‰": "rate",
-    "万元": "money", "亿元": "money", "元": "money",
-    "万人次": "count", "人次": "count", "万人": "count", "名": "count", "人": "count",
-    "家": "count", "台": "count", "个": "count", "种": "count", "所": "count", "支": "count",
-    "张": "count", "床": "count", "项": "count", "例": "count", "辆": "count", "座": "count",
-    "处": "count", "间": "count", "套": "count", "批": "count", "条": "count", "份": "count",
-    "分钟": "duration", "小时": "duration", "天": "duration",
-    "平方米": "area", "公里": "distance",
+    "个百分点": "rate",
+    "百分点": "rate",
+    "%": "rate",
+    "‰": "rate",
+    "万元": "money",
+    "亿元": "money",
+    "元": "money",
+    "万人次": "count",
+    "人次": "count",
+    "万人": "count",
+    "名": "count",
+    "人": "count",
+    "家": "count",
+    "台": "count",
+    "个": "count",
+    "种": "count",
+    "所": "count",
+    "支": "count",
+    "张": "count",
+    "床": "count",
+    "项": "count",
+    "例": "count",
+    "辆": "count",
+    "座": "count",
+    "处": "count",
+    "间": "count",
+    "套": "count",
+    "批": "count",
+    "条": "count",
+    "份": "count",
+    "分钟": "duration",
+    "小时": "duration",
+    "天": "duration",
+    "平方米": "area",
+    "公里": "distance",
 }
 #: Units tried longest first.
 UNITS: tuple[str, ...] = tuple(sorted(UNIT_FAMILY, key=len, reverse=True))
@@ -116,23 +151,77 @@ _CANDIDATE = re.compile(
 )
 _PER_BASE = re.compile(rf"每\s*({_NUMBER})\s*(万|千|百)?\s*(人口|人|户)")
 _PREFIX_QUALIFIERS = (
-    "不低于", "不少于", "不高于", "不超过", "不到", "超过", "高于", "低于", "控制在", "达到",
-    "提升", "提高", "降低", "下降", "减少", "增加", "增长", "新增", "新建", "增配", "累计", "至少",
-    "达", "超", "约",
+    "不低于",
+    "不少于",
+    "不高于",
+    "不超过",
+    "不到",
+    "超过",
+    "高于",
+    "低于",
+    "控制在",
+    "达到",
+    "提升",
+    "提高",
+    "降低",
+    "下降",
+    "减少",
+    "增加",
+    "增长",
+    "新增",
+    "新建",
+    "增配",
+    "累计",
+    "至少",
+    "达",
+    "超",
+    "约",
 )
 _COMPARATORS = frozenset(
-    {"不低于", "不少于", "不高于", "不超过", "超过", "高于", "低于", "控制在", "达到", "提升",
-     "提高", "达", "超"}
+    {
+        "不低于",
+        "不少于",
+        "不高于",
+        "不超过",
+        "超过",
+        "高于",
+        "低于",
+        "控制在",
+        "达到",
+        "提升",
+        "提高",
+        "达",
+        "超",
+    }
 )
 _SUFFIX_QUALIFIER = re.compile(r"^\s*(及以上|以上|左右|以内|以下|之内)")
 _OBJECT_QUALIFIERS = ("增配", "新增")
 _BOUNDARY = "，。；：、！？,;:!?\n"
 _OBJECT_TRIM_TAIL = (
-    "设备增配", "增配", "建设任务", "标准化建设", "达标建设", "建设工作", "建设", "任务",
+    "设备增配",
+    "增配",
+    "建设任务",
+    "标准化建设",
+    "达标建设",
+    "建设工作",
+    "建设",
+    "任务",
 )
 _OBJECT_TRIM_HEAD = (
-    "力争", "实现", "促进", "推动", "确保", "努力", "原则上", "全区", "全面", "持续", "逐步",
-    "稳步", "进一步", "使",
+    "力争",
+    "实现",
+    "促进",
+    "推动",
+    "确保",
+    "努力",
+    "原则上",
+    "全区",
+    "全面",
+    "持续",
+    "逐步",
+    "稳步",
+    "进一步",
+    "使",
 )
 _TIME_PHRASE = re.compile(
     r"^(?:到|至|在)?(?:\d{4}年(?:底|末|前)?|“?十[一二三四五六七八九]五”?(?:期间|末)?|年内|期间)"
@@ -151,7 +240,11 @@ _HALF_WIDTH = {
     **{0xFF10 + i: chr(0x30 + i) for i in range(10)},
     **{0xFF21 + i: chr(0x41 + i) for i in range(26)},
     **{0xFF41 + i: chr(0x61 + i) for i in range(26)},
-    ord("％"): "%", ord("．"): ".", ord("～"): "~", ord("－"): "-", ord("＋"): "+",
+    ord("％"): "%",
+    ord("．"): ".",
+    ord("～"): "~",
+    ord("－"): "-",
+    ord("＋"): "+",
     0x3000: " ",
 }
 
@@ -208,10 +301,10 @@ def _strip_head(phrase: str) -> str:
         changed = False
         m = _TIME_PHRASE.match(phrase)
         if m and m.end() > 0:
-            phrase, changed = phrase[m.end():], True
+            phrase, changed = phrase[m.end() :], True
         for word in _OBJECT_TRIM_HEAD:
             if phrase.startswith(word):
-                phrase, changed = phrase[len(word):], True
+                phrase, changed = phrase[len(word) :], True
     return phrase.strip(" “”\"'")
 
 
@@ -257,12 +350,14 @@ def _object_after(text: str, pos: int) -> tuple[str, str]:
     rest = re.sub(r"^\s*[（(][^）)]{0,60}[）)]", "", rest)  # 2家（甲站、乙站）标准化…
     m = _SUFFIX_QUALIFIER.match(rest)
     if m:
-        rest = rest[m.end():]
+        rest = rest[m.end() :]
     end = _clause_end(rest, 0)
     nxt = re.search(rf"(?:和|及|与|并)?\s*{_NUMBER}", rest[:end])
     if nxt:
         end = nxt.start()
-    phrase = re.sub(r"\s+", "", rest[:end]) if not _ACRONYM.search(rest[:end]) else rest[:end].strip()
+    phrase = (
+        re.sub(r"\s+", "", rest[:end]) if not _ACRONYM.search(rest[:end]) else rest[:end].strip()
+    )
     phrase = phrase.replace(" ", "")
     qualifier = ""
     changed = True
@@ -319,7 +414,17 @@ def targets_in_text(text: str, lines: Iterable[int] | None = None) -> pd.DataFra
 
 
 #: Columns of :func:`targets_in_text`.
-_TEXT_COLUMNS = ["value", "value_max", "unit", "qualifier", "object", "text", "line", "start", "end"]
+_TEXT_COLUMNS = [
+    "value",
+    "value_max",
+    "unit",
+    "qualifier",
+    "object",
+    "text",
+    "line",
+    "start",
+    "end",
+]
 
 
 def _target_rows(text: str, lines: Iterable[int] | None = None) -> list[dict]:
@@ -329,7 +434,9 @@ def _target_rows(text: str, lines: Iterable[int] | None = None) -> list[dict]:
         line_of = np.cumsum([0] + [c == "\n" for c in text[:-1]]) + 1 if text else np.array([])
     else:
         line_of = np.asarray(list(lines))
-    per_spans = [(m.start(), m.end(), m.group(0).replace(" ", "")) for m in _PER_BASE.finditer(text)]
+    per_spans = [
+        (m.start(), m.end(), m.group(0).replace(" ", "")) for m in _PER_BASE.finditer(text)
+    ]
     rows = []
     for m in _CANDIDATE.finditer(text):
         start, end = m.start(), m.end()
@@ -358,7 +465,7 @@ def _target_rows(text: str, lines: Iterable[int] | None = None) -> list[dict]:
             obj = _object_before(left)
             for word in ("新增", "新建", "累计"):
                 if obj.startswith(word) and len(obj) > len(word):
-                    obj = obj[len(word):]
+                    obj = obj[len(word) :]
                     if word not in quals:
                         quals.insert(0, word)
         rows.append(
@@ -377,7 +484,9 @@ def _target_rows(text: str, lines: Iterable[int] | None = None) -> list[dict]:
     return rows
 
 
-def task_raw_text(raw_lines: list[str], line_start: int, line_end: int, number: str = "") -> tuple[str, list[int]]:
+def task_raw_text(
+    raw_lines: list[str], line_start: int, line_end: int, number: str = ""
+) -> tuple[str, list[int]]:
     """Join a task's raw lines into one cleaned text and the raw line of each character.
 
     Parameters
@@ -405,7 +514,7 @@ def task_raw_text(raw_lines: list[str], line_start: int, line_end: int, number: 
         if not text and number and any(ch.isdigit() for ch in number):
             num = half_width(number).strip()
             if s.startswith(num):
-                s = s[len(num):].lstrip()
+                s = s[len(num) :].lstrip()
         if text and text[-1] in "。！？；!?;" and not text.endswith("\n"):
             text += "\n"
             lines.append(no - 1)
@@ -537,9 +646,15 @@ def _links(t: pd.DataFrame, min_similarity: float) -> list[tuple[int, int]]:
                 ia, ib = by.get((a, fam)), by.get((b, fam))
                 if ia is None or ib is None:
                     continue
-                S = np.array([[
-                    _dice(keys[x], keys[y]) if _head(keys[x]) == _head(keys[y]) else 0.0
-                    for y in ib] for x in ia])
+                S = np.array(
+                    [
+                        [
+                            _dice(keys[x], keys[y]) if _head(keys[x]) == _head(keys[y]) else 0.0
+                            for y in ib
+                        ]
+                        for x in ia
+                    ]
+                )
                 best_b, best_a = S.argmax(axis=1), S.argmax(axis=0)
                 for r, c in enumerate(best_b):
                     if best_a[c] == r and S[r, c] >= min_similarity:
@@ -586,8 +701,19 @@ def align_targets(
     >>> a.loc[a.group_key == "AED", ["district", "value"]].astype(str).values.tolist()
     [['松江', '75.0'], ['长宁', '222.0'], ['青浦', '150.0']]
     """
-    cols = ["group", "group_key", "district", "value", "value_max", "unit", "qualifier", "object",
-            "source_file", "task_id", "line"]
+    cols = [
+        "group",
+        "group_key",
+        "district",
+        "value",
+        "value_max",
+        "unit",
+        "qualifier",
+        "object",
+        "source_file",
+        "task_id",
+        "line",
+    ]
     if targets.empty:
         return pd.DataFrame(columns=cols)
     t = targets.reset_index(drop=True)
@@ -614,7 +740,9 @@ def align_targets(
     firsts = sorted(out["_first"].unique())
     out["group"] = out["_first"].map({f: i for i, f in enumerate(firsts)})
     out["district"] = out["district"].astype(str)
-    return out.sort_values(["group", "district", "value"], kind="stable")[cols].reset_index(drop=True)
+    return out.sort_values(["group", "district", "value"], kind="stable")[cols].reset_index(
+        drop=True
+    )
 
 
 def _match_keys(df: pd.DataFrame) -> list[tuple]:

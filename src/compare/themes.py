@@ -80,6 +80,8 @@ def terms_from_name(theme: str) -> tuple[str, ...]:
     for term in parts + words:
         seen.setdefault(term, None)
     return tuple(seen)
+
+
 #: Columns of :func:`theme_table`, in order (the ``compare themes`` output).
 OUTPUT_COLUMNS: tuple[str, ...] = (
     "source_file",
@@ -194,7 +196,10 @@ def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
         shipped: dict[tuple[str, str], tuple[str, ...]] = {}
         if path.resolve() != config.CODEBOOK_FILE.resolve() and config.CODEBOOK_FILE.exists():
             ref = load_codebook(config.CODEBOOK_FILE)
-            shipped = {(c, t): s for c, t, s in zip(ref["code"], ref["theme"], ref[SEED_COLUMN], strict=True)}
+            shipped = {
+                (c, t): s
+                for c, t, s in zip(ref["code"], ref["theme"], ref[SEED_COLUMN], strict=True)
+            }
         keys = list(zip(frame["code"], frame["theme"], strict=True))
         derived = [k for k in keys if k not in shipped]
         if derived:
