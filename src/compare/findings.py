@@ -34,6 +34,7 @@ import pandas as pd
 
 from compare import config
 from compare.exceptions import CompareError
+from compare.themes import CODED_COLUMNS
 
 __all__ = [
     "aligned_table",
@@ -65,17 +66,7 @@ __all__ = [
     "widest_targets",
 ]
 
-_THEME_COLUMNS = (
-    "cluster",
-    "cluster_label",
-    "theme",
-    "theme_name",
-    "confidence",
-    "theme_2",
-    "theme_2_name",
-    "confidence_2",
-    "overridden",
-)
+_THEME_COLUMNS = ("cluster", "cluster_label", *CODED_COLUMNS)
 #: Package files whose change invalidates the cached coding.
 _THEME_SOURCES = ("themes.py", "text.py", "findings.py")
 _CACHE_FORMAT = 1

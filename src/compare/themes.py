@@ -53,6 +53,16 @@ from compare.text import Dictionary, normalize, tokenize, tokenize_many
 
 #: Columns a codebook must have (``scope`` is optional and kept when present).
 CODEBOOK_COLUMNS: tuple[str, ...] = ("code", "theme")
+#: Columns :func:`code_tasks` adds per task (after ``task_id``).
+CODED_COLUMNS: tuple[str, ...] = (
+    "theme",
+    "theme_name",
+    "confidence",
+    "theme_2",
+    "theme_2_name",
+    "confidence_2",
+    "overridden",
+)
 #: Optional; without it, seed terms are derived from the Chinese theme names.
 SEED_COLUMN = "seed_terms"
 
@@ -592,19 +602,7 @@ def code_tasks(
                 "overridden": overridden,
             }
         )
-    out = pd.DataFrame(
-        rows,
-        columns=[
-            "task_id",
-            "theme",
-            "theme_name",
-            "confidence",
-            "theme_2",
-            "theme_2_name",
-            "confidence_2",
-            "overridden",
-        ],
-    )
+    out = pd.DataFrame(rows, columns=["task_id", *CODED_COLUMNS])
     out.attrs["probabilities"] = P
     out.attrs["codes"] = list(codes)
     return out
@@ -998,15 +996,7 @@ def theme_table(
             "cluster_label": [labels[c] for c in clustering.labels],
         }
     )
-    for col in (
-        "theme",
-        "theme_name",
-        "confidence",
-        "theme_2",
-        "theme_2_name",
-        "confidence_2",
-        "overridden",
-    ):
+    for col in CODED_COLUMNS:
         out[col] = coded[col].to_numpy()
     out.attrs["clusters"] = clustering.summary
     out.attrs["k_table"] = clustering.k_table
