@@ -4,8 +4,10 @@ The full ``make bench`` at N = 10,000 takes well over half an hour (clustering, 
 of the whole corpus); this measures only the part with a target (≤ 3 min, ≤ 4 GB), one fresh
 process per step::
 
-    .venv/bin/python -m compare.bench --sizes 10000   # or: generate the corpus once, e.g.
+    .venv/bin/python -c "from compare.synth import generate_corpus; generate_corpus('data/bench/corpus/n10000', 10000, seed=0)"
     .venv/bin/python benchmarks/raw_to_coded_10k.py data/bench/corpus/n10000
+
+(``make bench BENCH_SIZES=...,10000`` generates the same corpus in the same place.)
 
 Prints one JSON line per step: the floor (bare ``jieba.lcut`` over every decoded file), a cold
 ``load_corpus`` + ``themes.code_tasks`` in an empty ``COMPARE_HOME``, and the same again with
