@@ -102,3 +102,12 @@ def test_citation_of_a_single_line_task():
 def test_drill_customdata_and_hover_titles():
     assert drill_customdata(["a", "b"]) == ["a b", ""]
     assert hover_titles(["<x>"]) == "1 task: ‹x›"
+
+
+def test_a_large_corpus_panel_leaves_out_full_texts_but_keeps_citations(records):
+    small = source_panel_html(records)
+    large = source_panel_html(records, max_text_tasks=50)
+    assert len(large.encode()) < 0.5 * len(small.encode())
+    blob = re.search(r'id="compare-tasks">(.*?)</script>', large, re.S).group(1)
+    task = next(iter(json.loads(blob).values()))
+    assert "text" not in task and task["citation"] and task["title"]

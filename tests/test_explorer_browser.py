@@ -27,7 +27,7 @@ pytestmark = [
 ]
 
 
-def _page(tmp_path: Path) -> Path:
+def _page(tmp_path: Path, max_text_tasks: int = 3000) -> Path:
     c = load_corpus()
     rec = explorer_records(c.tasks, c.sections)
     by_district = rec.groupby("district")
@@ -46,7 +46,7 @@ def _page(tmp_path: Path) -> Path:
     )
     body = (
         fig.to_html(include_plotlyjs=False, include_mathjax=False, full_html=False, div_id="fig1")
-        + source_panel_html(rec)
+        + source_panel_html(rec, max_text_tasks=max_text_tasks)
         + explorer_html(rec)
     )
     html = (
@@ -104,5 +104,35 @@ def test_explorer_search_and_figure_click_show_source_text(tmp_path):
         assert page.locator("#compare-panel .compare-task").count() >= 14
         assert "from chart" in page.locator(".compare-count").inner_text()
         page.screenshot(path=str(shots / "explorer_drilldown.png"), full_page=False)
+        browser.close()
+    assert errors == []
+
+
+def test_a_panel_without_full_texts_still_lists_the_tasks_and_their_lines(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    page_file = _page(tmp_path, max_text_tasks=10)
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.route(
+            "**/*",
+            lambda route: (
+                route.continue_() if route.request.url.startswith("file:") else route.abort()
+            ),
+        )
+        page.goto(page_file.as_uri())
+        page.wait_for_selector(".compare-row")
+        box = page.locator("#fig1 .bars path").first.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_selector("#compare-panel:not([hidden])")
+        panel = page.locator("#compare-panel").inner_text()
+        assert " · L" in panel and "see the cited lines" in panel and "undefined" not in panel
+        page.locator(".compare-row").first.click()
+        assert "undefined" not in page.locator(".compare-detail").first.inner_text()
         browser.close()
     assert errors == []

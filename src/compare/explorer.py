@@ -181,13 +181,22 @@ def _asset(name: str) -> str:
     return resources.files("compare").joinpath("templates", name).read_text(encoding="utf-8")
 
 
-def source_panel_html(records: pd.DataFrame) -> str:
+#: Above this many tasks the panel carries titles and citations but not the full
+#: texts, so that a report on a national corpus stays a few MB, not tens.
+MAX_TEXT_TASKS = 3000
+
+
+def source_panel_html(records: pd.DataFrame, max_text_tasks: int = MAX_TEXT_TASKS) -> str:
     """The task data, the side panel and the drill-down script (once per report).
 
     Parameters
     ----------
     records : pandas.DataFrame
         From :func:`explorer_records`.
+    max_text_tasks : int
+        With more tasks than this, full texts are left out of the page (the
+        panel then shows each task's title and citation and says where the
+        text is); :data:`MAX_TEXT_TASKS` by default.
 
     Returns
     -------
@@ -204,6 +213,8 @@ def source_panel_html(records: pd.DataFrame) -> str:
     True
     """
     cols = ["task_id", "district", "document", "title", "text", "citation", "theme_name", "targets"]
+    if len(records) > max_text_tasks:
+        cols.remove("text")
     payload = {
         r["task_id"]: {k: r.get(k, "") for k in cols[1:]} for r in records[cols].to_dict("records")
     }

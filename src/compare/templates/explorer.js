@@ -46,6 +46,12 @@
       item.dataset.taskId = id;
       item.appendChild(el("div", "compare-cite", t.citation));
       item.appendChild(el("h4", null, t.title));
+      if (t.text === undefined) {  // a large corpus: texts left out of the page
+        item.appendChild(el("p", "compare-meta", "全文见原文件所示行 · full text: see the cited lines of the plan"));
+        body.appendChild(item);
+        shown += 1;
+        return;
+      }
       var parts = term ? sentences(t.text, term) : String(t.text).split("\n");
       parts.forEach(function (p) {
         var para = el("p", "compare-text");
@@ -149,7 +155,7 @@
       if (!q) return true;
       if (r.slice(1).join(" ").indexOf(q) >= 0) return true;
       var t = TASKS[r[0]];
-      return !!t && String(t.text).indexOf(q) >= 0;
+      return !!t && t.text !== undefined && String(t.text).indexOf(q) >= 0;
     }
 
     function render() {
@@ -195,7 +201,7 @@
       var d = el("tr", "compare-detail"), td = el("td");
       td.colSpan = cols.length;
       td.appendChild(el("div", "compare-cite", t ? t.citation : id));
-      String(t ? t.text : "").split("\n").forEach(function (p) {
+      String(t && t.text !== undefined ? t.text : "").split("\n").forEach(function (p) {
         var para = el("p", "compare-text"); highlighted(para, p, q); td.appendChild(para);
       });
       d.appendChild(td);
