@@ -34,6 +34,7 @@ import pandas as pd
 
 from compare import config
 from compare.exceptions import CompareError
+from compare.parse import KIND_NAMES as PARSER_KIND_NAMES
 from compare.themes import CODED_COLUMNS
 
 __all__ = [
@@ -180,12 +181,7 @@ def coded_tasks(
 
 
 #: Chinese names of the document kinds, for sentences.
-KIND_NAMES: dict[str, str] = {
-    "work_points": "工作要点",
-    "medical_admin_points": "医政要点",
-    "five_year_plan": "五年规划",
-    "other": "其他文件",
-}
+KIND_NAMES: dict[str, str] = {**PARSER_KIND_NAMES, "other": "其他文件"}
 #: Districts a default comparison set holds at most (see :func:`comparison_set`).
 MAX_DISTRICTS: int = 12
 #: Names a sentence lists before it says "等 N 个" (see :func:`listing`).

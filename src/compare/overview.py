@@ -21,6 +21,7 @@ import pandas as pd
 
 from compare.exceptions import CompareError
 from compare.figures import district_colors  # one colour per district in every report
+from compare.parse import KIND_NAMES as PARSER_KIND_NAMES
 from compare.selection import unique_labels
 
 if TYPE_CHECKING:
@@ -38,12 +39,7 @@ __all__ = [
 ]
 
 #: Display names of the document kinds.
-KIND_NAMES: dict[str, str] = {
-    "work_points": "工作要点",
-    "medical_admin_points": "医政要点",
-    "five_year_plan": "五年规划",
-    "other": "其他",
-}
+KIND_NAMES: dict[str, str] = {**PARSER_KIND_NAMES, "other": "其他"}
 _FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
 
 

@@ -43,6 +43,7 @@ from pathlib import Path
 from compare.io import RawText, decode_bytes, read_plan_file
 
 __all__ = [
+    "KIND_NAMES",
     "PARSER_VERSION",
     "Block",
     "Document",
@@ -63,6 +64,15 @@ CN_DIGITS = "零一二三四五六七八九十百"
 _CN = f"[{CN_DIGITS}]+"
 _LEFT = r"[（(]"
 _RIGHT = r"[）)]"
+
+
+#: Chinese names of the document kinds the parser recognises ("other" has none:
+#: each display chooses its own word for it).
+KIND_NAMES: dict[str, str] = {
+    "work_points": "工作要点",
+    "medical_admin_points": "医政要点",
+    "five_year_plan": "五年规划",
+}
 
 
 class NoTasksWarning(UserWarning):
@@ -109,11 +119,7 @@ class Document:
     @property
     def label(self) -> str:
         """Short display name, e.g. ``"松江 2026 工作要点"``."""
-        kind = {
-            "work_points": "工作要点",
-            "medical_admin_points": "医政要点",
-            "five_year_plan": "五年规划",
-        }.get(self.kind, "文件")
+        kind = KIND_NAMES.get(self.kind, "文件")
         when = (
             str(self.year)
             if self.year
