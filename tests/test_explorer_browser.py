@@ -58,6 +58,23 @@ def _page(tmp_path: Path, max_text_tasks: int = 3000) -> Path:
     return out
 
 
+def _open_offline(p, page_file: Path, errors: list[str]):  # noqa: ANN001, ANN202 - playwright objects
+    """Chromium with every non-file request blocked; console and page errors collected."""
+    browser = p.chromium.launch(
+        executable_path=CHROMIUM,
+        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+    )
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort(),
+    )
+    page.goto(page_file.as_uri())
+    return browser, page
+
+
 def test_explorer_search_and_figure_click_show_source_text(tmp_path):
     from playwright.sync_api import sync_playwright
 
@@ -66,25 +83,7 @@ def test_explorer_search_and_figure_click_show_source_text(tmp_path):
     shots.mkdir(parents=True, exist_ok=True)
     errors: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--no-first-run",
-            ],
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.route(
-            "**/*",
-            lambda route: (
-                route.continue_() if route.request.url.startswith("file:") else route.abort()
-            ),
-        )
-        page.goto(page_file.as_uri())
+        browser, page = _open_offline(p, page_file, errors)
         page.wait_for_selector(".compare-row")
         assert page.locator(".compare-row").count() == 110
         page.fill(".compare-search", "家庭医生")
@@ -114,18 +113,7 @@ def test_a_panel_without_full_texts_still_lists_the_tasks_and_their_lines(tmp_pa
     page_file = _page(tmp_path, max_text_tasks=10)
     errors: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.route(
-            "**/*",
-            lambda route: (
-                route.continue_() if route.request.url.startswith("file:") else route.abort()
-            ),
-        )
-        page.goto(page_file.as_uri())
+        browser, page = _open_offline(p, page_file, errors)
         page.wait_for_selector(".compare-row")
         box = page.locator("#fig1 .bars path").first.bounding_box()
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
