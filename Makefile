@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 APT_STAMP := .stamps/apt
 
 .DEFAULT_GOAL := help
-.PHONY: help setup browser reports reports-standalone test lint lab bench themes-eval clean-cache
+.PHONY: help setup system browser reports reports-standalone test lint lab bench themes-eval clean-cache
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -21,19 +21,27 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## create .venv and install the project with its dev tools
 
+# Debian packages: OCR (Tesseract + Chinese model), LibreOffice for .doc/.wps, CJK fonts
+# (reports, generated test documents), Chromium for the browser tests.
+APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim libreoffice-writer-nogui fonts-noto-cjk fonts-wqy-zenhei chromium
+
 $(APT_STAMP):
 	@mkdir -p .stamps
-	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then :; \
-	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi
+	@if [ -x /usr/bin/chromium ] && command -v tesseract >/dev/null && command -v soffice >/dev/null \
+	    && tesseract --list-langs 2>/dev/null | grep -q chi_sim && fc-list 2>/dev/null | grep -qi 'WenQuanYi Zen Hei' \
+	    && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; fi
 	touch $(APT_STAMP)
 
-browser: $(APT_STAMP) ## install Debian's chromium and CJK fonts (for the browser test)
+system: $(APT_STAMP) ## install the Debian packages: Tesseract chi_sim, LibreOffice, CJK fonts, Chromium
 
-reports: setup ## set up, then regenerate every report under reports/ (incremental)
+browser: system ## (alias) Chromium and CJK fonts for the browser tests
+
+reports: setup system ## set up, then regenerate every report under reports/ (incremental)
 	$(BIN)/compare render
 
-reports-standalone: setup ## like reports, but each report a single ~5 MB file (plotly.js inlined)
+reports-standalone: setup system ## like reports, but each report a single ~5 MB file (plotly.js inlined)
 	$(BIN)/compare render --standalone
 
 test: setup browser ## set up, then run ruff and the whole test suite

@@ -33,12 +33,16 @@ import pandas as pd
 
 from compare import config
 from compare.exceptions import CompareError, PlanInputError
-from compare.io import decode_bytes, sha256_bytes
+from compare.extract import EXTRACT_VERSION, LOW_CONFIDENCE, Extracted, extract_cached
+from compare.io import sha256_bytes
 from compare.parse import PARSER_VERSION, NoTasksWarning, Plan, coverage, parse_text
 
 __all__ = ["Corpus", "load_corpus", "plan_rows", "PLAN_SUFFIXES"]
 
-PLAN_SUFFIXES = (".txt", ".md")
+#: Files a folder is searched for; the content, not the suffix, decides how
+#: each is read (see :mod:`compare.extract`).
+PLAN_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".doc", ".wps", ".html", ".htm")
+_VERSION = f"{PARSER_VERSION}+x{EXTRACT_VERSION}"
 _TABLES = ("documents", "sections", "tasks", "unassigned")
 _INT_COLS = (
     "year",
@@ -51,6 +55,11 @@ _INT_COLS = (
     "line_start",
     "line_end",
     "n_chars",
+    "n_pages",
+    "page_start",
+    "page_end",
+    "page_line_start",
+    "page_line_end",
 )
 
 
@@ -63,14 +72,22 @@ class Corpus:
     documents : pandas.DataFrame
         One row per plan: ``doc_id, source_file, sha256, encoding, district,
         issuer, title, kind, year, period_start, period_end, doc_number,
-        issue_date, label, n_sections, n_tasks, coverage``.
+        issue_date, label, n_sections, n_tasks, coverage, exact, format,
+        n_pages, publish_date, low_confidence_pages, furniture_lines,
+        converted`` (``format`` as in :data:`compare.extract.FORMATS`;
+        ``low_confidence_pages`` lists OCR pages below the confidence
+        threshold, e.g. ``"3,5"``; ``converted`` is true for a plan read in
+        traditional characters).
     sections : pandas.DataFrame
         ``section_id, doc_id, number, title, level, parent, path, line_start,
         line_end``.
     tasks : pandas.DataFrame
         ``task_id, doc_id, source_file, district, year, kind, label,
         section_id, section_path, number, ordinal, title, text, line_start,
-        line_end, n_chars``.
+        line_end, n_chars, page_start, page_end, page_line_start,
+        page_line_end, raw``: pages (and lines within the page) are set for
+        paginated sources and NA otherwise; ``raw`` is the task's extracted
+        lines as published (traditional characters stay traditional).
     unassigned : pandas.DataFrame
         ``block_id, doc_id, kind, role, section_id, text, line_start,
         line_end``.
@@ -101,7 +118,7 @@ class Corpus:
         --------
         >>> from compare import config
         >>> load_corpus(config.RAW_DIR).summary().columns.tolist()
-        ['source_file', 'district', 'year', 'kind', 'sections', 'tasks', 'coverage']
+        ['source_file', 'format', 'pages', 'district', 'year', 'kind', 'sections', 'tasks', 'coverage', 'flags']
         """
         d = self.documents
         year = (
@@ -112,28 +129,75 @@ class Corpus:
         return pd.DataFrame(
             {
                 "source_file": d["source_file"],
+                "format": d["format"],
+                "pages": d["n_pages"].astype("string").fillna(""),
                 "district": d["district"],
                 "year": year,
                 "kind": d["kind"],
                 "sections": d["n_sections"],
                 "tasks": d["n_tasks"],
                 "coverage": d["coverage"].map(lambda x: f"{x:.1%}"),
+                "flags": [_flags(r) for r in d.to_dict("records")],
             }
         )
 
 
-def plan_rows(plan: Plan, source_file: str) -> dict[str, list[dict]]:
+def _flags(doc: dict) -> str:
+    """What a reader of ``compare corpus`` should check about one document."""
+    out = []
+    if doc.get("low_confidence_pages"):
+        out.append(f"OCR below {LOW_CONFIDENCE:.0f}% on p.{doc['low_confidence_pages']}")
+    elif doc.get("format") == "scan":
+        out.append("OCR")
+    if doc.get("converted"):
+        out.append("traditional → simplified")
+    if doc.get("furniture_lines"):
+        out.append(f"{doc['furniture_lines']} header/footer lines set aside")
+    missing = [k for k in ("district", "kind") if doc.get(k) in (None, "", "other")]
+    if doc.get("year") is None and doc.get("period_start") is None:
+        missing.append("year")
+    if missing:
+        out.append("unknown " + "/".join(missing))
+    return "; ".join(out)
+
+
+def plan_rows(
+    plan: Plan, source_file: str, extracted: Extracted | None = None
+) -> dict[str, list[dict]]:
     """The rows one plan contributes to each table.
+
+    Parameters
+    ----------
+    plan : Plan
+        The parsed plan.
+    source_file : str
+        Its file name relative to the corpus folder.
+    extracted : Extracted, optional
+        What the extraction stage knew (pages, OCR confidence, original
+        lines); without it the plan's text is taken as plain text.
 
     Examples
     --------
     >>> from compare.parse import parse_text
     >>> rows = plan_rows(parse_text("一、总体\\n1. 做好工作。推进。\\n"), "x.txt")
-    >>> rows["tasks"][0]["title"]
-    '做好工作'
+    >>> rows["tasks"][0]["title"], rows["tasks"][0]["page_start"]
+    ('做好工作', None)
     """
     d = plan.document
     cov = coverage(plan)
+    ex = extracted
+    lines = ex.lines if ex is not None else []
+    pages = ex.pages if ex is not None else ()
+    first_line: dict[int, int] = {}
+    for no, page in enumerate(pages, start=1):
+        first_line.setdefault(page, no)
+
+    def where(no: int) -> tuple[int | None, int | None]:
+        if not pages or not 1 <= no <= len(pages):
+            return None, None
+        page = pages[no - 1]
+        return page, no - first_line[page] + 1
+
     doc = {
         "doc_id": plan.doc_id,
         "source_file": source_file,
@@ -153,6 +217,12 @@ def plan_rows(plan: Plan, source_file: str) -> dict[str, list[dict]]:
         "n_tasks": len(plan.tasks),
         "coverage": cov["coverage"],
         "exact": bool(cov["exact"]),
+        "format": ex.format if ex is not None else "text",
+        "n_pages": ex.n_pages if ex is not None and ex.n_pages else None,
+        "publish_date": (ex.meta.get("publish_date") if ex is not None else None) or None,
+        "low_confidence_pages": ",".join(map(str, ex.low_confidence_pages)) if ex else "",
+        "furniture_lines": len(ex.furniture) if ex is not None else 0,
+        "converted": bool(ex.original) if ex is not None else False,
     }
     paths = {}
     sections = []
@@ -190,6 +260,11 @@ def plan_rows(plan: Plan, source_file: str) -> dict[str, list[dict]]:
             "line_start": t.line_start,
             "line_end": t.line_end,
             "n_chars": len(t.text),
+            "page_start": where(t.line_start)[0],
+            "page_end": where(t.line_end)[0],
+            "page_line_start": where(t.line_start)[1],
+            "page_line_end": where(t.line_end)[1],
+            "raw": "\n".join(lines[t.line_start - 1 : t.line_end]) if lines else None,
         }
         for t in plan.tasks
     ]
@@ -228,17 +303,19 @@ def _parse_file_rows(name: str, data: bytes, digest: str, cache_root: Path | Non
     :mod:`compare.config` afresh and must not fall back to its default paths.
     """
     use_cache = cache_root is not None
-    cache = (cache_root or Path()) / f"{digest[:2]}" / f"{digest}-{PARSER_VERSION}.json"
+    cache = (cache_root or Path()) / f"{digest[:2]}" / f"{digest}-{_VERSION}.json"
     if use_cache and cache.exists():
         try:
             return json.loads(cache.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             pass  # a damaged cache entry is rebuilt below
-    raw = decode_bytes(data, name=name)
+    ex = extract_cached(data, name, cache_root.parent / "extract" if cache_root else None)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", NoTasksWarning)
-        plan = parse_text(raw.text, source=name, sha256=raw.sha256, encoding=raw.encoding)
-    rows = plan_rows(plan, name)
+        plan = parse_text(
+            ex.text, source=name, sha256=ex.sha256, encoding=ex.encoding, meta=ex.meta
+        )
+    rows = plan_rows(plan, name, ex)
     rows["warnings"] = [str(w.message) for w in caught if issubclass(w.category, NoTasksWarning)]
     if use_cache:
         _atomic_write_bytes(cache, json.dumps(rows, ensure_ascii=False).encode("utf-8"))
@@ -266,6 +343,12 @@ def _frame(rows: list[dict], table: str) -> pd.DataFrame:
             "n_tasks",
             "coverage",
             "exact",
+            "format",
+            "n_pages",
+            "publish_date",
+            "low_confidence_pages",
+            "furniture_lines",
+            "converted",
         ],
         "sections": [
             "section_id",
@@ -295,6 +378,11 @@ def _frame(rows: list[dict], table: str) -> pd.DataFrame:
             "line_start",
             "line_end",
             "n_chars",
+            "page_start",
+            "page_end",
+            "page_line_start",
+            "page_line_end",
+            "raw",
         ],
         "unassigned": [
             "block_id",
@@ -420,7 +508,7 @@ def load_corpus(
     catalog_hash = (
         sha256_bytes(catalog_path.read_bytes()) if catalog_path and catalog_path.exists() else ""
     )
-    key_src = "\n".join(f"{n}\t{d}" for n, _, d in entries) + f"\n{PARSER_VERSION}\n{catalog_hash}"
+    key_src = "\n".join(f"{n}\t{d}" for n, _, d in entries) + f"\n{_VERSION}\n{catalog_hash}"
     key = hashlib.sha256(key_src.encode("utf-8")).hexdigest()[:24]
     corpus_dir = config.cache_dir("corpus") / key
     memo_key = (str(corpus_dir), tuple(failures))

@@ -75,9 +75,41 @@ def citation(row: pd.Series | dict) -> str:
     for long, short in _KIND_SHORT.items():
         if label.endswith(long):
             label = label[: -len(long)] + short
+    return f"{label} · {row.get('section_numbers') or ''}{row['number']} · {source_span(row)}"
+
+
+def _int_or_none(value: object) -> int | None:
+    try:
+        return None if value is None or pd.isna(value) else int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def source_span(row: pd.Series | dict) -> str:
+    """Where a task is in its source: ``L12–L18``, or ``p.3 L12–L18`` for a paginated one.
+
+    Line numbers count within the page when the source has pages
+    (``page_start``, ``page_line_start`` …), else within the extracted text.
+
+    Examples
+    --------
+    >>> source_span({"line_start": 70, "line_end": 72})
+    'L70–L72'
+    >>> source_span({"line_start": 90, "line_end": 95, "page_start": 3, "page_end": 3,
+    ...              "page_line_start": 12, "page_line_end": 17})
+    'p.3 L12–L17'
+    >>> source_span({"line_start": 90, "line_end": 95, "page_start": 3, "page_end": 4,
+    ...              "page_line_start": 30, "page_line_end": 2})
+    'p.3 L30–p.4 L2'
+    """
+    p0, p1 = _int_or_none(row.get("page_start")), _int_or_none(row.get("page_end"))
+    if p0 is not None and p1 is not None:
+        a, b = int(row["page_line_start"]), int(row["page_line_end"])
+        if p0 != p1:
+            return f"p.{p0} L{a}–p.{p1} L{b}"
+        return f"p.{p0} L{a}" if a == b else f"p.{p0} L{a}–L{b}"
     start, end = int(row["line_start"]), int(row["line_end"])
-    lines = f"L{start}" if start == end else f"L{start}–L{end}"
-    return f"{label} · {row.get('section_numbers') or ''}{row['number']} · {lines}"
+    return f"L{start}" if start == end else f"L{start}–L{end}"
 
 
 def _section_numbers(tasks: pd.DataFrame, sections: pd.DataFrame | None) -> pd.Series:
@@ -123,7 +155,9 @@ def explorer_records(
     pandas.DataFrame
         ``task_id, district, document, year, section, number, title, theme,
         theme_name, confidence, theme_2, cluster_label, targets, text,
-        line_start, line_end, citation``. Input frames are not modified.
+        line_start, line_end, citation, source`` (``source``: the extracted
+        lines the citation names, numbered as it numbers them). Input frames
+        are not modified.
 
     Examples
     --------
@@ -165,9 +199,30 @@ def explorer_records(
             "line_start": df["line_start"].astype(int),
             "line_end": df["line_end"].astype(int),
             "citation": df["citation"],
+            "source": _source_lines(df),
         }
     )
     return out.reset_index(drop=True)
+
+
+def _source_lines(df: pd.DataFrame) -> list[str]:
+    """Each task's extracted lines as published, numbered as its citation counts them."""
+    if "raw" not in df.columns:
+        return [""] * len(df)
+    out = []
+    for r in df.to_dict("records"):
+        raw = r.get("raw")
+        if not isinstance(raw, str):
+            out.append("")
+            continue
+        p0, p1 = _int_or_none(r.get("page_start")), _int_or_none(r.get("page_end"))
+        one_page = p0 is not None and p0 == p1
+        first = int(r["page_line_start"]) if one_page else int(r["line_start"])
+        prefix = f"p.{p0} " if one_page else ""
+        out.append(
+            "\n".join(f"{prefix}L{first + i}\t{line}" for i, line in enumerate(raw.split("\n")))
+        )
+    return out
 
 
 def _json_script(element_id: str, payload: object) -> str:
@@ -213,8 +268,10 @@ def source_panel_html(records: pd.DataFrame, max_text_tasks: int = MAX_TEXT_TASK
     True
     """
     cols = ["task_id", "district", "document", "title", "text", "citation", "theme_name", "targets"]
+    if "source" in records.columns:
+        cols.append("source")
     if len(records) > max_text_tasks:
-        cols.remove("text")
+        cols = [c for c in cols if c not in ("text", "source")]
     payload = {
         r["task_id"]: {k: r.get(k, "") for k in cols[1:]} for r in records[cols].to_dict("records")
     }

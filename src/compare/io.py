@@ -19,7 +19,7 @@ from pathlib import Path
 
 from compare.exceptions import PlanInputError
 
-__all__ = ["RawText", "decode_bytes", "read_plan_file", "sha256_bytes"]
+__all__ = ["RawText", "decode_bytes", "read_plan_bytes", "read_plan_file", "sha256_bytes"]
 
 #: Share of CJK ideographs among non-space characters below which a decoded
 #: text is not taken for a Chinese plan (mojibake and binary score low).
@@ -92,12 +92,23 @@ def _not_chinese(text: str) -> str:
     hanzi = _CJK.findall(sample)
     if len(hanzi) >= 20:
         common = len(_common_hanzi().findall(sample)) / len(hanzi)
+        if common < _MIN_COMMON_SHARE:  # traditional characters are common once simplified
+            common = max(common, _common_share_simplified(sample, len(hanzi)))
         if common < _MIN_COMMON_SHARE:
             return (
                 f"cannot be decoded as Chinese text: only {common:.0%} common characters "
                 "(Big5, Shift-JIS or mojibake?)"
             )
     return ""
+
+
+def _common_share_simplified(sample: str, n_hanzi: int) -> float:
+    """Share of common characters once OpenCC has turned traditional into simplified."""
+    try:
+        import opencc
+    except ImportError:  # pragma: no cover - a declared dependency
+        return 0.0
+    return len(_common_hanzi().findall(opencc.OpenCC("t2s").convert(sample))) / n_hanzi
 
 
 def _utf16_chinese(data: bytes, codec: str) -> bool:
@@ -191,6 +202,31 @@ def decode_bytes(data: bytes, name: str = "<text>") -> RawText:
     return RawText(text=text, encoding=encoding, sha256=digest)
 
 
+def read_plan_bytes(path: str | Path) -> bytes:
+    """The bytes of one plan file, with one-line errors for what is not a file.
+
+    Raises
+    ------
+    PlanInputError
+        Missing path, a folder, unreadable.
+
+    Examples
+    --------
+    >>> from compare import config
+    >>> len(read_plan_bytes(next(config.RAW_DIR.glob("*.txt")))) > 1000
+    True
+    """
+    p = Path(path)
+    if not p.exists():
+        raise PlanInputError(p, "no such file")
+    if p.is_dir():
+        raise PlanInputError(p, "is a folder, not a plan file")
+    try:
+        return p.read_bytes()
+    except OSError as err:
+        raise PlanInputError(p, f"cannot be read ({err.strerror})") from None
+
+
 def read_plan_file(path: str | Path) -> RawText:
     """Read and decode one plan file.
 
@@ -215,13 +251,4 @@ def read_plan_file(path: str | Path) -> RawText:
     >>> raw.encoding
     'utf-8'
     """
-    p = Path(path)
-    if not p.exists():
-        raise PlanInputError(p, "no such file")
-    if p.is_dir():
-        raise PlanInputError(p, "is a folder, not a plan file")
-    try:
-        data = p.read_bytes()
-    except OSError as err:
-        raise PlanInputError(p, f"cannot be read ({err.strerror})") from None
-    return decode_bytes(data, name=str(p))
+    return decode_bytes(read_plan_bytes(path), name=str(path))

@@ -40,7 +40,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from compare.io import RawText, decode_bytes, read_plan_file
+from compare.io import read_plan_bytes
 
 __all__ = [
     "KIND_NAMES",
@@ -53,6 +53,8 @@ __all__ = [
     "NoTasksWarning",
     "clean_line",
     "coverage",
+    "district_of",
+    "normalise_doc_number",
     "parse_plan",
     "parse_text",
 ]
@@ -491,6 +493,24 @@ def _norm_doc_number(text: str) -> str | None:
     if not m:
         return None
     return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号"
+
+
+def normalise_doc_number(text: str) -> str | None:
+    """A document number in its normal form, ``None`` when ``text`` is not one.
+
+    >>> normalise_doc_number("长卫健发 〔2025〕 27 号")
+    '长卫健发〔2025〕27号'
+    """
+    return _norm_doc_number(text)
+
+
+def district_of(text: str | None) -> str | None:
+    """The district named in an issuer or title, without its suffix.
+
+    >>> district_of("上海市长宁区卫生健康委员会")
+    '长宁'
+    """
+    return _district(text)
 
 
 def _kind(title: str) -> str:
@@ -962,7 +982,11 @@ def _is_task_part(title: str) -> bool:
 
 
 def parse_text(
-    text: str, source: str = "<text>", sha256: str = "", encoding: str = "utf-8"
+    text: str,
+    source: str = "<text>",
+    sha256: str = "",
+    encoding: str = "utf-8",
+    meta: dict[str, str] | None = None,
 ) -> Plan:
     """Parse decoded plan text.
 
@@ -976,6 +1000,9 @@ def parse_text(
         Hash of the raw bytes; computed from ``text`` when empty.
     encoding : str
         Recorded only.
+    meta : dict, optional
+        Facts from outside the text (a portal's info table: ``doc_number``,
+        ``issuer``, ``issue_date``); the text wins where it has its own.
 
     Returns
     -------
@@ -1007,6 +1034,9 @@ def parse_text(
     a.add_block("intro", C[body_start : heads[0].idx if heads else body_end])
     a.mark_parts(heads)
     a.emit(heads, a.task_level(heads, body_end), body_end)
+    for key in ("doc_number", "issuer", "issue_date"):
+        if (meta or {}).get(key):
+            a.meta.setdefault(key, meta[key])
     plan = Plan(
         doc_id=a.doc_id,
         source=source,
@@ -1096,28 +1126,30 @@ def parse_plan(path_or_text: str | Path | bytes, *, source: str | None = None) -
     >>> plan.document.doc_number, len(plan.sections), len(plan.tasks)
     ('沪松卫〔2026〕26号', 5, 22)
     """
-    raw: RawText
+    from compare.extract import extract_bytes  # any format: PDF, Word, portal page, scan
+
     if isinstance(path_or_text, bytes):
-        raw = decode_bytes(path_or_text, name=source or "<bytes>")
-        name = source or "<bytes>"
+        data, name = path_or_text, source or "<bytes>"
     elif isinstance(path_or_text, Path) or (
         isinstance(path_or_text, str)
         and "\n" not in path_or_text
         and len(path_or_text) < 4096
         and Path(path_or_text).is_file()
     ):
-        raw = read_plan_file(path_or_text)
-        name = source or Path(path_or_text).name
+        data, name = read_plan_bytes(path_or_text), source or Path(path_or_text).name
     elif (
         isinstance(path_or_text, str)
         and "\n" not in path_or_text
-        and re.search(r"\.(txt|md)$", path_or_text)
+        and re.search(r"\.(txt|md|pdf|docx?|wps|html?)$", path_or_text, re.I)
     ):
-        raw = read_plan_file(path_or_text)  # raises "no such file"
-        name = source or path_or_text
+        read_plan_bytes(path_or_text)  # raises "no such file"
+        raise AssertionError("unreachable")  # pragma: no cover
     else:
         return parse_text(str(path_or_text), source=source or "<text>")
-    return parse_text(raw.text, source=name, sha256=raw.sha256, encoding=raw.encoding)
+    ex = extract_bytes(
+        data, name=str(path_or_text) if not isinstance(path_or_text, bytes) else name
+    )
+    return parse_text(ex.text, source=name, sha256=ex.sha256, encoding=ex.encoding, meta=ex.meta)
 
 
 def _unit_chars(plan: Plan) -> list[tuple[int, int, str]]:

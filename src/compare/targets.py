@@ -545,8 +545,8 @@ def extract_targets(tasks: pd.DataFrame, raw_dir: str | Path = config.RAW_DIR) -
         line_start, line_end`` are used; ``doc_id, district, year, kind,
         label`` are carried along when present). Not modified.
     raw_dir : str or pathlib.Path
-        The folder the plans were loaded from (files are found by
-        ``source_file``).
+        The folder the plans were loaded from; read only for a tasks table
+        without the ``raw`` column (files are found by ``source_file``).
 
     Returns
     -------
@@ -574,13 +574,20 @@ def extract_targets(tasks: pd.DataFrame, raw_dir: str | Path = config.RAW_DIR) -
     for i, src in enumerate(src_col):
         by_file.setdefault(src, []).append(i)
     records = list(tasks.itertuples(index=False))
+    has_raw = "raw" in tasks.columns
     for src, idx in by_file.items():
-        raw_lines = _raw_lines(_find_file(raw_dir, src))
+        raw_lines: list[str] | None = None
         for i in idx:
             task = records[i]
-            text, lines = task_raw_text(
-                raw_lines, task.line_start, task.line_end, str(getattr(task, "number", "") or "")
-            )
+            number = str(getattr(task, "number", "") or "")
+            raw = getattr(task, "raw", None) if has_raw else None
+            if isinstance(raw, str):  # the corpus kept the task's extracted lines
+                text, lines = task_raw_text(raw.split("\n"), 1, raw.count("\n") + 1, number)
+                lines = [no + int(task.line_start) - 1 for no in lines]
+            else:  # an older tasks table: read the file again
+                if raw_lines is None:
+                    raw_lines = _raw_lines(_find_file(raw_dir, src))
+                text, lines = task_raw_text(raw_lines, task.line_start, task.line_end, number)
             found = _target_rows(text, lines)
             if not found:
                 continue

@@ -58,6 +58,12 @@
         highlighted(para, p, term);
         item.appendChild(para);
       });
+      if (t.source) {  // the extracted lines the citation names, as published
+        var det = el("details", "compare-source");
+        det.appendChild(el("summary", null, "原文 · source lines"));
+        det.appendChild(el("pre", null, t.source));
+        item.appendChild(det);
+      }
       if (t.theme_name) item.appendChild(el("div", "compare-meta", "主题 " + t.theme_name));
       body.appendChild(item);
       shown += 1;

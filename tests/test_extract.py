@@ -1,0 +1,210 @@
+"""Tests of compare.extract: every format in, one line-numbered text out."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from compare import extract
+from compare.exceptions import PlanInputError
+from compare.extract import Extracted, detect_format, extract_bytes, extract_cached
+from compare.parse import parse_text
+
+PLAN = """2025年某某区卫生健康工作要点
+一、深化医药卫生体制改革
+1. 推进紧密型医联体建设。完善区域医疗中心布局，推动优质资源下沉。
+2. 深化公立医院改革。落实绩效考核，建立现代医院管理制度。
+二、提升公共卫生服务能力
+3. 加强疾病预防控制。完善传染病监测预警体系，提高应急处置能力。
+4. 做实家庭医生签约服务。重点人群签约率达到75%以上。
+"""
+
+
+def _pdf(pages: list[list[str]], **kw) -> bytes:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, invariant=1, **kw)
+    for lines in pages:
+        c.setFont("STSong-Light", 12)
+        for i, line in enumerate(lines):
+            c.drawString(60, 780 - 18 * i, line)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _docx(build) -> bytes:  # noqa: ANN001 - a function of a Document
+    import docx
+
+    doc = docx.Document()
+    build(doc)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def test_format_is_read_from_content_not_name():
+    assert detect_format(_pdf([["一、总则"]])) == "pdf"
+    assert detect_format(_docx(lambda d: d.add_paragraph("一、总则"))) == "docx"
+    assert detect_format(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100) == "doc"
+    assert detect_format(b"<html><body><p>x</p></body></html>") == "html"
+    assert detect_format(PLAN.encode("gb18030")) == "text"
+
+
+def test_plain_text_keeps_lines_and_drops_control_characters():
+    filler = "说明。" * 3000  # past the first 8 KB, where binary files are told apart
+    ex = extract_bytes(f"一、总则\n1. 做好\x07工作。\n{filler}\n2. 加强\x00管理。\n".encode())
+    lines = ex.text.split("\n")
+    assert ex.format == "text" and lines[1] == "1. 做好工作。" and lines[3] == "2. 加强管理。"
+    assert ex.pages == ()
+
+
+def test_pdf_lines_carry_their_page_and_running_headers_are_set_aside():
+    body = [x for x in PLAN.splitlines() if x]
+    pages = [
+        ["某某区卫生健康工作要点（内部）", *body[i : i + 3], f"— {n} —"]
+        for n, i in enumerate((0, 3, 6), 1)
+    ]
+    ex = extract_bytes(_pdf(pages), "plan.pdf")
+    assert ex.format == "pdf" and ex.n_pages == 3
+    lines = ex.text.split("\n")
+    assert len(ex.pages) == len(lines)
+    assert (
+        ex.page_of(lines.index("2. 深化公立医院改革。落实绩效考核，建立现代医院管理制度。") + 1)
+        == 2
+    )
+    assert "某某区卫生健康工作要点（内部）" not in lines  # repeated at the top of every page
+    assert ex.furniture.count("某某区卫生健康工作要点（内部）") == 3  # counted, not lost
+    plan = parse_text(ex.text)
+    assert [t.title for t in plan.tasks] == [
+        "推进紧密型医联体建设",
+        "深化公立医院改革",
+        "加强疾病预防控制",
+        "做实家庭医生签约服务",
+    ]
+
+
+def test_docx_bold_runs_become_titles_and_tables_are_read():
+    def build(doc):  # noqa: ANN001
+        doc.add_paragraph("2025年某某区卫生健康工作要点", style="Title")
+        doc.add_paragraph("一、深化医药卫生体制改革", style="Heading 1")
+        for n, (title, body) in enumerate(
+            [
+                ("推进紧密型医联体建设。", "完善区域医疗中心布局。"),
+                ("深化公立医院改革。", "落实绩效考核。"),
+            ],
+            1,
+        ):
+            p = doc.add_paragraph()
+            p.add_run(f"{n}. {title}").bold = True
+            p.add_run(body)
+        table = doc.add_table(rows=2, cols=1)
+        table.cell(0, 0).text = "某某区卫生健康委员会"
+        table.cell(1, 0).text = "2025年3月20日"
+
+    ex = extract_bytes(_docx(build), "plan.docx")
+    assert ex.format == "docx"
+    assert "**1. 推进紧密型医联体建设。**完善区域医疗中心布局。" in ex.text.split("\n")
+    plan = parse_text(ex.text)
+    assert [t.title for t in plan.tasks] == ["推进紧密型医联体建设", "深化公立医院改革"]
+    assert plan.document.issue_date == "2025-03-20"
+    assert plan.document.title == "2025年某某区卫生健康工作要点"
+
+
+PORTAL = """<!DOCTYPE html><html><head><meta charset="gbk">
+<meta name="Keywords" content="卫生,健康,要点"><title>2025年某某区卫生健康工作要点_某某区人民政府</title></head>
+<body><div class="header"><ul class="nav"><li>首页</li><li>政务公开</li><li>政务服务</li><li>互动交流</li></ul></div>
+<div class="position">当前位置：首页 &gt; 政务公开 &gt; 计划总结</div>
+<table class="xxgk-info"><tr><td>索引号：</td><td>11310117002459-2025-00123</td><td>发布机构：</td><td>某某区卫生健康委员会</td></tr>
+<tr><td>文号：</td><td>某卫健发〔2025〕12号</td><td>成文日期：</td><td>2025-03-18</td></tr>
+<tr><td>发布日期：</td><td>2025年03月20日</td></tr></table>
+<h1>2025年某某区卫生健康工作要点</h1>
+<div class="TRS_Editor">{body}</div>
+<div class="share">分享到：微信 微博 【打印本页】【关闭窗口】</div>
+<div class="related"><h3>相关链接</h3><ul><li>某某区召开卫生健康工作会议部署全年任务</li><li>区卫健委开展义诊活动服务群众健康</li></ul></div>
+<div class="footer">版权所有：某某区人民政府 网站标识码3101170001 沪ICP备12345678号</div>
+</body></html>"""
+
+
+def test_portal_page_gives_plan_text_and_its_info_table_only():
+    body = "".join(f"<p>{x}</p>" for x in PLAN.splitlines()[1:] if x)
+    ex = extract_bytes(PORTAL.replace("{body}", body).encode("gbk"), "page.html")
+    assert ex.format == "html" and ex.encoding == "gb18030"
+    lines = ex.text.split("\n")
+    assert lines[0] == "2025年某某区卫生健康工作要点"
+    for chrome in ("当前位置", "打印", "相关链接", "ICP", "政务服务", "义诊", "索引号"):
+        assert chrome not in ex.text, chrome
+    assert ex.meta["doc_number"] == "某卫健发〔2025〕12号"
+    assert ex.meta["issue_date"] == "2025-03-18"
+    assert ex.meta["publish_date"] == "2025-03-20"
+    assert ex.meta["issuer"] == "某某区卫生健康委员会"
+    plan = parse_text(ex.text, meta=ex.meta)
+    assert len(plan.tasks) == 4
+    assert plan.document.doc_number == "某卫健发〔2025〕12号"
+    assert plan.document.district == "某某"
+
+
+def test_traditional_chinese_is_read_and_the_original_kept():
+    import opencc
+
+    trad = opencc.OpenCC("s2t").convert(PLAN)
+    ex = extract_bytes(trad.encode("utf-8"), "trad.txt")
+    assert ex.original and ex.original[1] == trad.split("\n")[1]
+    assert "深化医药卫生体制改革" in ex.text
+    assert len(parse_text(ex.text).tasks) == 4
+    big5 = extract_bytes(trad.encode("big5", errors="replace"), "big5.txt")
+    assert "深化医药卫生体制改革" in big5.text
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (_pdf([["一、总则"]], encrypt="secret"), "encrypted PDF"),
+        (b"PK\x03\x04" + b"\0" * 200, "damaged Word file"),
+        (
+            "<html><body><div class='nav'>首页 政务公开</div><p>Hello</p></body></html>".encode(),
+            "no plan text",
+        ),
+        (b"%PDF-1.4\n garbage", "damaged PDF"),
+    ],
+    ids=["encrypted-pdf", "corrupt-docx", "html-without-plan", "broken-pdf"],
+)
+def test_bad_documents_get_one_line_naming_the_file(data, reason):
+    with pytest.raises(PlanInputError) as err:
+        extract_bytes(data, "data/raw/bad.bin")
+    msg = str(err.value)
+    assert msg.startswith("data/raw/bad.bin: ") and reason in msg and "\n" not in msg
+
+
+def test_image_only_pdf_without_ocr_engine_says_what_to_install(monkeypatch):
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, invariant=1)
+    c.rect(100, 100, 300, 300, fill=1)
+    c.showPage()
+    c.save()
+    monkeypatch.setattr(extract, "_tesseract_ready", lambda: "no OCR engine: install tesseract-ocr")
+    with pytest.raises(PlanInputError, match="scanned PDF .*no OCR engine"):
+        extract_bytes(buf.getvalue(), "scan.pdf")
+
+
+def test_overlong_pdf_is_refused(monkeypatch):
+    monkeypatch.setattr(extract, "MAX_PDF_PAGES", 2)
+    with pytest.raises(PlanInputError, match="PDF of 3 pages, over the limit of 2"):
+        extract_bytes(_pdf([["一"], ["二"], ["三"]]), "long.pdf")
+
+
+def test_cache_round_trips_and_is_keyed_by_content(tmp_path):
+    data = _pdf([[x for x in PLAN.splitlines() if x]])
+    first = extract_cached(data, "a.pdf", tmp_path)
+    files = list(tmp_path.rglob("*.json"))
+    assert len(files) == 1 and extract.EXTRACT_VERSION in files[0].name
+    again = extract_cached(data, "other-name.pdf", tmp_path)
+    assert again == first
+    assert Extracted.from_json(first.to_json()) == first
