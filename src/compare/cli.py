@@ -113,6 +113,32 @@ def cmd_corpus(args: argparse.Namespace) -> int:
     return 1 if corpus.failures else 0
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    """``compare add SOURCE...``: copy files or download URLs into data/raw, catalogued."""
+    from tqdm import tqdm
+
+    from compare.acquire import add_source
+
+    failed = 0
+    bar = tqdm(args.sources, unit="file", disable=len(args.sources) < 2 or None, file=sys.stderr)
+    for source in bar:
+        bar.set_postfix_str(Path(source).name[-30:], refresh=False)
+        try:
+            added = add_source(
+                source,
+                args.raw_dir,
+                args.catalog,
+                timeout=args.timeout,
+                max_bytes=int(args.max_mb * 1024 * 1024),
+            )
+        except CompareError as err:
+            failed += 1
+            tqdm.write(f"compare: error: {err}", file=sys.stderr)
+            continue
+        tqdm.write(added.summary(), file=sys.stdout)
+    return 1 if failed else 0
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     """``compare render [NOTEBOOK ...]``: run the notebooks, export offline HTML reports."""
     from compare.report import render_command
@@ -258,7 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser("parse", help="parse one plan file and show its structure")
-    p.add_argument("file", metavar="FILE", help="a plan (.txt or .md; UTF-8 or GB18030)")
+    p.add_argument(
+        "file", metavar="FILE", help="a plan: text, PDF (text or scan), Word or a saved web page"
+    )
     p.add_argument(
         "--format",
         choices=["table", "json"],
@@ -272,6 +300,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument("--no-cache", action="store_true", help="parse everything again, write no cache")
     p.set_defaults(func=cmd_corpus)
+
+    from compare import config
+
+    p = sub.add_parser(
+        "add", help="copy plan files or download URLs into data/raw, recorded in data/catalog.csv"
+    )
+    p.add_argument("sources", metavar="SOURCE", nargs="+", help="a file, or an http(s) URL")
+    p.add_argument("--raw-dir", default=str(config.RAW_DIR), help="where plans are kept")
+    p.add_argument("--catalog", default=str(config.CATALOG_FILE), help="the catalog CSV")
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds per download (30)")
+    p.add_argument("--max-mb", type=float, default=20.0, help="largest file in MB (20)")
+    p.set_defaults(func=cmd_add)
 
     from compare.report import add_render_arguments  # stdlib-only imports: --help stays fast
 
