@@ -141,3 +141,28 @@ def test_a_caller_changing_its_tables_does_not_change_the_next_load(isolated_hom
     second = load_corpus(raw_dir)
     assert "被改动" not in set(second.tasks["title"])
     assert "某某" not in set(second.documents["title"])
+
+
+def test_non_regular_and_oversized_files_are_listed_never_read(tmp_path, monkeypatch):
+    import os
+
+    from compare import io as cio
+
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    seed = sorted(config.RAW_DIR.glob("*.txt"))[0]
+    (folder / "good.txt").write_bytes(seed.read_bytes())
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    (folder / "gone.txt").symlink_to(tmp_path / "missing.txt")
+    (folder / "dir.txt").mkdir()
+    (folder / "big.txt").write_bytes(seed.read_bytes() * 4)
+    monkeypatch.setattr(cio, "MAX_BYTES", len(seed.read_bytes()) * 2)
+    corpus = load_corpus(folder, use_cache=False)
+    reasons = dict(corpus.failures)
+    assert list(corpus.documents["source_file"]) == ["good.txt"]
+    assert "not a regular file" in reasons["pipe.txt"]
+    assert "not a regular file" in reasons["zero.txt"]
+    assert "broken symbolic link" in reasons["gone.txt"]
+    assert "is a folder" in reasons["dir.txt"]
+    assert "over the limit" in reasons["big.txt"]

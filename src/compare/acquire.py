@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import os
 import re
-import stat
 import urllib.error
 import urllib.request
 import warnings
@@ -140,25 +139,6 @@ def _download(url: str, timeout: float, max_bytes: int) -> bytes:
     return data
 
 
-def _read_local(path: Path, max_bytes: int) -> bytes:
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        raise PlanInputError(path, "no such file") from None
-    except OSError as err:
-        raise PlanInputError(path, f"cannot be read ({err.strerror})") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise PlanInputError(path, "is a folder: give the files in it (compare add FOLDER/*)")
-    if not stat.S_ISREG(st.st_mode):
-        raise PlanInputError(path, "is not a regular file (a pipe, device or socket)")
-    if st.st_size > max_bytes:
-        raise PlanInputError(path, f"{st.st_size:,} bytes, over the limit of {max_bytes:,}")
-    try:
-        return path.read_bytes()
-    except OSError as err:
-        raise PlanInputError(path, f"cannot be read ({err.strerror})") from None
-
-
 def _existing(raw_dir: Path, sha256: str) -> Path | None:
     """A file in ``raw_dir`` with the same content (matched by the name's hash, then bytes)."""
     from compare.io import sha256_bytes
@@ -235,13 +215,13 @@ def add_source(
         nothing is written then.
     """
     from compare.extract import extract_bytes
-    from compare.io import sha256_bytes
+    from compare.io import read_plan_bytes, sha256_bytes
     from compare.parse import NoTasksWarning, parse_text
 
     is_url = bool(re.match(r"^https?://", source, re.I))
     if re.match(r"^[a-z][a-z0-9+.-]*://", source, re.I) and not is_url:
         raise PlanInputError(source, "only http:// and https:// addresses can be downloaded")
-    data = _download(source, timeout, max_bytes) if is_url else _read_local(Path(source), max_bytes)
+    data = _download(source, timeout, max_bytes) if is_url else read_plan_bytes(source, max_bytes)
     digest = sha256_bytes(data)
     ex = extract_bytes(data, name=source)
     with warnings.catch_warnings(record=True) as caught:

@@ -98,7 +98,7 @@ def cmd_corpus(args: argparse.Namespace) -> int:
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", NoTasksWarning)
-        corpus = load_corpus(args.dir, use_cache=not args.no_cache)
+        corpus = load_corpus(args.dir, use_cache=not args.no_cache, progress=sys.stderr.isatty())
     for w in caught:
         print(f"compare: warning: {w.message}", file=sys.stderr)
     summary = corpus.summary()

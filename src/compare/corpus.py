@@ -34,7 +34,7 @@ import pandas as pd
 from compare import config
 from compare.exceptions import CompareError, PlanInputError
 from compare.extract import EXTRACT_VERSION, LOW_CONFIDENCE, Extracted, extract_cached
-from compare.io import sha256_bytes
+from compare.io import read_plan_bytes, sha256_bytes
 from compare.parse import PARSER_VERSION, NoTasksWarning, Plan, coverage, parse_text
 
 __all__ = ["Corpus", "load_corpus", "plan_rows", "PLAN_SUFFIXES"]
@@ -428,13 +428,15 @@ def _apply_catalog(docs: list[dict], catalog: Path | None) -> None:
 
 
 def _list_files(folder: Path) -> list[Path]:
+    """Candidate plan files by suffix (folders, pipes and broken links included, to be
+    refused by name in :attr:`Corpus.failures`, never silently skipped)."""
     return sorted(
         p
         for p in folder.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in PLAN_SUFFIXES
+        if p.suffix.lower() in PLAN_SUFFIXES
         and not p.name.startswith(".")
         and p.name.lower() != "readme.md"
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts[:-1])
     )
 
 
@@ -444,6 +446,7 @@ def load_corpus(
     use_cache: bool = True,
     n_jobs: int | None = None,
     catalog: str | Path | None = config.CATALOG_FILE,
+    progress: bool = False,
 ) -> Corpus:
     """Parse every plan below ``folder`` into a :class:`Corpus`.
 
@@ -460,6 +463,9 @@ def load_corpus(
     catalog : str or pathlib.Path, optional
         CSV keyed by ``sha256`` whose non-empty cells fill metadata a text
         lacks; the text always wins.
+    progress : bool
+        Show a progress bar on stderr while files are read (``compare corpus``
+        does on a terminal).
 
     Returns
     -------
@@ -480,7 +486,7 @@ def load_corpus(
     folder = Path(folder)
     if not folder.exists():
         raise PlanInputError(folder, "no such file or folder")
-    files = [folder] if folder.is_file() else _list_files(folder)
+    files = [folder] if not folder.is_dir() else _list_files(folder)
     if not files:
         raise PlanInputError(
             folder, f"holds no plan files ({', '.join('*' + s for s in PLAN_SUFFIXES)})"
@@ -493,9 +499,9 @@ def load_corpus(
     for path in files:
         name = str(path.relative_to(base))
         try:
-            data = path.read_bytes()
-        except OSError as err:
-            failures.append((name, f"cannot be read ({err.strerror})"))
+            data = read_plan_bytes(path)
+        except PlanInputError as err:
+            failures.append((name, err.problem))
             continue
         digest = sha256_bytes(data)
         if digest in seen and data.strip():  # empty files are reported as empty, not as copies
@@ -526,7 +532,9 @@ def load_corpus(
         except (OSError, ValueError):
             pass  # damaged cache: rebuild
 
-    results = _parse_all(entries, config.cache_dir("parse") if use_cache else None, n_jobs)
+    results = _parse_all(
+        entries, config.cache_dir("parse") if use_cache else None, n_jobs, progress
+    )
     rows: dict[str, list[dict]] = {t: [] for t in _TABLES}
     parse_failures: list[tuple[str, str]] = []
     for (name, _, _), res in zip(entries, results, strict=True):
@@ -571,18 +579,40 @@ def _parse_one(entry: tuple[str, bytes, str], cache_root: Path | None) -> dict |
 
 
 def _parse_all(
-    entries: list[tuple[str, bytes, str]], cache_root: Path | None, n_jobs: int | None
+    entries: list[tuple[str, bytes, str]],
+    cache_root: Path | None,
+    n_jobs: int | None,
+    progress: bool = False,
 ) -> Iterable:
     todo = len(entries)
     if n_jobs is None:
         n_jobs = 1 if todo < 200 else (os.cpu_count() or 1)
-    if n_jobs == 1:
-        return [_parse_one(e, cache_root) for e in entries]
-    from joblib import Parallel, delayed
+    bar = None
+    if progress and todo > 1:
+        import sys
 
-    return Parallel(n_jobs=n_jobs, batch_size=32)(
-        delayed(_parse_one)(e, cache_root) for e in entries
-    )
+        from tqdm import tqdm
+
+        bar = tqdm(total=todo, unit="file", desc="reading plans", file=sys.stderr, leave=False)
+    if n_jobs == 1:
+        out = []
+        for e in entries:
+            out.append(_parse_one(e, cache_root))
+            if bar is not None:
+                bar.update()
+    else:
+        from joblib import Parallel, delayed
+
+        out = []
+        for res in Parallel(n_jobs=n_jobs, batch_size=32, return_as="generator")(
+            delayed(_parse_one)(e, cache_root) for e in entries
+        ):
+            out.append(res)
+            if bar is not None:
+                bar.update()
+    if bar is not None:
+        bar.close()
+    return out
 
 
 def _write_corpus_cache(corpus_dir: Path, tables: dict[str, pd.DataFrame], failures: list) -> None:

@@ -13,13 +13,22 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from compare.exceptions import PlanInputError
 
-__all__ = ["RawText", "decode_bytes", "read_plan_bytes", "read_plan_file", "sha256_bytes"]
+__all__ = [
+    "MAX_BYTES",
+    "RawText",
+    "decode_bytes",
+    "read_plan_bytes",
+    "read_plan_file",
+    "sha256_bytes",
+]
 
 #: Share of CJK ideographs among non-space characters below which a decoded
 #: text is not taken for a Chinese plan (mojibake and binary score low).
@@ -202,13 +211,22 @@ def decode_bytes(data: bytes, name: str = "<text>") -> RawText:
     return RawText(text=text, encoding=encoding, sha256=digest)
 
 
-def read_plan_bytes(path: str | Path) -> bytes:
-    """The bytes of one plan file, with one-line errors for what is not a file.
+#: Largest plan file read (20 MB): a plan is rarely over 2 MB, even as a scan.
+#: The environment variable ``COMPARE_MAX_MB`` changes it.
+MAX_BYTES: int = int(float(os.environ.get("COMPARE_MAX_MB", "20")) * 1024 * 1024)
+
+
+def read_plan_bytes(path: str | Path, max_bytes: int | None = None) -> bytes:
+    """The bytes of one plan file, with one-line errors for what is not a plan file.
+
+    Only regular files are opened: a pipe, device or socket (or a link to
+    one) is refused without reading it, and so is a file over ``max_bytes``.
 
     Raises
     ------
     PlanInputError
-        Missing path, a folder, unreadable.
+        Missing path, broken link, a folder, not a regular file, too large,
+        unreadable.
 
     Examples
     --------
@@ -217,12 +235,28 @@ def read_plan_bytes(path: str | Path) -> bytes:
     True
     """
     p = Path(path)
-    if not p.exists():
-        raise PlanInputError(p, "no such file")
-    if p.is_dir():
-        raise PlanInputError(p, "is a folder, not a plan file")
+    limit = MAX_BYTES if max_bytes is None else max_bytes
     try:
-        return p.read_bytes()
+        st = p.stat()
+    except FileNotFoundError:
+        if p.is_symlink():
+            raise PlanInputError(p, "broken symbolic link (its target is missing)") from None
+        raise PlanInputError(p, "no such file") from None
+    except OSError as err:
+        raise PlanInputError(p, f"cannot be read ({err.strerror})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise PlanInputError(p, "is a folder, not a plan file")
+    if not stat.S_ISREG(st.st_mode):
+        raise PlanInputError(p, "is not a regular file (a pipe, device or socket): not read")
+    if st.st_size > limit:
+        raise PlanInputError(
+            p,
+            f"{st.st_size / 1048576:.1f} MB, over the limit of {limit / 1048576:.0f} MB "
+            "(set COMPARE_MAX_MB to raise it)",
+        )
+    try:
+        with p.open("rb") as fh:
+            return fh.read(limit + 1)[: limit + 1]
     except OSError as err:
         raise PlanInputError(p, f"cannot be read ({err.strerror})") from None
 
