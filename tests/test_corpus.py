@@ -166,3 +166,29 @@ def test_non_regular_and_oversized_files_are_listed_never_read(tmp_path, monkeyp
     assert "broken symbolic link" in reasons["gone.txt"]
     assert "is a folder" in reasons["dir.txt"]
     assert "over the limit" in reasons["big.txt"]
+
+
+def test_one_plan_in_two_formats_is_counted_once_whatever_the_names(tmp_path):
+    import io
+
+    import docx
+
+    seed = config.RAW_DIR / "qingpu_2025_work_points.txt"
+    text = seed.read_text(encoding="utf-8")
+    doc = docx.Document()
+    for line in text.split("\n"):
+        doc.add_paragraph(line)
+    buf = io.BytesIO()
+    doc.save(buf)
+    for a, b in (("a.txt", "z.docx"), ("z.txt", "a.docx")):
+        folder = tmp_path / a
+        folder.mkdir()
+        (folder / a).write_text(text, encoding="utf-8")
+        (folder / b).write_bytes(buf.getvalue())
+        # a different plan that shares nothing but a generic title is never merged
+        (folder / "other.txt").write_text(
+            "2025年卫生健康工作要点\n一、基层\n1. 建设社区医院。完成两家。\n", encoding="utf-8"
+        )
+        corpus = load_corpus(folder, use_cache=False)
+        assert sorted(corpus.documents["source_file"]) == sorted([a, "other.txt"])
+        assert dict(corpus.failures)[b] == f"same plan as {a} (text), skipped"

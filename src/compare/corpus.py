@@ -42,7 +42,7 @@ __all__ = ["Corpus", "load_corpus", "plan_rows", "PLAN_SUFFIXES"]
 #: Files a folder is searched for; the content, not the suffix, decides how
 #: each is read (see :mod:`compare.extract`).
 PLAN_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".doc", ".wps", ".html", ".htm")
-_VERSION = f"{PARSER_VERSION}+x{EXTRACT_VERSION}"
+_VERSION = f"{PARSER_VERSION}+x{EXTRACT_VERSION}+c2"  # c: corpus assembly (copies)
 _TABLES = ("documents", "sections", "tasks", "unassigned")
 _INT_COLS = (
     "year",
@@ -537,9 +537,13 @@ def load_corpus(
     )
     rows: dict[str, list[dict]] = {t: [] for t in _TABLES}
     parse_failures: list[tuple[str, str]] = []
+    copies = _same_plans(entries, results)
     for (name, _, _), res in zip(entries, results, strict=True):
         if isinstance(res, str):
             parse_failures.append((name, res))
+            continue
+        if name in copies:
+            parse_failures.append((name, copies[name]))
             continue
         for w in res.get("warnings", []):
             warnings.warn(w, NoTasksWarning, stacklevel=2)
@@ -553,6 +557,49 @@ def load_corpus(
     if use_cache:
         _write_corpus_cache(corpus_dir, tables, parse_failures)
     return Corpus(**tables, failures=failures + parse_failures)
+
+
+#: Preference among copies of one plan in several formats: a text layer first, OCR last.
+_FORMAT_RANK = {"text": 0, "docx": 1, "doc": 1, "pdf": 2, "html": 3, "scan": 4}
+
+
+def _same_plans(entries: list[tuple[str, bytes, str]], results: list) -> dict[str, str]:
+    """Files that hold a plan already in the corpus in another format → the reason.
+
+    Two parsed files are one plan when they share a document number and district, or a
+    title with a known district and year, *and* most of their task titles
+    (Jaccard ≥ 0.6), so that two plans that merely share a generic title are
+    never merged. Which copy is kept does not depend on file names or order:
+    a text layer before OCR, then more tasks, then the content hash.
+    """
+    groups: dict[tuple, list[tuple[tuple, str, dict]]] = {}
+    for (name, _, digest), res in zip(entries, results, strict=True):
+        if isinstance(res, str) or not res["documents"]:
+            continue
+        doc = res["documents"][0]
+        when = doc.get("year") or doc.get("period_start")
+        if doc.get("doc_number"):
+            key: tuple = ("no", doc["doc_number"], doc.get("district"))
+        elif doc.get("title") and doc.get("district") and when:
+            key = ("title", doc["title"], doc["district"], when)
+        else:
+            continue
+        rank = (_FORMAT_RANK.get(doc.get("format", "text"), 5), -len(res["tasks"]), digest)
+        groups.setdefault(key, []).append((rank, name, res))
+    out: dict[str, str] = {}
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda m: m[0])
+        _, keep_name, keep = members[0]
+        kept_titles = {t["title"] for t in keep["tasks"]}
+        for _, name, res in members[1:]:
+            titles = {t["title"] for t in res["tasks"]}
+            union = kept_titles | titles
+            if union and len(kept_titles & titles) / len(union) >= 0.6:
+                fmt = keep["documents"][0].get("format", "text")
+                out[name] = f"same plan as {keep_name} ({fmt}), skipped"
+    return out
 
 
 #: Corpora loaded in this process, keyed by their content key (at most a few):
