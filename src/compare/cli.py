@@ -56,14 +56,29 @@ def _write_frame(df, fmt: str) -> None:  # noqa: ANN001 - a DataFrame
 
 def cmd_parse(args: argparse.Namespace) -> int:
     """``compare parse FILE``: one plan as JSON or as a readable table."""
-    from compare.parse import NoTasksWarning, parse_plan
+    from compare.corpus import plan_rows
+    from compare.explorer import source_span
+    from compare.extract import extract_bytes
+    from compare.io import read_plan_bytes
+    from compare.parse import NoTasksWarning, parse_text
 
+    path = Path(args.file)
+    ex = extract_bytes(read_plan_bytes(path), name=str(path))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", NoTasksWarning)
-        plan = parse_plan(Path(args.file))
+        plan = parse_text(
+            ex.text, source=path.name, sha256=ex.sha256, encoding=ex.encoding, meta=ex.meta
+        )
     for w in caught:
         print(f"compare: warning: {w.message}", file=sys.stderr)
     data = plan.to_dict()
+    data["document"].update(format=ex.format, n_pages=ex.n_pages or None)
+    spans = {r["task_id"]: r for r in plan_rows(plan, path.name, ex)["tasks"]}
+    for t in data["tasks"]:
+        row = spans[t["id"]]
+        t.update(
+            {k: row[k] for k in ("page_start", "page_end", "page_line_start", "page_line_end")}
+        )
     if args.format == "json":
         json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -73,7 +88,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
     print(f"{d['title'] or '(no title)'}")
     print(
         f"  district {d['district'] or '?'} · {when} · {d['kind']} · "
-        f"{d['doc_number'] or 'no document number'} · issued {d['issue_date'] or '?'}"
+        f"{d['doc_number'] or 'no document number'} · issued {d['issue_date'] or '?'} · "
+        f"{d['format']}" + (f", {d['n_pages']} pages" if d["n_pages"] else "")
     )
     print(
         f"  {len(data['sections'])} sections · {len(data['tasks'])} tasks · "
@@ -87,7 +103,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
             s = sections.get(current)
             if s:
                 print(f"\n{s['number']}{s['title']}")
-        print(f"  {t['number']:<5} {t['title']}  [L{t['line_start']}–L{t['line_end']}]")
+        print(f"  {t['number']:<5} {t['title']}  [{source_span(t)}]")
     return 0
 
 
