@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 APT_STAMP := .stamps/apt
+# chromium and Noto for the browser tests; TrueType CJK fonts for tests/docgen.py's PDFs
+APT_PACKAGES := chromium fonts-noto-cjk fonts-wqy-zenhei fonts-arphic-uming
 
 .DEFAULT_GOAL := help
 .PHONY: help setup browser reports reports-standalone test lint lab bench themes-eval clean-cache
@@ -23,12 +25,13 @@ setup: $(STAMP) ## create .venv and install the project with its dev tools
 
 $(APT_STAMP):
 	@mkdir -p .stamps
-	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then :; \
-	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi
+	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' \
+		&& [ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] && [ -f /usr/share/fonts/truetype/arphic/uming.ttc ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; fi
 	touch $(APT_STAMP)
 
-browser: $(APT_STAMP) ## install Debian's chromium and CJK fonts (for the browser test)
+browser: $(APT_STAMP) ## install Debian's chromium and CJK fonts (browser tests, PDF fixtures)
 
 reports: setup ## set up, then regenerate every report under reports/ (incremental)
 	$(BIN)/compare render
