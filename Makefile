@@ -22,13 +22,14 @@ $(STAMP): pyproject.toml
 setup: $(STAMP) ## create .venv and install the project with its dev tools
 
 # Debian packages: OCR (Tesseract + Chinese model), LibreOffice for .doc/.wps, CJK fonts
-# (reports, generated test documents), Chromium for the browser tests.
-APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim libreoffice-writer-nogui fonts-noto-cjk fonts-wqy-zenhei chromium
+# (reports; TrueType ones that reportlab embeds in tests/docgen.py's PDFs), Chromium for the browser tests.
+APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim libreoffice-writer-nogui fonts-noto-cjk fonts-wqy-zenhei fonts-arphic-uming chromium
 
 $(APT_STAMP):
 	@mkdir -p .stamps
 	@if [ -x /usr/bin/chromium ] && command -v tesseract >/dev/null && command -v soffice >/dev/null \
-	    && tesseract --list-langs 2>/dev/null | grep -q chi_sim && fc-list 2>/dev/null | grep -qi 'WenQuanYi Zen Hei' \
+	    && tesseract --list-langs 2>/dev/null | grep -q chi_sim && [ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] \
+	    && [ -f /usr/share/fonts/truetype/arphic/uming.ttc ] \
 	    && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then :; \
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
 	else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; fi
