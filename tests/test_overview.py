@@ -86,6 +86,7 @@ def test_documents_of_unknown_district_year_or_kind_are_counted_and_shown(
         "年份未识别",
         "类型未识别",
     ]
+    assert table.index[-3:].tolist() == ["excerpt_a.txt", "excerpt_b.txt", "no_district.txt"]
     bars = overview.tasks_figure(corpus)
     names = [trace.name for trace in bars.data]
     assert "未识别（excerpt_a.txt）" in names and "未识别（excerpt_b.txt）" in names

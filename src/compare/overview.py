@@ -21,7 +21,13 @@ import pandas as pd
 
 from compare.exceptions import CompareError
 from compare.figures import district_colors  # one colour per district in every report
-from compare.labels import KIND_NAMES, known_districts, period_text, unknown_facts
+from compare.labels import (
+    KIND_NAMES,
+    is_unknown_district,
+    known_districts,
+    period_text,
+    unknown_facts,
+)
 from compare.selection import unique_labels
 
 if TYPE_CHECKING:
@@ -83,7 +89,7 @@ def document_table(corpus: Corpus) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``规划, 区, 类型, 年份, 文号, 印发日期, 章节数, 任务数, 覆盖率, 源文件``,
-        sorted by district and year.
+        sorted by district and year, documents of unknown district last.
 
     Examples
     --------
@@ -108,7 +114,9 @@ def document_table(corpus: Corpus) -> pd.DataFrame:
             "源文件": d["source_file"].astype(str),
         }
     )
-    return table.sort_values(["区", "年份"], kind="stable").reset_index(drop=True)
+    order = table.assign(_unknown=is_unknown_district(table["区"]))  # named districts first
+    order = order.sort_values(["_unknown", "区", "年份"], kind="stable")
+    return order.drop(columns="_unknown").reset_index(drop=True)
 
 
 def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
