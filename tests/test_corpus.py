@@ -192,3 +192,39 @@ def test_one_plan_in_two_formats_is_counted_once_whatever_the_names(tmp_path):
         corpus = load_corpus(folder, use_cache=False)
         assert sorted(corpus.documents["source_file"]) == sorted([a, "other.txt"])
         assert dict(corpus.failures)[b] == f"same plan as {a} (text), skipped"
+
+
+def test_plans_without_district_year_or_kind_load_with_each_unknown_shown(
+    isolated_home, partial_dir
+):
+    from conftest import PARTIAL_PLANS
+
+    corpus = load_corpus(partial_dir, catalog=None)
+    docs = corpus.documents.set_index("source_file")
+    assert len(docs) == 5 + len(PARTIAL_PLANS)
+    assert docs.loc["excerpt_a.txt", "district"] == "未识别（excerpt_a.txt）"
+    assert docs.loc["excerpt_b.txt", "district"] == "未识别（excerpt_b.txt）"  # not merged
+    assert docs.loc["excerpt_a.txt", "label"] == "未识别（excerpt_a.txt） 年份未识别 类型未识别"
+    assert docs.loc["no_year.txt", "label"] == "长宁 年份未识别 工作要点"
+    assert docs.loc["other_kind.txt", "label"] == "青浦 年份未识别 类型未识别"
+    assert docs.loc["no_district.txt", "label"] == "未识别（no_district.txt） 2024 工作要点"
+    assert corpus.documents["label"].is_unique
+    assert corpus.tasks["district"].notna().all() and corpus.tasks["label"].notna().all()
+    assert sorted(corpus.tasks["district"].astype(str).unique())  # sorts: no NaN beside str
+    summary = corpus.summary().set_index("source_file")
+    assert summary.loc["excerpt_a.txt", "year"] == "年份未识别"
+
+
+def test_the_caches_keep_the_facts_so_a_catalog_can_fill_an_unknown_district(
+    isolated_home, partial_dir, tmp_path
+):
+    first = load_corpus(partial_dir, catalog=None).documents.set_index("source_file")
+    again = load_corpus(partial_dir, catalog=None).documents.set_index("source_file")  # cached
+    assert again.loc["excerpt_a.txt", "district"] == first.loc["excerpt_a.txt", "district"]
+    catalog = tmp_path / "catalog.csv"
+    catalog.write_text(
+        f"sha256,district\n{first.loc['excerpt_a.txt', 'sha256']},松江\n", encoding="utf-8"
+    )
+    docs = load_corpus(partial_dir, catalog=catalog).documents.set_index("source_file")
+    assert docs.loc["excerpt_a.txt", "district"] == "松江"
+    assert docs.loc["excerpt_a.txt", "label"] == "松江 年份未识别 类型未识别"

@@ -129,3 +129,36 @@ def test_change_over_a_single_document_is_stated_not_computed(corpus) -> None:
     facts = findings.change_facts(None, None, docs, corpus.documents)
     assert facts["changed"] is False and "无法比较年度变化" in facts["finding"]
     assert "nan" not in facts["finding"]
+
+
+def test_sentences_count_the_documents_whose_district_year_or_kind_is_unknown(
+    isolated_home, partial_dir
+) -> None:
+    c = load_corpus(partial_dir, catalog=None)
+    docs, tasks = findings.comparison_set(c.documents, c.tasks, kinds=[], latest=False)
+    facts = findings.set_facts(docs)
+    assert facts["n_districts"] == 3  # districts the texts name
+    assert "未识别（excerpt_a.txt）" in facts["districts"]
+    assert "3 份文件区名未识别" in facts["set_note"] and "不合并" in facts["set_note"]
+    rec = findings.records(tasks, c.sections)
+    ex = findings.explorer_facts(rec)
+    assert (ex["n_docs"], ex["n_districts"], ex["districts"]) == (10, 3, "松江、长宁、青浦")
+    assert "3 份文件区名未识别" in ex["unknown_note"]
+    assert rec["citation"].str.contains("未识别（excerpt_b.txt）").any()
+
+
+def test_the_fallback_kind_is_never_decided_by_unknown_districts_or_kinds() -> None:
+    d = pd.DataFrame(
+        {
+            "district": [f"未识别（{i}.txt）" for i in range(4)] + ["甲", "乙"],
+            "kind": ["other"] * 4 + ["five_year_plan"] * 2,
+            "year": pd.array([None] * 6, dtype="Int64"),
+            "period_start": pd.array([None] * 4 + [2021, 2021], dtype="Int64"),
+            "period_end": pd.array([None] * 4 + [2025, 2025], dtype="Int64"),
+            "doc_id": list("abcdef"),
+            "label": list("abcdef"),
+            "n_tasks": [1] * 6,
+        }
+    )
+    docs, _ = findings.comparison_set(d, pd.DataFrame({"doc_id": [], "label": []}))
+    assert set(docs["kind"]) == {"five_year_plan"}

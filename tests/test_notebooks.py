@@ -69,3 +69,19 @@ def test_the_suite_renders_on_a_single_district(tmp_path, monkeypatch) -> None:
     text = _check(*_render(tmp_path, monkeypatch))
     assert "只有一个区（锦江）参与比较" in text  # the comparisons between districts say why not
     assert "锦江 2024 工作要点 (2)" in text  # two plans of one year and kind stay apart
+
+
+@pytest.mark.slow
+def test_the_suite_renders_over_plans_of_unknown_district_year_and_kind(
+    tmp_path, monkeypatch, partial_dir
+) -> None:
+    raw = tmp_path / "data" / "raw"
+    shutil.copytree(partial_dir, raw)
+    text = _check(*_render(tmp_path, monkeypatch))
+    # each document without a district is shown as its own 未识别 group, counted, never merged
+    for name in ("excerpt_a.txt", "excerpt_b.txt", "no_district.txt"):
+        assert f"未识别（{name}）" in text
+    assert "3 份文件区名未识别" in text and "4 份年份未识别" in text and "3 份类型未识别" in text
+    assert "长宁 年份未识别 工作要点" in text
+    overview = (tmp_path / "reports" / "01_corpus_overview.html").read_text(encoding="utf-8")
+    assert "来自 3 个区（松江、长宁、青浦）" in overview

@@ -63,3 +63,37 @@ def test_overview_figure_points_carry_their_task_ids(corpus) -> None:
     assert {cd[0] for trace in boxes.data for cd in trace.customdata} == set(
         corpus.tasks["task_id"]
     )
+
+
+def test_documents_of_unknown_district_year_or_kind_are_counted_and_shown(
+    isolated_home, partial_dir
+) -> None:
+    corpus = load_corpus(partial_dir, catalog=None)
+    facts = overview.overview_facts(corpus)
+    assert facts["n_districts"] == 3 and facts["districts"] == "松江、长宁、青浦"
+    assert (facts["n_unknown_district"], facts["n_unknown_year"], facts["n_unknown_kind"]) == (
+        3,
+        4,
+        3,
+    )
+    assert (
+        "3 份文件区名未识别（excerpt_a.txt、excerpt_b.txt、no_district.txt）"
+        in (facts["unknown_note"])
+    )
+    table = overview.document_table(corpus).set_index("源文件")
+    assert table.loc["excerpt_a.txt", ["区", "年份", "类型"]].tolist() == [
+        "未识别（excerpt_a.txt）",
+        "年份未识别",
+        "类型未识别",
+    ]
+    assert table.index[-3:].tolist() == ["excerpt_a.txt", "excerpt_b.txt", "no_district.txt"]
+    bars = overview.tasks_figure(corpus)
+    names = [trace.name for trace in bars.data]
+    assert "未识别（excerpt_a.txt）" in names and "未识别（excerpt_b.txt）" in names
+    assert sum(sum(trace.x) for trace in bars.data) == len(corpus.tasks)
+    boxes = overview.task_length_figure(corpus)
+    assert sum(len(trace.x) for trace in boxes.data) == len(corpus.tasks)
+
+
+def test_the_overview_says_nothing_of_unknowns_when_there_are_none(corpus) -> None:
+    assert overview.overview_facts(corpus)["unknown_note"] == ""

@@ -43,3 +43,31 @@ def test_select_tasks_keeps_only_the_chosen_documents(raw_dir):
     c = load_corpus(raw_dir)
     tasks = select_tasks(c.tasks, select_documents(c.documents, districts="青浦"))
     assert set(tasks["district"]) == {"青浦"} and len(tasks) == 20
+
+
+def test_the_year_note_names_documents_of_unknown_year():
+    import pandas as pd
+
+    d = pd.DataFrame(
+        {
+            "district": ["甲", "乙", "未识别（x.txt）"],
+            "year": pd.array([2025, 2024, None], dtype="Int64"),
+        }
+    )
+    note = year_note(d)
+    assert note.startswith("Years differ: 甲 2025; 乙 2024 (1 year apart).")
+    assert note.endswith("Year unknown (年份未识别): 未识别（x.txt）.")
+    assert year_note(d.iloc[[2]]) == "Years unknown (年份未识别)."
+
+
+def test_selection_sorts_and_groups_documents_of_unknown_district(isolated_home, partial_dir):
+    docs = load_corpus(partial_dir, catalog=None).documents
+    every = select_documents(docs, kinds=None)
+    assert {"未识别（excerpt_a.txt）", "未识别（excerpt_b.txt）"} <= set(every["district"])
+    d = select_documents(docs)  # latest work points: a document of unknown year is not latest
+    assert dict(zip(d["district"], d["doc_year"], strict=True)) == {
+        "松江": 2026,
+        "长宁": 2025,
+        "青浦": 2025,
+        "未识别（no_district.txt）": 2024,
+    }

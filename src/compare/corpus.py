@@ -35,6 +35,7 @@ from compare import config
 from compare.exceptions import CompareError, PlanInputError
 from compare.extract import EXTRACT_VERSION, LOW_CONFIDENCE, Extracted, extract_cached
 from compare.io import read_plan_bytes, sha256_bytes
+from compare.labels import fill_unknown, period_text
 from compare.parse import PARSER_VERSION, NoTasksWarning, Plan, coverage, parse_text
 
 __all__ = ["Corpus", "load_corpus", "plan_rows", "PLAN_SUFFIXES"]
@@ -121,11 +122,9 @@ class Corpus:
         ['source_file', 'format', 'pages', 'district', 'year', 'kind', 'sections', 'tasks', 'coverage', 'flags']
         """
         d = self.documents
-        year = (
-            d["year"]
-            .astype("string")
-            .fillna(d["period_start"].astype("string") + "–" + d["period_end"].astype("string"))
-        )
+        year = [
+            period_text(*r) for r in zip(d["year"], d["period_start"], d["period_end"], strict=True)
+        ]
         return pd.DataFrame(
             {
                 "source_file": d["source_file"],
@@ -526,7 +525,7 @@ def load_corpus(
 
             tables = {t: pq.read_table(corpus_dir / f"{t}.parquet").to_pandas() for t in _TABLES}
             meta = json.loads((corpus_dir / "failures.json").read_text(encoding="utf-8"))
-            corpus = Corpus(**tables, failures=[tuple(f) for f in meta] + failures)
+            corpus = _complete(Corpus(**tables, failures=[tuple(f) for f in meta] + failures))
             _remember(memo_key, corpus)
             return corpus.copy()
         except (OSError, ValueError):
@@ -556,7 +555,17 @@ def load_corpus(
     tables = {t: _frame(rows[t], t) for t in _TABLES}
     if use_cache:
         _write_corpus_cache(corpus_dir, tables, parse_failures)
-    return Corpus(**tables, failures=failures + parse_failures)
+    return _complete(Corpus(**tables, failures=failures + parse_failures))
+
+
+def _complete(corpus: Corpus) -> Corpus:
+    """Unknown districts and labels filled for display (:func:`compare.labels.fill_unknown`).
+
+    Applied on load, not stored: the caches keep what the parser and the
+    catalog found, so a catalog added later still fills the facts.
+    """
+    corpus.documents, corpus.tasks = fill_unknown(corpus.documents, corpus.tasks)
+    return corpus
 
 
 #: Preference among copies of one plan in several formats: a text layer first, OCR last.

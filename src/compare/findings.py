@@ -34,7 +34,8 @@ import pandas as pd
 
 from compare import config
 from compare.exceptions import CompareError
-from compare.parse import KIND_NAMES as PARSER_KIND_NAMES
+from compare.labels import KIND_NAMES as LABEL_KIND_NAMES
+from compare.labels import is_unknown_district, known_districts, unknown_facts
 from compare.themes import CODED_COLUMNS
 
 __all__ = [
@@ -181,7 +182,7 @@ def coded_tasks(
 
 
 #: Chinese names of the document kinds, for sentences.
-KIND_NAMES: dict[str, str] = {**PARSER_KIND_NAMES, "other": "其他文件"}
+KIND_NAMES: dict[str, str] = {**LABEL_KIND_NAMES, "other": "类型未识别的文件"}
 #: Districts a default comparison set holds at most (see :func:`comparison_set`).
 MAX_DISTRICTS: int = 12
 #: Names a sentence lists before it says "等 N 个" (see :func:`listing`).
@@ -211,16 +212,27 @@ def _kind_names(kinds: Sequence[str]) -> str:
 
 
 def _fallback_kind(documents: pd.DataFrame) -> str:
-    """The kind most districts have (then most documents, then the usual order)."""
+    """The kind most districts have (then most documents, then the usual order).
+
+    A recognised kind comes before ``"other"``, and only districts the texts
+    name are counted: documents of unknown district or kind never decide.
+    """
     order = list(KIND_NAMES)
+    named = documents["district"].astype(str).where(~is_unknown_district(documents["district"]))
     stats = (
-        documents.assign(_k=documents["kind"].astype(str))
+        documents.assign(_k=documents["kind"].astype(str), _d=named)
         .groupby("_k")
-        .agg(n_d=("district", "nunique"), n=("_k", "size"))
+        .agg(n_d=("_d", "nunique"), n=("_k", "size"))
     )
     ranked = sorted(
         stats.itertuples(),
-        key=lambda r: (-r.n_d, -r.n, order.index(r.Index) if r.Index in order else 99, r.Index),
+        key=lambda r: (
+            r.Index == "other",
+            -r.n_d,
+            -r.n,
+            order.index(r.Index) if r.Index in order else 99,
+            r.Index,
+        ),
     )
     return str(ranked[0].Index)
 
@@ -292,7 +304,15 @@ def comparison_set(
             year=("doc_year", lambda y: y.max() if y.notna().any() else -1),
             n=("n_tasks", "sum") if "n_tasks" in docs else ("doc_id", "size"),
         )
-        ranked = sorted(per.itertuples(), key=lambda r: (-int(r.year), -int(r.n), str(r.Index)))
+        ranked = sorted(  # named districts first: an unknown one is a single file
+            per.itertuples(),
+            key=lambda r: (
+                is_unknown_district(str(r.Index)),
+                -int(r.year),
+                -int(r.n),
+                str(r.Index),
+            ),
+        )
         keep = {str(r.Index) for r in ranked[:max_districts]}
         docs = docs[docs["district"].astype(str).isin(keep)].reset_index(drop=True)
         capped = True
@@ -326,8 +346,11 @@ def set_facts(docs: pd.DataFrame) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``n_docs, n_districts, labels`` (at most :data:`MAX_NAMES` listed),
-        ``districts`` and ``set_note`` (one or more sentences).
+        ``n_docs, n_districts`` (districts the texts name), ``labels`` (at
+        most :data:`MAX_NAMES` listed), ``districts`` (the groups compared,
+        a document of unknown district being a group of its own) and
+        ``set_note`` (one or more sentences; they count the documents whose
+        district, year or kind is unknown).
 
     Examples
     --------
@@ -337,11 +360,12 @@ def set_facts(docs: pd.DataFrame) -> dict[str, Any]:
     '比较 3 个区各自最新的一份工作要点，共 3 份文件。'
     """
     a = docs.attrs
-    n_d = int(docs["district"].nunique())
+    groups = sorted(docs["district"].astype(str).unique())
+    n_d = len(known_districts(groups))
     used = a.get("kinds_used", sorted(docs["kind"].astype(str).unique()))
     kinds = _kind_names(used) if used else "各类文件"
-    if n_d == 1:
-        only = str(docs["district"].iloc[0])
+    if len(groups) == 1:
+        only = groups[0]
         which = "最新的一份" if a.get("latest", True) else ""
         note = f"只比较一个区（{only}）{which}{kinds}，共 {len(docs)} 份文件。"
     elif a.get("latest", True):
@@ -359,11 +383,12 @@ def set_facts(docs: pd.DataFrame) -> dict[str, Any]:
             f"语料中共有 {a['n_districts_available']} 个区符合条件；为使图表可读，只比较其中文件年份最近、"
             f"任务最多的 {n_d} 个区（参数 max_districts；用 districts 指定要比较的区）。"
         )
+    note += unknown_facts(docs)["note"]
     return {
         "n_docs": len(docs),
         "n_districts": n_d,
         "labels": listing(docs["label"].astype(str).tolist(), unit="份"),
-        "districts": listing(sorted(docs["district"].astype(str).unique())),
+        "districts": listing(groups),
         "set_note": note,
     }
 
@@ -496,6 +521,9 @@ def _target_label(row: dict[str, Any]) -> str:
 def explorer_facts(rec: pd.DataFrame) -> dict[str, Any]:
     """Counts the explorer page states.
 
+    ``n_districts`` and ``districts`` count the districts the texts name;
+    ``unknown_note`` says how many documents name none (``""`` if all do).
+
     Examples
     --------
     >>> r = pd.DataFrame({"task_id": ["a", "b"], "district": ["甲", "乙"], "document": ["x", "y"],
@@ -503,12 +531,15 @@ def explorer_facts(rec: pd.DataFrame) -> dict[str, Any]:
     >>> explorer_facts(r)["n_with_targets"]
     1
     """
+    named = known_districts(rec["district"])
+    docs = rec.drop_duplicates("document")[["district"]]
     return {
         "n_tasks": len(rec),
         "n_docs": int(rec["document"].nunique()),
-        "n_districts": int(rec["district"].nunique()),
-        "districts": listing(sorted(rec["district"].astype(str).unique())),
+        "n_districts": len(named),
+        "districts": listing(named) or "—",
         "n_with_targets": int((rec["targets"].fillna("") != "").sum()),
+        "unknown_note": unknown_facts(docs)["note"],
     }
 
 

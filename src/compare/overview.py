@@ -21,7 +21,13 @@ import pandas as pd
 
 from compare.exceptions import CompareError
 from compare.figures import district_colors  # one colour per district in every report
-from compare.parse import KIND_NAMES as PARSER_KIND_NAMES
+from compare.labels import (
+    KIND_NAMES,
+    is_unknown_district,
+    known_districts,
+    period_text,
+    unknown_facts,
+)
 from compare.selection import unique_labels
 
 if TYPE_CHECKING:
@@ -38,8 +44,6 @@ __all__ = [
     "tasks_figure",
 ]
 
-#: Display names of the document kinds.
-KIND_NAMES: dict[str, str] = {**PARSER_KIND_NAMES, "other": "其他"}
 _FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
 
 
@@ -78,14 +82,6 @@ def restrict(corpus: Corpus, districts: Sequence[str] | None) -> Corpus:
     )
 
 
-def _period(row: pd.Series) -> str:
-    if pd.notna(row["year"]):
-        return str(row["year"])
-    if pd.notna(row["period_start"]):
-        return f"{row['period_start']}–{row['period_end']}"
-    return "—"
-
-
 def document_table(corpus: Corpus) -> pd.DataFrame:
     """One row per plan, with Chinese column names, for the report.
 
@@ -93,7 +89,7 @@ def document_table(corpus: Corpus) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``规划, 区, 类型, 年份, 文号, 印发日期, 章节数, 任务数, 覆盖率, 源文件``,
-        sorted by district and year.
+        sorted by district and year, documents of unknown district last.
 
     Examples
     --------
@@ -106,7 +102,10 @@ def document_table(corpus: Corpus) -> pd.DataFrame:
             "规划": d["label"].astype(str),
             "区": d["district"].astype(str),
             "类型": d["kind"].astype(str).map(lambda k: KIND_NAMES.get(k, k)),
-            "年份": d.apply(_period, axis=1),
+            "年份": [
+                period_text(*r)
+                for r in zip(d["year"], d["period_start"], d["period_end"], strict=True)
+            ],
             "文号": d["doc_number"].fillna("—"),
             "印发日期": d["issue_date"].fillna("—"),
             "章节数": d["n_sections"].astype("Int64"),
@@ -115,7 +114,9 @@ def document_table(corpus: Corpus) -> pd.DataFrame:
             "源文件": d["source_file"].astype(str),
         }
     )
-    return table.sort_values(["区", "年份"], kind="stable").reset_index(drop=True)
+    order = table.assign(_unknown=is_unknown_district(table["区"]))  # named districts first
+    order = order.sort_values(["_unknown", "区", "年份"], kind="stable")
+    return order.drop(columns="_unknown").reset_index(drop=True)
 
 
 def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
@@ -207,10 +208,13 @@ def overview_facts(corpus: Corpus) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``n_documents, n_districts, districts`` (``"、"``-joined), ``n_tasks,
-        n_sections, most_label, most_tasks, fewest_label, fewest_tasks,
-        median_chars, longest_label, longest_title, longest_chars,
-        min_coverage, n_failures``.
+        ``n_documents, n_districts, districts`` (``"、"``-joined; both count
+        only districts the texts name), ``n_tasks, n_sections, most_label,
+        most_tasks, fewest_label, fewest_tasks, median_chars, longest_label,
+        longest_title, longest_chars, min_coverage, n_failures``, and
+        ``n_unknown_district, n_unknown_year, n_unknown_kind, unknown_note``
+        (:func:`compare.labels.unknown_facts`; the note is ``""`` when every
+        district, year and kind is known).
 
     Examples
     --------
@@ -223,10 +227,12 @@ def overview_facts(corpus: Corpus) -> dict[str, Any]:
     most = d.loc[d["n_tasks"].idxmax()]
     fewest = d.loc[d["n_tasks"].idxmin()]
     longest = t.loc[t["n_chars"].idxmax()] if not t.empty else None
+    named = known_districts(d["district"])
+    unknown = unknown_facts(d)
     return {
         "n_documents": len(d),
-        "n_districts": d["district"].nunique(),
-        "districts": "、".join(sorted(d["district"].astype(str).unique())),
+        "n_districts": len(named),
+        "districts": "、".join(named) or "—",
         "n_tasks": len(t),
         "n_sections": int(d["n_sections"].sum()),
         "most_label": str(most["label"]),
@@ -239,4 +245,8 @@ def overview_facts(corpus: Corpus) -> dict[str, Any]:
         "longest_chars": int(longest["n_chars"]) if longest is not None else 0,
         "min_coverage": float(d["coverage"].min()),
         "n_failures": len(corpus.failures),
+        "n_unknown_district": unknown["n_district"],
+        "n_unknown_year": unknown["n_year"],
+        "n_unknown_kind": unknown["n_kind"],
+        "unknown_note": unknown["note"],
     }

@@ -163,6 +163,9 @@ def year_note(documents: pd.DataFrame) -> str:
     >>> d = pd.DataFrame({"district": ["甲", "乙"], "year": pd.array([2025, 2025], dtype="Int64")})
     >>> year_note(d)
     'All documents are from 2025.'
+    >>> d.loc[1, "year"] = None
+    >>> year_note(d)
+    'All other documents are from 2025. Year unknown (年份未识别): 乙.'
     """
     years = doc_year(documents) if "doc_year" not in documents.columns else documents["doc_year"]
     pairs = sorted(
@@ -175,15 +178,22 @@ def year_note(documents: pd.DataFrame) -> str:
     )
     distinct = sorted({y for y, _ in pairs}, reverse=True)
     if not distinct:
-        return "Years unknown."
+        return "Years unknown (年份未识别)."
+    unknown = sorted(
+        {str(d) for d, y in zip(documents["district"], years, strict=True) if pd.isna(y)}
+    )
+    if len(unknown) > NOTE_NAMES:
+        rest = f" Year unknown (年份未识别) for {len(unknown)} districts."
+    else:
+        rest = f" Year unknown (年份未识别): {', '.join(unknown)}." if unknown else ""
     if len(distinct) == 1:
-        return f"All documents are from {distinct[0]}."
+        return f"All {'other ' if unknown else ''}documents are from {distinct[0]}.{rest}"
     if len({d for _, d in pairs}) > NOTE_NAMES:  # many districts: count them per year
         groups = "; ".join(f"{y}: {sum(yy == y for yy, _ in pairs)} district(s)" for y in distinct)
     else:
         groups = "; ".join(", ".join(f"{d} {y}" for yy, d in pairs if yy == y) for y in distinct)
     span = distinct[0] - distinct[-1]
-    return f"Years differ: {groups} ({span} year{'s' if span != 1 else ''} apart)."
+    return f"Years differ: {groups} ({span} year{'s' if span != 1 else ''} apart).{rest}"
 
 
 def unique_labels(documents: pd.DataFrame) -> pd.Series:
