@@ -67,7 +67,7 @@ __all__ = [
 ]
 
 #: Bump whenever extraction output may change: it keys every cache.
-EXTRACT_VERSION = "1.0.0"
+EXTRACT_VERSION = "1.0.1"
 #: Formats this module reads (what :func:`detect_format` returns).
 FORMATS = ("text", "pdf", "scan", "docx", "doc", "html")
 #: Mean Tesseract word confidence (0–100) below which an OCR page is flagged.
@@ -263,6 +263,25 @@ def _page_furniture(pages: list[list[str]]) -> set[str]:
     }
 
 
+def _edge_positions(lines: list[str]) -> set[int]:
+    """Indexes of the first two and last two non-empty lines of a page."""
+    filled = [i for i, ln in enumerate(lines) if ln.strip()]
+    return set(filled[:2] + filled[-2:])
+
+
+def _is_furniture(lines: list[str], k: int, furniture: set[str], *, first_page: bool) -> bool:
+    """Line ``k`` of a page is a running header or footer (at a page edge, repeated).
+
+    On the first page the plan's own title often equals the running header of
+    later pages: there a line is furniture only when it occurs twice.
+    """
+    key = _DIGITS.sub("#", lines[k].strip())
+    if not key or key not in furniture or k not in _edge_positions(lines):
+        return False
+    same = [i for i, ln in enumerate(lines) if _DIGITS.sub("#", ln.strip()) == key]
+    return not first_page or (len(same) >= 2 and k == same[0])
+
+
 def _pdf(data: bytes, name: str, *, ocr: bool = True) -> Extracted:
     import pypdfium2 as pdfium
 
@@ -307,8 +326,8 @@ def _pdf(data: bytes, name: str, *, ocr: bool = True) -> Extracted:
     pages: list[int] = []
     dropped: list[str] = []
     for no, plines in enumerate(page_lines, start=1):
-        for ln in plines:
-            if ln.strip() and _DIGITS.sub("#", ln.strip()) in furniture:
+        for k, ln in enumerate(plines):
+            if _is_furniture(plines, k, furniture, first_page=no == 1):
                 dropped.append(ln)
                 continue
             lines.append(ln)

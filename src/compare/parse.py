@@ -527,7 +527,7 @@ def _district(*texts: str | None) -> str | None:
     for text in texts:
         if not text:
             continue
-        m = _DISTRICT.search(_WS.sub("", re.sub(r"^\d{4}年", "", text)))
+        m = _DISTRICT.search(re.sub(r"^\d{4}年", "", _WS.sub("", text)))
         if m:
             return m.group(1)
     return None
@@ -545,6 +545,13 @@ class _Heading:
     excluded: bool = False  # inside a context part
     in_task_part: bool = True
     children: list[int] = field(default_factory=list)
+
+
+def _opens_list_under(prev: _Line, num: _Num, last: int) -> bool:
+    """The next item of a list right after a higher-ranked heading that fills the line
+    (a full-width PDF heading, not a wrapped body line ending at the page edge)."""
+    above = _numbering(prev.text)
+    return above is not None and above.rank < num.rank and num.value in (1, last + 1)
 
 
 class _Parser:
@@ -619,6 +626,7 @@ class _Parser:
                 and prev_line.text[-1:] not in _TERMINAL
                 and not ln.bold
                 and num.rank >= 3
+                and not _opens_list_under(prev_line, num, last_by_style.get(num.style, 0))
             ):
                 continue  # a wrapped line that happens to start with a figure
             last = last_by_style.get(num.style, 0)
