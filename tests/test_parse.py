@@ -511,3 +511,123 @@ def test_numbering_of_any_width_continues_past_99():
     assert [t.ordinal for t in plan.tasks] == list(range(1, 103))
     assert plan.tasks[-1].title == "任务102"
     assert coverage(plan)["coverage"] == 1.0
+
+
+INLINE_ITEMS = """\
+2025年武侯区卫生健康工作要点
+一、深化医药卫生体制改革
+以城市医疗集团为抓手，推动优质资源下沉。一是完善集团管理运行机制，推动人财物统一管理；二是推进检查检验结果互认；三是建立双向转诊绿色通道。
+二、提升基层服务能力
+一是推进社区卫生服务中心标准化建设，完成5家提升改造；二是做实家庭医生签约服务，重点人群
+签约率达到80%以上；三是加强村卫生室建设。
+同时，统筹推进基层人才队伍建设。
+三、加强公共卫生
+（一）完善疾控体系。一是健全监测预警机制；二是加强实验室能力建设。
+（二）做好慢病管理。推进慢性病综合防控示范区建设。
+"""
+
+
+def test_inline_one_is_two_is_items_in_a_sections_paragraph_become_tasks():
+    plan = parse_text(INLINE_ITEMS)
+    assert [(t.number, t.title) for t in plan.tasks] == [
+        ("一是", "完善集团管理运行机制"),
+        ("二是", "推进检查检验结果互认"),
+        ("三是", "建立双向转诊绿色通道"),
+        ("一是", "推进社区卫生服务中心标准化建设"),
+        ("二是", "做实家庭医生签约服务"),
+        ("三是", "加强村卫生室建设"),
+        ("一是", "健全监测预警机制"),
+        ("二是", "加强实验室能力建设"),
+        ("（二）", "做好慢病管理"),
+    ]
+    t5 = plan.tasks[4]
+    assert t5.text == "做实家庭医生签约服务，重点人群签约率达到80%以上；"
+    assert (t5.line_start, t5.line_end) == (5, 6)
+    assert plan.tasks[0].section_path == "一、深化医药卫生体制改革"
+    assert plan.tasks[6].section_path == "三、加强公共卫生 › （一）完善疾控体系"
+    texts = [b.text for b in plan.unassigned if b.kind == "section_text"]
+    assert "以城市医疗集团为抓手，推动优质资源下沉。" in texts  # the lead-in
+    assert "同时，统筹推进基层人才队伍建设。" in texts  # text after the items
+    assert coverage(plan) == {"coverage": 1.0, "invented": 0.0, "exact": 1.0}
+
+
+def test_inline_points_under_an_arabic_numbered_task_stay_inside_it():
+    text = (
+        "2025年某某区卫生健康工作要点\n一、基层\n"
+        "1. 做实家庭医生签约。一是扩大覆盖面；二是提升服务质量。\n"
+        "2. 加强社区康复。建成康复中心3家。\n"
+    )
+    plan = parse_text(text)
+    assert [t.title for t in plan.tasks] == ["做实家庭医生签约", "加强社区康复"]
+    assert "二是提升服务质量" in plan.tasks[0].text
+
+
+def test_inline_items_in_a_goals_part_are_never_tasks():
+    text = (
+        "2025年某某县卫生健康工作要点\n一、工作目标\n一是签约率达到80%；二是床位数达到6张。\n"
+        "二、重点任务\n一是推进医共体建设，完善运行机制；二是加强基层能力。\n"
+    )
+    plan = parse_text(text)
+    assert [t.title for t in plan.tasks] == ["推进医共体建设", "加强基层能力"]
+    assert coverage(plan)["coverage"] == 1.0
+
+
+@pytest.mark.parametrize(
+    "goals",
+    ["工作目标", "主要目标指标", "发展目标", "主要成效", "项目对象", "实施范围", "预期目标"],
+)
+def test_goals_targets_achievements_and_scope_items_are_never_tasks(goals):
+    text = (
+        f"2025年某某旗卫生健康工作要点\n一、{goals}\n1. 主引擎。全面提升。\n2. 示范旗。建成示范。\n"
+        "二、加强基层\n3. 做实签约。扩面提质。\n4. 强化应急。配置AED。\n"
+    )
+    plan = parse_text(text)
+    assert [t.title for t in plan.tasks] == ["做实签约", "强化应急"]
+    assert [b.text[:2] for b in plan.unassigned if b.kind == "list_item"] == ["1.", "2."]
+
+
+def test_a_heading_with_no_body_of_its_own_is_never_a_task():
+    text = (
+        "2025年某某区卫生健康工作要点\n一、到2025年打造区域发展的主要方向\n1. 主引擎\n2. 示范区\n"
+        "二、加强基层\n1. 做实签约。扩面提质。\n2. 强化应急。配置AED。\n"
+    )
+    plan = parse_text(text)
+    assert [t.title for t in plan.tasks] == ["做实签约", "强化应急"]
+    assert {b.text for b in plan.unassigned if b.kind == "list_item"} == {"1.主引擎", "2.示范区"}
+    assert coverage(plan)["coverage"] == 1.0
+
+
+def _pdf(paragraphs: list[str], width: int = 34) -> str:
+    lines = []
+    for para in paragraphs:
+        lines += [para[k : k + width] for k in range(0, len(para), width)]
+    return "\n\n".join(lines) + "\n"
+
+
+def test_a_pdf_heading_that_fills_the_line_and_wraps_is_one_heading():
+    filler = "推进优质医疗资源扩容下沉和区域均衡布局，完善分级诊疗制度，提升基层服务能力，方便群众就近就医。"
+    text = _pdf(
+        [
+            "2025年南海区医政医管工作要点",
+            "（一）持续完善区域医疗服务体系，推动优质医疗资源扩容和区域均衡布局发展",
+            "1.加快推进区域医疗中心和重点专科建设，提升危急重症救治能力和疑难病诊治水平",
+            "　　" + filler * 3,
+            "2.推进分级诊疗",
+            "　　" + filler * 3,
+            "（二）加强医疗质量安全管理",
+            "3.落实医疗质量安全核心制度",
+            "　　" + filler * 3,
+        ]
+    )
+    plan = parse_text(text)
+    assert [s.title for s in plan.sections] == [
+        "持续完善区域医疗服务体系，推动优质医疗资源扩容和区域均衡布局发展",
+        "加强医疗质量安全管理",
+    ]
+    assert (
+        plan.tasks[0].title
+        == "加快推进区域医疗中心和重点专科建设，提升危急重症救治能力和疑难病诊治水平"
+    )
+    assert [t.number for t in plan.tasks] == ["1.", "2.", "3."]
+    assert not any(b.kind == "section_text" for b in plan.unassigned)
+    assert coverage(plan) == {"coverage": 1.0, "invented": 0.0, "exact": 1.0}

@@ -283,6 +283,11 @@ def _squash(text: str) -> str:
     return out
 
 
+def _indent(raw: str) -> int:
+    """Width of a raw line's leading white space (a full-width space counts 2)."""
+    return _width(raw[: len(raw) - len(raw.lstrip())].replace("\t", "    "))
+
+
 def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1 for c in text)
 
@@ -705,6 +710,8 @@ class _Parser:
                 and num.rank >= 3
             ):
                 continue  # a wrapped line that happens to start with a figure
+            if num.style == "cn_shi" and self._inline_follows(i, stop, num.value):
+                continue  # 一是……；二是…… in one paragraph: inline items, not a heading
             last = last_by_style.get(num.style, 0)
             if num.value != 1 and not last < num.value <= last + 3:
                 continue  # out of sequence (a small gap is tolerated: a missed item)
@@ -723,6 +730,17 @@ class _Parser:
                 heads[stack[-1]].children.append(k)
             stack.append(k)
         return heads
+
+    def _inline_follows(self, i: int, stop: int, value: int) -> bool:
+        """Whether the paragraph opening at line i goes on to the next inline item."""
+        text = ""
+        for ln in self.content[i:stop]:
+            if text and _numbering(ln.text):
+                break
+            text += ln.text
+            if self._ends_paragraph(ln) and ln.text[-1:] not in "；;，,：:":
+                break
+        return any(n == value + 1 for *_, n in _inline_spans(text))
 
     def heading_end(self, heads: list[_Heading], k: int, stop: int) -> int:
         """Index after the heading's own line(s) (wrapped headings included)."""
@@ -747,8 +765,8 @@ class _Parser:
                 and last not in _TERMINAL
             )  # a short remnant such as "建设" on its own line
             cont = self._full(cur) or last in "，、—-（(《“" or tail
-            if not cont:
-                break
+            if not cont or _indent(nxt_line.raw) >= _indent(cur.raw) + 4:
+                break  # (an indented line opens the body's first paragraph)
             if len(cur.text) > 60 and not self.page_width:
                 break
             j += 1
@@ -1098,11 +1116,19 @@ class _Assembler:
                 continue
             if lvl != levels[0]:
                 parents = {heads[k].parent for k in items}
-                possible = [k for k in eligible if heads[k].level == lvl - 1] or [None]
+                possible = [
+                    k
+                    for k in eligible
+                    if heads[k].level == lvl - 1 and not self._holds_inline(heads, k, body_end)
+                ] or [None]  # a parent holding 一是/二是 items has its tasks already
                 if len(parents) < 0.5 * len(possible):
                     continue  # sporadic sub-points inside tasks
             return lvl
         return None
+
+    def _holds_inline(self, heads: list[_Heading], k: int, body_end: int) -> bool:
+        end = heads[k + 1].idx if k + 1 < len(heads) else body_end
+        return self.inline_items(heads, k, end)
 
     def _carries_text(self, heads: list[_Heading], k: int, body_end: int) -> bool:
         """A heading item with text of its own, or one that is itself a sentence."""
@@ -1126,8 +1152,16 @@ class _Assembler:
                 parent = heads[parent].parent
             parent_id = sec_ids.get(parent) if parent is not None else None
             first = _Line(ln.no, ln.raw, h.num.rest, ln.bold, False)
-            if task_level is not None and h.level == task_level:
-                if h.excluded or not h.in_task_part:
+            inline = self.inline_items(heads, k, end)
+            if task_level is not None and h.level == task_level and not inline:
+                bare = (
+                    not h.children
+                    and p.heading_end(heads, k, end) == h.idx + 1
+                    and not self._carries_text(heads, k, body_end)
+                )
+                if h.excluded or not h.in_task_part or bare:
+                    # a numbered item in a context part (principles, targets),
+                    # or a bare heading without text of its own
                     # a numbered item in a context part (principles, targets)
                     text = h.num.label + p.paragraphs([first] + own[1:])
                     self.add_block("list_item", own, section=parent_id, text=text)
@@ -1172,9 +1206,116 @@ class _Assembler:
                     heading=title,
                 )
             )
+            if inline:
+                self.emit_inline(self._body_pieces(heads, k, end), sid, paths[k])
+                continue
             if same_line_body.strip():
                 self.blocks.append(Block("section_text", same_line_body, ln.no, ln.no, section=sid))
             self.add_block("section_text", C[hend:end], section=sid)
+
+    def inline_items(self, heads: list[_Heading], k: int, end: int) -> bool:
+        """Whether heading k's own paragraph holds ``一是……；二是……`` items that are the tasks.
+
+        Only a heading of section rank (一、, （一）, 第X章) or a top-level one in
+        the task part, with no deeper numbering of its own, has its inline
+        items taken as tasks; under ``1.`` or ``（1）`` they stay inside the task.
+        """
+        h = heads[k]
+        if h.excluded or not h.in_task_part or h.children:
+            return False
+        if h.num.rank > 3 and h.level != 1:
+            return False
+        text, _ = self._joined(self._body_pieces(heads, k, end))
+        return len(_inline_spans(text)) >= 2
+
+    def _body_pieces(self, heads: list[_Heading], k: int, end: int) -> list[tuple[int, str]]:
+        """(line number, text) of a section heading's body: same-line text, then its lines."""
+        h, C = heads[k], self.C
+        hend = self.p.heading_end(heads, k, end)
+        heading = h.num.rest + "".join(x.text for x in C[h.idx + 1 : hend])
+        _, same_line_body = _split_title(heading, C[h.idx].bold, h.num)
+        pieces = [(C[h.idx].no, same_line_body)] if same_line_body.strip() else []
+        return pieces + [(x.no, x.text) for x in C[hend:end]]
+
+    def _joined(self, pieces: list[tuple[int, str]]) -> tuple[str, list[int]]:
+        """Pieces joined as paragraphs, with the line number of every character."""
+        text, line_of = "", []
+        for k, (no, piece) in enumerate(pieces):
+            sep = ""
+            if k and self.p._ends_paragraph(_Line(0, "", pieces[k - 1][1], "", False)):
+                sep = "\n"
+            elif text and len(self.p._join(text, piece)) > len(text) + len(piece):
+                sep = " "
+            text += sep
+            line_of += [no] * len(sep)
+            text += piece
+            line_of += [no] * len(piece)
+        return text, line_of
+
+    def emit_inline(self, pieces: list[tuple[int, str]], sid: str, path: str) -> None:
+        """Tasks from the inline items of a section's text; other text stays section text."""
+        text, line_of = self._joined(pieces)
+
+        def block(a: int, b: int) -> None:
+            chunk = text[a:b]
+            if chunk.strip():
+                lo = a + (len(chunk) - len(chunk.lstrip()))
+                hi = b - (len(chunk) - len(chunk.rstrip())) - 1
+                self.blocks.append(
+                    Block("section_text", chunk.strip(), line_of[lo], line_of[hi], section=sid)
+                )
+
+        pos = 0
+        for start, stop, label, value in _inline_spans(text):
+            block(pos, start)
+            body = text[start + len(label) : stop]
+            title = re.split(r"[，,。；;：:！？!?]", body.strip(), maxsplit=1)[0]
+            stripped = stop - (len(text[start:stop]) - len(text[start:stop].rstrip())) - 1
+            self.tasks.append(
+                Task(
+                    id=f"{self.doc_id}-t{len(self.tasks) + 1:03d}",
+                    section=sid,
+                    number=label,
+                    ordinal=value,
+                    title=_clean_title(title),
+                    text=body.strip(),
+                    line_start=line_of[start],
+                    line_end=line_of[stripped],
+                    section_path=path,
+                )
+            )
+            pos = stop
+        block(pos, len(text))
+
+
+#: An item written inline: 一是…；二是…, after the start of a paragraph or a
+#: clause boundary (not 统一是, 这一是).
+_INLINE_ITEM = re.compile(rf"(?:^|(?<=[。；;：:，,！？!?\n]))({_CN})是(?![否非])")
+
+
+def _inline_spans(text: str) -> list[tuple[int, int, str, int]]:
+    """(start, stop, label, value) of the 一是/二是… items in one text.
+
+    Items must run 一, 二, 三… within a paragraph; an item ends where the next
+    begins or at the end of its paragraph.
+
+    >>> [(t[:2], n) for a, b, t, n in _inline_spans("为此，一是扩面；二是提质。\\n同时")]
+    [('一是', 1), ('二是', 2)]
+    """
+    spans: list[tuple[int, int, str, int]] = []
+    offset = 0
+    for para in text.split("\n"):
+        found: list[tuple[int, str, int]] = []
+        for m in _INLINE_ITEM.finditer(para):
+            value = cn_to_int(m.group(1))
+            if value == len(found) + 1:
+                found.append((m.start(), m.group(0), value))
+        if len(found) >= 2:
+            bounds = [f[0] for f in found[1:]] + [len(para)]
+            for (start, label, value), stop in zip(found, bounds, strict=True):
+                spans.append((offset + start, offset + stop, label, value))
+        offset += len(para) + 1
+    return spans
 
 
 def _is_context_part(title: str) -> bool:
@@ -1361,10 +1502,11 @@ def parse_plan(path_or_text: str | Path | bytes, *, source: str | None = None) -
 
 def _unit_chars(plan: Plan) -> list[tuple[int, int, str]]:
     units: list[tuple[int, int, str]] = []
+    # on one line: a heading, then text before any task (an inline lead-in), then tasks
     for s in plan.sections:
         units.append((s.line_start, 0, s.number + s.heading))
     for t in plan.tasks:
-        units.append((t.line_start, 0, t.number + t.text))
+        units.append((t.line_start, 2, t.number + t.text))
     for b in plan.unassigned:
         units.append((b.line_start, 1, b.text))
     return units
