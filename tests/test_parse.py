@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -630,4 +632,26 @@ def test_a_pdf_heading_that_fills_the_line_and_wraps_is_one_heading():
     )
     assert [t.number for t in plan.tasks] == ["1.", "2.", "3."]
     assert not any(b.kind == "section_text" for b in plan.unassigned)
+    assert coverage(plan) == {"coverage": 1.0, "invented": 0.0, "exact": 1.0}
+
+
+# --------------------------------------------------------------------------- held-out openings
+
+OPENINGS = Path(__file__).parent / "fixtures" / "openings"
+
+
+def _openings() -> list[tuple[str, dict]]:
+    expected = json.loads((OPENINGS / "expected.json").read_text(encoding="utf-8"))
+    return sorted(expected.items())
+
+
+@pytest.mark.parametrize(("name", "expected"), _openings(), ids=[n for n, _ in _openings()])
+def test_openings_of_plans_from_other_places_parse_to_their_expected_structure(name, expected):
+    """Hand-written openings in layouts the seeds lack (portals, no header, 一是 inline, PDF)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NoTasksWarning)
+        plan = parse_plan(OPENINGS / name)
+    fields = {k: v for k, v in expected.items() if k != "tasks"}
+    assert {k: getattr(plan.document, k) for k in fields} == fields
+    assert [t.title for t in plan.tasks] == expected["tasks"]
     assert coverage(plan) == {"coverage": 1.0, "invented": 0.0, "exact": 1.0}

@@ -8,6 +8,15 @@ The parser reads the genre, not particular files:
   sentence continues on the next content line (PDF text with a blank line
   between wrapped lines included); in PDF-wrapped text a line shorter than the
   page width ends its paragraph.
+* **Portal pages.** Web-portal chrome (breadcrumbs, 【打印】【关闭】, 字体：大 中 小,
+  分享到, footers) is kept as ``metadata`` blocks of role ``chrome`` and never
+  becomes title, district or task; information-table lines (索引号, 发布机构,
+  文号, 成文日期…) are ``info`` blocks that feed the metadata. The plan's
+  title is looked for after them.
+* **No header.** District, year and kind come from the title, the issuer
+  (information table, notice, closing line) or the opening paragraph
+  (``2025年是…``, ``XX区卫生健康…``, ``制定本要点``), else stay unknown; the
+  file name is never read.
 * **Numbering.** Headings are recognised by the numbering of GB/T 9704 and its
   informal relatives, ranked ``第X章`` < ``一、`` < ``（一）`` < ``1.``/``1、`` <
   ``（1）`` < ``一是`` < ``①``; the levels a document uses are compressed to
@@ -18,7 +27,9 @@ The parser reads the genre, not particular files:
   保障措施…) never do. Within the task-bearing parts, the task level is the
   deepest level whose items carry their own text and that occurs under most of
   its parents; shallower levels are sections, deeper numbering stays inside
-  the task text.
+  the task text. Items written inline (``一是……；二是……``) in the paragraph of
+  a section-rank heading without deeper numbering are the tasks; a numbered
+  item with no text of its own, or one in a context part, is not a task.
 * **Nothing lost.** Every line is assigned to exactly one unit: a metadata
   block, a section heading, a task or an unassigned block (preamble, intro,
   section text, non-task list items, closing lines, attachments).
@@ -58,7 +69,7 @@ __all__ = [
 ]
 
 #: Bump whenever parsing output may change: it keys every cache.
-PARSER_VERSION = "1.2.0"
+PARSER_VERSION = "1.3.0"
 
 CN_DIGITS = "零一二三四五六七八九十百"
 _CN = f"[{CN_DIGITS}]+"
@@ -164,7 +175,8 @@ class Block:
     ``kind`` is one of ``metadata``, ``preamble``, ``intro``, ``section_text``,
     ``list_item``, ``closing``, ``attachment``; ``role`` refines metadata
     (``doc_number``, ``notice_title``, ``title``, ``issuer``, ``date``,
-    ``letterhead``).
+    ``letterhead``, ``info`` for a portal's information table, ``chrome`` for
+    portal navigation and controls).
     """
 
     kind: str
@@ -1398,12 +1410,14 @@ def _document(meta: dict[str, str], title: str | None) -> Document:
     title = _squash(title) if title else None
     if title:
         title = _WS.sub("", title) if not re.search(r"[A-Za-z]\s+[A-Za-z]", title) else title
+    # a portal's information table names the issuer better than a site name above it
+    source = meta.get("info_source", "")
     issuer = (
         meta.get("info_issuer")
+        or (source if _ORG_LINE.match(source) else None)
         or meta.get("issuer")
         or meta.get("closing_issuer")
         or meta.get("letterhead")
-        or (meta.get("info_source") if _ORG_LINE.match(meta.get("info_source", "")) else None)
     )
     if issuer and issuer.endswith("委员会办公室"):
         issuer = issuer.removesuffix("办公室")
