@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
+from collections import Counter
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -384,3 +387,271 @@ def test_an_annual_plan_without_a_year_in_its_title_takes_the_year_it_was_issued
         "某某区卫生健康委员会\n2024年2月1日\n某某区卫生健康工作要点\n一、基层\n1. 做实签约。扩大覆盖。\n"
     )
     assert parse_text(text).document.year == 2024
+
+
+# --------------------------------------------------------------------------- other places
+
+PORTAL_PAGE = """\
+湖州市吴兴区人民政府门户网站
+当前位置：首页 > 政务公开 > 本局文件 > 计划总结
+政务频道>政务公开>本局文件>计划总结
+索引号：113305020025941221/2024-00077
+发布机构：湖州市吴兴区卫生健康局
+文号：吴卫健〔2024〕9号
+成文日期：2024-03-04
+发布日期：2024-03-06
+【字体：大 中 小】 【打印】【关闭】
+2024年吴兴区卫生健康工作计划
+一、健全医疗服务体系
+1.推进县域医共体建设。完善医共体运行机制，推动人员统筹使用。
+2.加强基层能力建设。完成3家乡镇卫生院提升改造。
+【打印】【关闭】
+分享到：微信 微博
+上一篇：吴兴区卫生健康局2023年工作总结
+主办单位：湖州市吴兴区人民政府办公室
+浙ICP备05012345号
+"""
+
+
+def test_portal_chrome_is_never_title_district_or_task_and_the_info_table_feeds_metadata():
+    plan = parse_text(PORTAL_PAGE)
+    d = plan.document
+    assert d.title == "2024年吴兴区卫生健康工作计划"
+    assert (d.district, d.year, d.kind) == ("吴兴", 2024, "work_points")
+    assert d.doc_number == "吴卫健〔2024〕9号"
+    assert d.issuer == "湖州市吴兴区卫生健康局"
+    assert d.issue_date == "2024-03-04"
+    assert [t.title for t in plan.tasks] == ["推进县域医共体建设", "加强基层能力建设"]
+    assert not any("打印" in t.text or "分享" in t.text for t in plan.tasks)
+    roles = Counter(b.role for b in plan.unassigned if b.kind == "metadata")
+    assert roles["info"] == 5 and roles["chrome"] == 9
+    assert coverage(plan) == {"coverage": 1.0, "invented": 0.0, "exact": 1.0}
+
+
+def test_a_page_title_before_the_chrome_gives_way_to_the_plans_own_title():
+    text = (
+        "首页 > 信息公开 > 规划计划\n2024年卫生健康工作计划\n"
+        "发布时间：2024-03-12 09:30 来源：深圳市南山区卫生健康局 浏览次数：1563\n"
+        "【字号：大 中 小】 打印本页 关闭窗口\n2024年卫生健康工作计划\n"
+        "一、推进优质医疗资源扩容\n（一）加快重大卫生项目建设。新增床位800张。\n"
+        "（二）推动公立医院高质量发展。新增重点学科3个。\n扫一扫在手机打开当前页\n"
+    )
+    plan = parse_text(text)
+    d = plan.document
+    assert (d.title, d.district, d.year, d.kind) == (
+        "2024年卫生健康工作计划",
+        "南山",
+        2024,
+        "work_points",
+    )
+    titles = [b for b in plan.unassigned if b.role == "title"]
+    assert [b.line_start for b in titles] == [5]
+    assert len(plan.tasks) == 2
+    assert coverage(plan)["coverage"] == 1.0
+
+
+def test_an_information_table_with_values_on_their_own_lines():
+    text = "发布机构：\n成都市武侯区卫生健康局\n成文日期：\n2025年3月5日\n2025年武侯区卫生健康工作要点\n一、基层\n1. 做实签约。扩面提质。\n2. 强化应急。配置AED。\n"
+    plan = parse_text(text)
+    assert plan.document.issuer == "成都市武侯区卫生健康局"
+    assert plan.document.issue_date == "2025-03-05"
+    assert [b.role for b in plan.unassigned[:2]] == ["info", "info"]
+    assert coverage(plan)["coverage"] == 1.0
+
+
+def test_without_a_header_district_year_and_kind_come_from_the_body_or_stay_unknown():
+    body = "一、深化改革\n1. 推进集团建设。完善运行机制。\n2. 深化公立医院改革。推进绩效考核。\n"
+    plan = parse_text(
+        "2025年是“十四五”规划收官之年，区卫生健康工作坚持以人民为中心。\n"
+        + body
+        + "成都市武侯区卫生健康局\n2025年3月5日\n"
+    )
+    d = plan.document
+    assert (d.title, d.district, d.year, d.kind) == (None, "武侯", 2025, "other")
+    assert d.issue_date == "2025-03-05"
+    plan = parse_text("2025年，武侯区卫生健康工作要突出重点。现将工作要点如下：\n" + body)
+    d = plan.document
+    assert (d.title, d.district, d.year, d.kind) == (None, "武侯", 2025, "work_points")
+    plan = parse_text("全区卫生健康工作要突出重点。\n" + body)
+    d = plan.document
+    assert (d.title, d.district, d.year, d.kind) == (None, None, None, "other")
+
+
+def test_a_parse_never_reads_the_file_name():
+    text = "全区卫生健康工作要突出重点。\n一、改革\n1. 推进集团建设。完善运行机制。\n"
+    plan = parse_text(text, source="nanshan_2024_work_points.txt")
+    assert (plan.document.district, plan.document.year) == (None, None)
+
+
+def test_place_names_of_other_provinces_counties_and_banners():
+    cases = {
+        "2025年浙江省湖州市吴兴区卫生健康工作要点": "吴兴",
+        "深圳市南山区2024年卫生健康工作计划": "南山",
+        "伊金霍洛旗卫生健康委员会2024年工作计划": "伊金霍洛",
+        "2025年安吉县卫生健康工作要点": "安吉",
+        "佛山市顺德区卫生健康事业发展“十四五”规划": "顺德",
+    }
+    for title, district in cases.items():
+        plan = parse_text(f"{title}\n一、基层\n1. 做实签约。扩面提质。\n")
+        assert plan.document.district == district, title
+        assert plan.document.title == title
+
+
+def test_control_characters_never_stay_in_titles_or_task_text():
+    text = "2025年某某区卫生\x00健康工作要点\n一、基层\n1. 做实\x07家庭医生签约。扩面\x1b提质。\n"
+    plan = parse_text(text)
+    assert plan.document.title == "2025年某某区卫生健康工作要点"
+    assert plan.tasks[0].title == "做实家庭医生签约"
+    assert plan.tasks[0].text == "做实家庭医生签约。扩面提质。"
+    assert coverage(plan) == {"coverage": 1.0, "invented": 0.0, "exact": 1.0}
+
+
+def test_numbering_of_any_width_continues_past_99():
+    lines = ["2025年某某区卫生健康工作要点", "一、全部任务"]
+    lines += [f"{n}{'.' if n % 2 else '、'}任务{n}。做好第{n}项工作。" for n in range(1, 103)]
+    plan = parse_text("\n".join(lines) + "\n")
+    assert [t.ordinal for t in plan.tasks] == list(range(1, 103))
+    assert plan.tasks[-1].title == "任务102"
+    assert coverage(plan)["coverage"] == 1.0
+
+
+INLINE_ITEMS = """\
+2025年武侯区卫生健康工作要点
+一、深化医药卫生体制改革
+以城市医疗集团为抓手，推动优质资源下沉。一是完善集团管理运行机制，推动人财物统一管理；二是推进检查检验结果互认；三是建立双向转诊绿色通道。
+二、提升基层服务能力
+一是推进社区卫生服务中心标准化建设，完成5家提升改造；二是做实家庭医生签约服务，重点人群
+签约率达到80%以上；三是加强村卫生室建设。
+同时，统筹推进基层人才队伍建设。
+三、加强公共卫生
+（一）完善疾控体系。一是健全监测预警机制；二是加强实验室能力建设。
+（二）做好慢病管理。推进慢性病综合防控示范区建设。
+"""
+
+
+def test_inline_one_is_two_is_items_in_a_sections_paragraph_become_tasks():
+    plan = parse_text(INLINE_ITEMS)
+    assert [(t.number, t.title) for t in plan.tasks] == [
+        ("一是", "完善集团管理运行机制"),
+        ("二是", "推进检查检验结果互认"),
+        ("三是", "建立双向转诊绿色通道"),
+        ("一是", "推进社区卫生服务中心标准化建设"),
+        ("二是", "做实家庭医生签约服务"),
+        ("三是", "加强村卫生室建设"),
+        ("一是", "健全监测预警机制"),
+        ("二是", "加强实验室能力建设"),
+        ("（二）", "做好慢病管理"),
+    ]
+    t5 = plan.tasks[4]
+    assert t5.text == "做实家庭医生签约服务，重点人群签约率达到80%以上；"
+    assert (t5.line_start, t5.line_end) == (5, 6)
+    assert plan.tasks[0].section_path == "一、深化医药卫生体制改革"
+    assert plan.tasks[6].section_path == "三、加强公共卫生 › （一）完善疾控体系"
+    texts = [b.text for b in plan.unassigned if b.kind == "section_text"]
+    assert "以城市医疗集团为抓手，推动优质资源下沉。" in texts  # the lead-in
+    assert "同时，统筹推进基层人才队伍建设。" in texts  # text after the items
+    assert coverage(plan) == {"coverage": 1.0, "invented": 0.0, "exact": 1.0}
+
+
+def test_inline_points_under_an_arabic_numbered_task_stay_inside_it():
+    text = (
+        "2025年某某区卫生健康工作要点\n一、基层\n"
+        "1. 做实家庭医生签约。一是扩大覆盖面；二是提升服务质量。\n"
+        "2. 加强社区康复。建成康复中心3家。\n"
+    )
+    plan = parse_text(text)
+    assert [t.title for t in plan.tasks] == ["做实家庭医生签约", "加强社区康复"]
+    assert "二是提升服务质量" in plan.tasks[0].text
+
+
+def test_inline_items_in_a_goals_part_are_never_tasks():
+    text = (
+        "2025年某某县卫生健康工作要点\n一、工作目标\n一是签约率达到80%；二是床位数达到6张。\n"
+        "二、重点任务\n一是推进医共体建设，完善运行机制；二是加强基层能力。\n"
+    )
+    plan = parse_text(text)
+    assert [t.title for t in plan.tasks] == ["推进医共体建设", "加强基层能力"]
+    assert coverage(plan)["coverage"] == 1.0
+
+
+@pytest.mark.parametrize(
+    "goals",
+    ["工作目标", "主要目标指标", "发展目标", "主要成效", "项目对象", "实施范围", "预期目标"],
+)
+def test_goals_targets_achievements_and_scope_items_are_never_tasks(goals):
+    text = (
+        f"2025年某某旗卫生健康工作要点\n一、{goals}\n1. 主引擎。全面提升。\n2. 示范旗。建成示范。\n"
+        "二、加强基层\n3. 做实签约。扩面提质。\n4. 强化应急。配置AED。\n"
+    )
+    plan = parse_text(text)
+    assert [t.title for t in plan.tasks] == ["做实签约", "强化应急"]
+    assert [b.text[:2] for b in plan.unassigned if b.kind == "list_item"] == ["1.", "2."]
+
+
+def test_a_heading_with_no_body_of_its_own_is_never_a_task():
+    text = (
+        "2025年某某区卫生健康工作要点\n一、到2025年打造区域发展的主要方向\n1. 主引擎\n2. 示范区\n"
+        "二、加强基层\n1. 做实签约。扩面提质。\n2. 强化应急。配置AED。\n"
+    )
+    plan = parse_text(text)
+    assert [t.title for t in plan.tasks] == ["做实签约", "强化应急"]
+    assert {b.text for b in plan.unassigned if b.kind == "list_item"} == {"1.主引擎", "2.示范区"}
+    assert coverage(plan)["coverage"] == 1.0
+
+
+def _pdf(paragraphs: list[str], width: int = 34) -> str:
+    lines = []
+    for para in paragraphs:
+        lines += [para[k : k + width] for k in range(0, len(para), width)]
+    return "\n\n".join(lines) + "\n"
+
+
+def test_a_pdf_heading_that_fills_the_line_and_wraps_is_one_heading():
+    filler = "推进优质医疗资源扩容下沉和区域均衡布局，完善分级诊疗制度，提升基层服务能力，方便群众就近就医。"
+    text = _pdf(
+        [
+            "2025年南海区医政医管工作要点",
+            "（一）持续完善区域医疗服务体系，推动优质医疗资源扩容和区域均衡布局发展",
+            "1.加快推进区域医疗中心和重点专科建设，提升危急重症救治能力和疑难病诊治水平",
+            "　　" + filler * 3,
+            "2.推进分级诊疗",
+            "　　" + filler * 3,
+            "（二）加强医疗质量安全管理",
+            "3.落实医疗质量安全核心制度",
+            "　　" + filler * 3,
+        ]
+    )
+    plan = parse_text(text)
+    assert [s.title for s in plan.sections] == [
+        "持续完善区域医疗服务体系，推动优质医疗资源扩容和区域均衡布局发展",
+        "加强医疗质量安全管理",
+    ]
+    assert (
+        plan.tasks[0].title
+        == "加快推进区域医疗中心和重点专科建设，提升危急重症救治能力和疑难病诊治水平"
+    )
+    assert [t.number for t in plan.tasks] == ["1.", "2.", "3."]
+    assert not any(b.kind == "section_text" for b in plan.unassigned)
+    assert coverage(plan) == {"coverage": 1.0, "invented": 0.0, "exact": 1.0}
+
+
+# --------------------------------------------------------------------------- held-out openings
+
+OPENINGS = Path(__file__).parent / "fixtures" / "openings"
+
+
+def _openings() -> list[tuple[str, dict]]:
+    expected = json.loads((OPENINGS / "expected.json").read_text(encoding="utf-8"))
+    return sorted(expected.items())
+
+
+@pytest.mark.parametrize(("name", "expected"), _openings(), ids=[n for n, _ in _openings()])
+def test_openings_of_plans_from_other_places_parse_to_their_expected_structure(name, expected):
+    """Hand-written openings in layouts the seeds lack (portals, no header, 一是 inline, PDF)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NoTasksWarning)
+        plan = parse_plan(OPENINGS / name)
+    fields = {k: v for k, v in expected.items() if k != "tasks"}
+    assert {k: getattr(plan.document, k) for k in fields} == fields
+    assert [t.title for t in plan.tasks] == expected["tasks"]
+    assert coverage(plan) == {"coverage": 1.0, "invented": 0.0, "exact": 1.0}

@@ -8,6 +8,15 @@ The parser reads the genre, not particular files:
   sentence continues on the next content line (PDF text with a blank line
   between wrapped lines included); in PDF-wrapped text a line shorter than the
   page width ends its paragraph.
+* **Portal pages.** Web-portal chrome (breadcrumbs, 【打印】【关闭】, 字体：大 中 小,
+  分享到, footers) is kept as ``metadata`` blocks of role ``chrome`` and never
+  becomes title, district or task; information-table lines (索引号, 发布机构,
+  文号, 成文日期…) are ``info`` blocks that feed the metadata. The plan's
+  title is looked for after them.
+* **No header.** District, year and kind come from the title, the issuer
+  (information table, notice, closing line) or the opening paragraph
+  (``2025年是…``, ``XX区卫生健康…``, ``制定本要点``), else stay unknown; the
+  file name is never read.
 * **Numbering.** Headings are recognised by the numbering of GB/T 9704 and its
   informal relatives, ranked ``第X章`` < ``一、`` < ``（一）`` < ``1.``/``1、`` <
   ``（1）`` < ``一是`` < ``①``; the levels a document uses are compressed to
@@ -18,7 +27,9 @@ The parser reads the genre, not particular files:
   保障措施…) never do. Within the task-bearing parts, the task level is the
   deepest level whose items carry their own text and that occurs under most of
   its parents; shallower levels are sections, deeper numbering stays inside
-  the task text.
+  the task text. Items written inline (``一是……；二是……``) in the paragraph of
+  a section-rank heading without deeper numbering are the tasks; a numbered
+  item with no text of its own, or one in a context part, is not a task.
 * **Nothing lost.** Every line is assigned to exactly one unit: a metadata
   block, a section heading, a task or an unassigned block (preamble, intro,
   section text, non-task list items, closing lines, attachments).
@@ -60,7 +71,7 @@ __all__ = [
 ]
 
 #: Bump whenever parsing output may change: it keys every cache.
-PARSER_VERSION = "1.2.0"
+PARSER_VERSION = "1.3.0"
 
 CN_DIGITS = "零一二三四五六七八九十百"
 _CN = f"[{CN_DIGITS}]+"
@@ -166,7 +177,8 @@ class Block:
     ``kind`` is one of ``metadata``, ``preamble``, ``intro``, ``section_text``,
     ``list_item``, ``closing``, ``attachment``; ``role`` refines metadata
     (``doc_number``, ``notice_title``, ``title``, ``issuer``, ``date``,
-    ``letterhead``).
+    ``letterhead``, ``info`` for a portal's information table, ``chrome`` for
+    portal navigation and controls).
     """
 
     kind: str
@@ -252,6 +264,9 @@ _MD_HEADING = re.compile(r"^#{1,6}\s*")
 _MD_QUOTE = re.compile(r"^>\s*")
 _BOLD = re.compile(r"\*\*|__")
 _WS = re.compile(r"[\s\u3000\u00a0\ufeff\u200b]+")
+#: Control and invisible format characters (NUL, BEL, ESC, DEL, C1 controls,
+#: soft hyphen, zero-width marks): never content, removed from every line.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200c-\u200f\u2060\ufffe]")
 
 #: Characters that end a sentence or a clause block: a line ending in one of
 #: these is not a hard wrap.
@@ -282,6 +297,11 @@ def _squash(text: str) -> str:
     return out
 
 
+def _indent(raw: str) -> int:
+    """Width of a raw line's leading white space (a full-width space counts 2)."""
+    return _width(raw[: len(raw) - len(raw.lstrip())].replace("\t", "    "))
+
+
 def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1 for c in text)
 
@@ -302,8 +322,10 @@ def clean_line(no: int, raw: str) -> _Line:
     --------
     >>> clean_line(3, "**1. 加强 应急。**配置AED").text, clean_line(9, "— 4 —").artefact
     ('1.加强应急。配置AED', True)
+    >>> clean_line(5, "做好\\x00监测\\x07。").text
+    '做好监测。'
     """
-    s = raw.replace("\u3000", " ").strip()
+    s = _CONTROL.sub("", raw).replace("\u3000", " ").strip()
     if not s or _RULE.match(s) or _PAGE_MARKER.match(_WS.sub(" ", s)):
         return _Line(no, raw, "", "", True)
     s = _MD_QUOTE.sub("", _MD_HEADING.sub("", s))
@@ -337,18 +359,22 @@ _CN_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")}
 
 
 def cn_to_int(s: str) -> int:
-    """Chinese numeral (up to 99) to int.
+    """Chinese numeral (up to 999) to int.
 
-    >>> [cn_to_int(x) for x in ("一", "十", "十二", "二十", "二十三")]
-    [1, 10, 12, 20, 23]
+    >>> [cn_to_int(x) for x in ("一", "十", "十二", "二十三", "一百", "一百零一", "一百一十")]
+    [1, 10, 12, 23, 100, 101, 110]
     """
+    if "百" in s:
+        hundreds, _, rest = s.partition("百")
+        rest = rest.lstrip("零")
+        return (_CN_VALUE.get(hundreds, 1) if hundreds else 1) * 100 + (
+            cn_to_int(rest) if rest else 0
+        )
     if "十" in s:
         tens, _, ones = s.partition("十")
         return (_CN_VALUE.get(tens, 1) if tens else 1) * 10 + (
             _CN_VALUE.get(ones, 0) if ones else 0
         )
-    if s == "百":
-        return 100
     return _CN_VALUE.get(s, 0)
 
 
@@ -361,9 +387,9 @@ _STYLES: list[tuple[str, int, re.Pattern[str]]] = [
     ("jie", 1, re.compile(rf"^第({_CN})节\s*")),
     ("cn_dun", 2, re.compile(rf"^({_CN})\s*[、，．.]\s*")),
     ("cn_paren", 3, re.compile(rf"^{_LEFT}\s*({_CN})\s*{_RIGHT}\s*[、，．.]?\s*")),
-    ("ar_dot", 4, re.compile(r"^(\d{1,2})\s*[.．](?![\d.．])\s*")),
-    ("ar_dun", 4, re.compile(r"^(\d{1,2})\s*[、，]\s*")),
-    ("ar_paren", 5, re.compile(rf"^{_LEFT}\s*(\d{{1,2}})\s*{_RIGHT}\s*[、，．.]?\s*")),
+    ("ar_dot", 4, re.compile(r"^(\d{1,3})\s*[.．](?![\d.．])\s*")),
+    ("ar_dun", 4, re.compile(r"^(\d{1,3})\s*[、，]\s*")),
+    ("ar_paren", 5, re.compile(rf"^{_LEFT}\s*(\d{{1,3}})\s*{_RIGHT}\s*[、，．.]?\s*")),
     ("cn_shi", 6, re.compile(rf"^({_CN})是\s*")),
     ("circled", 7, re.compile(rf"^([{_CIRCLED}])\s*")),
 ]
@@ -418,14 +444,103 @@ _ORG_LINE = re.compile(
     r"^[\u4e00-\u9fff]{2,40}?(?:委员会|卫生健康局|卫生局|卫健委|政府|办公室|管理局|中心)(?:办公室)?$"
 )
 _LETTERHEAD = re.compile(r"^[\u4e00-\u9fff]{4,40}文件$")
-_NOTICE = re.compile(r"关于(?:印发|转发|下发)?.{0,6}《(.+?)》.{0,12}?的?通知")
+_NOTICE = re.compile(
+    r"关于(?:印发|转发|下发)?.{0,6}《(.+?)》.{0,12}?的?通知"
+    r"|关于(?:印发|转发|下发)(?!.{0,6}《)(.+?)的通知"
+)
+#: A notice's own title line: "关于印发…的通知", possibly after the issuer's name.
+_NOTICE_LINE = re.compile(r"^[\u4e00-\u9fff]{0,30}?关于")
+#: A title ends with the name of its genre (and perhaps a period or draft note).
+_TITLE_END = re.compile(
+    r"(?:规划|要点|计划|方案|意见|纲要|安排)(?:[（(][^（()）]{0,20}[）)])?[》”\"]?$"
+)
 _ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*(?:[:：].{0,80})?$")
 _CLOSING = re.compile(r"^(?:抄送|抄报|主送|印发|联系人|联系电话)[:：]?")
 _PUBLICITY = re.compile(r"^[（(]?\s*(?:(?:信息)?公开属性|此件(?:主动|不予|依申请)?公开)")
+#: Web-portal chrome around a plan published as a page: breadcrumbs, site
+#: names, print/close/font/share controls, previous/next links, footers.
+_BREADCRUMB_SEP = re.compile(r"\s*(?:>>|[>＞»›→]|&gt;)\s*")
+_CHROME_START = re.compile(
+    r"^[【\[]?(?:当前位置|当前的位置|您的位置|您当前的位置|您现在的位置|所在位置|现在位置)[:：]"
+    r"|^[【\[]?(?:字体|字号)[:：]?\s*[【\[]?(?:大|特大)"
+    r"|^(?:分享到|分享至|分享)[:：]?|^扫一扫|^(?:上一篇|下一篇|上一条|下一条)[:：]"
+    r"|^(?:相关链接|相关文章|相关阅读|相关新闻|相关文件|推荐阅读|热点推荐)[:：]?$"
+    r"|^(?:主办单位|承办单位|技术支持|维护单位|网站标识码|版权所有|Copyright|©)"
+    r"|ICP备|公网安备|网站标识码|版权所有"
+    r"|^[\u4e00-\u9fff]{2,30}(?:门户网站|政府网|政务网|政务服务网)$"
+    r"|^(?:政府信息公开|政务公开|信息公开)(?:专栏|目录|平台)?$",
+    re.I,
+)
+_CHROME_WORDS = re.compile(
+    r"打印(?:本页|此页|文章|正文)?|关闭(?:窗口|本页|页面)?|加入收藏|收藏(?:本页)?|返回(?:顶部|首页|列表)?"
+    r"|保存(?:本页)?|我要纠错|纠错|分享到?|微信|微博|QQ空间|字体|字号|[大中小]|默认|扫一扫"
+    r"|[【】\[\]\s|｜/:：·]"
+)
+#: Keys of the information table a portal prints above a published document.
+_INFO_KEY = re.compile(
+    r"(索\s*引\s*号|发布机构|发文机关|发文机构|发文单位|发布单位|信息来源|文章来源|来\s*源"
+    r"|发文字号|文\s*号|成文日期|发文日期|印发日期|发布日期|发布时间|生效日期|实施日期|有\s*效\s*性"
+    r"|主题分类|主\s*题\s*词|体裁分类|组配分类|服务对象|公开方式|公开范围|公开时限|所属机构"
+    r"|信息名称|名\s*称|标\s*题|浏览次数|访问次数|点击数|阅读次数|作\s*者)\s*[:：]"
+)
+_ISO_DATE = re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})")
+
+
+def _is_chrome(text: str) -> bool:
+    """A line of web-portal chrome (never title, district or task).
+
+    >>> [_is_chrome(t) for t in ("首页>政务公开>计划总结", "【打印】【关闭】", "一、加强基层")]
+    [True, True, False]
+    """
+    flat = _WS.sub("", text)
+    if not flat:
+        return False
+    if _CHROME_START.search(flat):
+        return True
+    parts = [x for x in _BREADCRUMB_SEP.split(flat) if x]
+    short = len(parts) >= 2 and len(flat) <= 100 and all(len(x) <= 16 for x in parts)
+    if short and (parts[0] in ("首页", "网站首页", "主页") or len(parts) >= 3):
+        return True
+    return len(flat) <= 40 and not _CHROME_WORDS.sub("", flat) and len(flat) >= 2
+
+
+def _info_fields(text: str) -> list[tuple[str, str]] | None:
+    """Fields of a portal information-table line, or None if it is not one.
+
+    >>> _info_fields("索引号：113305/2025-00031 发布机构：某某区卫生健康局")
+    [('索引号', '113305/2025-00031'), ('发布机构', '某某区卫生健康局')]
+    """
+    flat = _squash(text)
+    if not _INFO_KEY.match(flat):
+        return None
+    keys = list(_INFO_KEY.finditer(flat))
+    if not keys or keys[0].start() != 0:
+        return None
+    out = []
+    for k, key in enumerate(keys):
+        end = keys[k + 1].start() if k + 1 < len(keys) else len(flat)
+        out.append((_WS.sub("", key.group(1)), flat[key.end() : end].strip()))
+    return out
+
+
+def _info_date(value: str) -> str | None:
+    m = _ISO_DATE.search(value)
+    if m:
+        y, mo, d = (int(x) for x in m.groups())
+        return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
+    return _find_date(value)
+
+
 _DISTRICT = re.compile(
-    r"(?:[\u4e00-\u9fff]{2,3}[省市])?([\u4e00-\u9fff]{2,4}?)(新区|区|县|市|旗)"
+    # at the start, after a year or after a non-Chinese character; then an
+    # optional province and city: 浙江省湖州市吴兴区, 鄂尔多斯市伊金霍洛旗, 南山区
+    r"(?:^|(?<=[^\u4e00-\u9fff])|(?<=年))"
+    r"(?:[\u4e00-\u9fff]{2,5}?(?:省|自治区))?(?:[\u4e00-\u9fff]{1,5}?(?:市|州|盟|地区))?"
+    r"(?![市州盟区县旗])([\u4e00-\u9fff]{2,5}?)(新区|区|县|市|旗)"
     r"(?=卫生|卫健|医|人民政府|疾病|中医|健康|\d|“|\")"
 )
+#: Words that open a phrase such as 全区, 本县, 各区: no place name.
+_NOT_A_NAME = tuple("全本我各该辖此")
 _TITLE_WORDS = re.compile(r"(规划|要点|计划|方案|意见|纲要|安排)")
 _FYP = re.compile(
     r"[“\"]?(十[一二三四五六七八九]|[一二三四五六七八九])五[”\"]?\s*(?:时期|期间)?.{0,12}规划"
@@ -436,9 +551,10 @@ _YEAR_RANGE = re.compile(r"[（(]\s*(\d{4})\s*[-—–～~至]\s*(\d{4})\s*年?\
 #: targets, safeguards (matched whole, on short titles only).
 _CONTEXT_PART = re.compile(
     r"^(?:\d{4}年|[“\"]?十[一二三四五六七八九]五[”\"]?(?:时期|期间)?)?"
-    r"(?:发展|主要|总体|基本|工作|指导|规划|重要|保障|组织|实施)?"
-    r"(?:基础|形势|要求|思想|原则|目标|指标|措施|回顾|成效|成绩|进展|背景|愿景|环境|机遇|挑战|实施|保障|定位)"
-    r"(?:和|与|及)?(?:主要)?(?:目标|指标|原则|措施|挑战|机遇|保障|要求)?$"
+    r"(?:发展|主要|总体|基本|工作|指导|规划|重要|保障|组织|实施|预期|项目|具体|年度|考核)?"
+    r"(?:基础|形势|要求|思想|原则|目标|指标|措施|回顾|成效|成绩|进展|背景|愿景|环境|机遇|挑战|实施|保障|定位"
+    r"|对象|范围)"
+    r"(?:和|与|及)?(?:主要)?(?:目标|指标|原则|措施|挑战|机遇|保障|要求|范围|对象)?$"
 )
 #: Part titles that hold the tasks (主要任务, 重点任务和举措, 重点工作…).
 _TASK_PART = re.compile(r"(?:主要|重点|核心)(?:任务|工作|举措)|任务举措|工作任务|主要措施")
@@ -524,12 +640,17 @@ def _kind(title: str) -> str:
 
 
 def _district(*texts: str | None) -> str | None:
+    """The first district name in the texts, without its suffix.
+
+    >>> _district(None, "浙江省湖州市吴兴区卫生健康局"), _district("伊金霍洛旗卫生健康委员会")
+    ('吴兴', '伊金霍洛')
+    """
     for text in texts:
         if not text:
             continue
-        m = _DISTRICT.search(re.sub(r"^\d{4}年", "", _WS.sub("", text)))
-        if m:
-            return m.group(1)
+        for m in _DISTRICT.finditer(re.sub(r"^\d{4}年", "", _WS.sub("", text))):
+            if not m.group(1).startswith(_NOT_A_NAME):
+                return m.group(1)
     return None
 
 
@@ -629,6 +750,8 @@ class _Parser:
                 and not _opens_list_under(prev_line, num, last_by_style.get(num.style, 0))
             ):
                 continue  # a wrapped line that happens to start with a figure
+            if num.style == "cn_shi" and self._inline_follows(i, stop, num.value):
+                continue  # 一是……；二是…… in one paragraph: inline items, not a heading
             last = last_by_style.get(num.style, 0)
             if num.value != 1 and not last < num.value <= last + 3:
                 continue  # out of sequence (a small gap is tolerated: a missed item)
@@ -647,6 +770,17 @@ class _Parser:
                 heads[stack[-1]].children.append(k)
             stack.append(k)
         return heads
+
+    def _inline_follows(self, i: int, stop: int, value: int) -> bool:
+        """Whether the paragraph opening at line i goes on to the next inline item."""
+        text = ""
+        for ln in self.content[i:stop]:
+            if text and _numbering(ln.text):
+                break
+            text += ln.text
+            if self._ends_paragraph(ln) and ln.text[-1:] not in "；;，,：:":
+                break
+        return any(n == value + 1 for *_, n in _inline_spans(text))
 
     def heading_end(self, heads: list[_Heading], k: int, stop: int) -> int:
         """Index after the heading's own line(s) (wrapped headings included)."""
@@ -671,8 +805,8 @@ class _Parser:
                 and last not in _TERMINAL
             )  # a short remnant such as "建设" on its own line
             cont = self._full(cur) or last in "，、—-（(《“" or tail
-            if not cont:
-                break
+            if not cont or _indent(nxt_line.raw) >= _indent(cur.raw) + 4:
+                break  # (an indented line opens the body's first paragraph)
             if len(cur.text) > 60 and not self.page_width:
                 break
             j += 1
@@ -712,9 +846,24 @@ def _clean_title(title: str) -> str:
     return t
 
 
+def _info_value_line_of(key_line: str, value_line: str) -> bool:
+    """A key-only information-table line followed by its value line."""
+    fields = _info_fields(key_line)
+    return (
+        bool(fields)
+        and not fields[-1][1]
+        and len(value_line) <= 60
+        and _preamble_role(value_line) not in ("info", "chrome")
+    )
+
+
 def _preamble_role(t: str) -> str:
     """Role of a preamble line, '' for ordinary notice text."""
     flat = _WS.sub("", t)
+    if _info_fields(t):
+        return "info"
+    if _is_chrome(t):
+        return "chrome"
     if _norm_doc_number(t):
         return "doc_number"
     if _LETTERHEAD.match(flat):
@@ -757,20 +906,21 @@ class _Assembler:
 
     # -- the document's title -------------------------------------------------
 
-    def locate_title(self, first_num: int) -> tuple[int, int] | None:
+    def locate_title(self, first_num: int, start: int = 0) -> tuple[int, int] | None:
         """Span (first, last) of the plan's title lines before the first heading.
 
         With a ``关于印发《X》的通知`` preamble the title is the last line(s)
-        spelling X; otherwise the first short line naming a plan genre
-        (规划, 要点, 计划…), joined with a short line before it when the
-        title is wrapped.
+        spelling X; otherwise the first short line ending in the name of a
+        plan genre (规划, 要点, 计划…), joined with a short line before it
+        when the title is wrapped. Lines before ``start`` and portal chrome
+        are not searched.
         """
         C, n = self.C, min(first_num, len(self.C))
-        notice = _NOTICE.search("".join(ln.text for ln in C[: min(len(C), 40)]))
+        notice = _NOTICE.search("".join(ln.text for ln in C[start : min(len(C), start + 40)]))
         span = None
         if notice:
-            key = _WS.sub("", notice.group(1))
-            for i in range(n):
+            key = _WS.sub("", notice.group(1) or notice.group(2))
+            for i in range(start, n):
                 one = _WS.sub("", C[i].text)
                 two = one + (_WS.sub("", C[i + 1].text) if i + 1 < n else "")
                 if one == key or (one.startswith(key) and len(one) <= len(key) + 2):
@@ -779,15 +929,22 @@ class _Assembler:
                     span = (i, i + 1)
             if span:
                 return span
-        for i in range(min(n, 15)):
+        seen = 0
+        for i in range(start, n):
             t = C[i].text
+            if _info_fields(t) or _is_chrome(t):
+                continue  # portal chrome does not count towards the opening lines
+            seen += 1
+            if seen > 15:
+                break
             if (
-                _TITLE_WORDS.search(t)
+                _TITLE_END.search(t)
                 and len(t) <= 60
-                and not t.startswith("关于")
-                and t[-1:] not in "。；，"
+                and not _NOTICE_LINE.match(t)
+                and not self.p._full(C[i])
+                and "。" not in t
             ):
-                prev = C[i - 1].text if i else ""
+                prev = C[i - 1].text if i > start else ""
                 if (
                     prev
                     and len(prev) <= 20
@@ -799,9 +956,49 @@ class _Assembler:
                 return (i, i)
         return None
 
-    def read_preamble(self, end: int) -> None:
+    def portal_end(self, first_num: int) -> int:
+        """Index after the last line of portal chrome or information table at the top."""
+        end = 0
+        for i in range(min(first_num, len(self.C), 60)):
+            if _preamble_role(self.C[i].text) in ("info", "chrome"):
+                end = i + 1 + self._info_value_line(i)
+        return end
+
+    def _info_value_line(self, i: int) -> int:
+        """1 when info line i is a key without its value and the next line is the value."""
+        fields = _info_fields(self.C[i].text)
+        if not fields or fields[-1][1] or i + 1 >= len(self.C):
+            return 0
+        nxt = self.C[i + 1].text
+        return int(
+            len(nxt) <= 60
+            and _preamble_role(nxt) not in ("info", "chrome")
+            and _numbering(nxt) is None
+        )
+
+    def read_info(self, fields: list[tuple[str, str]]) -> None:
+        """Feed the fields of a portal information table to the metadata."""
+        for key, value in fields:
+            if not value:
+                continue
+            if key in ("文号", "发文字号"):
+                number = _norm_doc_number(value)
+                if number:
+                    self.meta.setdefault("doc_number", number)
+            elif key in ("发布机构", "发文机关", "发文机构", "发文单位", "发布单位", "所属机构"):
+                self.meta.setdefault("info_issuer", _WS.sub("", value))
+            elif key in ("信息来源", "文章来源", "来源"):
+                self.meta.setdefault("info_source", _WS.sub("", value))
+            elif key in ("成文日期", "发文日期", "印发日期"):
+                iso = _info_date(value)
+                if iso:
+                    self.meta.setdefault("info_date", iso)
+            elif key in ("名称", "标题", "信息名称"):
+                self.meta.setdefault("info_title", _WS.sub("", value))
+
+    def read_preamble(self, end: int, start: int = 0) -> None:
         """Classify the lines before the title: metadata, notice text, attachments."""
-        C, i, run = self.C, 0, []
+        C, i, run = self.C, start, []
 
         def flush() -> None:
             self.add_block("preamble", run[:])
@@ -809,13 +1006,27 @@ class _Assembler:
 
         while i < end:
             ln, t = C[i], C[i].text
-            if t.startswith("关于") and ("通知" in t or (i + 1 < end and "通知" in C[i + 1].text)):
+            if (
+                _NOTICE_LINE.match(t)
+                and not _preamble_role(t)
+                and ("通知" in t or (i + 1 < end and "通知" in C[i + 1].text))
+            ):
                 lines = [ln] if "通知" in t else [ln, C[i + 1]]
                 flush()
                 self.add_block("metadata", lines, role="notice_title")
                 i += len(lines)
                 continue
             role = _preamble_role(t)
+            if role == "info":
+                flush()
+                extra = self._info_value_line(i) if i + 1 < end else 0
+                fields = _info_fields(t) or []
+                if extra:
+                    fields[-1] = (fields[-1][0], C[i + 1].text)
+                self.read_info(fields)
+                self.add_block("metadata", C[i : i + 1 + extra], role="info")
+                i += 1 + extra
+                continue
             if role == "doc_number":
                 self.meta.setdefault("doc_number", _norm_doc_number(t) or "")
             elif role == "letterhead":
@@ -845,7 +1056,13 @@ class _Assembler:
         closing: list[tuple[int, str]] = []
         while j >= body_start:
             t = _WS.sub("", C[j].text)
-            if _DATE_LINE.match(t):
+            role = _preamble_role(C[j].text)
+            if role in ("info", "chrome"):
+                closing.append((j, role))
+            elif j > body_start and _info_value_line_of(C[j - 1].text, C[j].text):
+                closing += [(j, "info"), (j - 1, "info")]
+                j -= 1
+            elif _DATE_LINE.match(t):
                 closing.append((j, "date"))
             elif _ORG_LINE.match(t) and len(t) <= 30:
                 closing.append((j, "issuer"))
@@ -862,6 +1079,11 @@ class _Assembler:
                 break
         for k, role in sorted(closing):
             t = C[k].text
+            if role in ("info", "chrome"):
+                if role == "info":
+                    self.read_info(_info_fields(t) or [])
+                self.add_block("metadata", [C[k]], role=role)
+                continue
             if role == "date":
                 iso = _find_date(t)
                 if iso:
@@ -873,6 +1095,38 @@ class _Assembler:
                 self.meta.setdefault("closing_issuer", _WS.sub("", t))
             self.add_block("closing", [C[k]], role=role)
         return body_end
+
+    def read_intro(self, lines: list[_Line]) -> None:
+        """Hints from the opening paragraph when the header is missing or silent.
+
+        ``2025年是…`` / ``2025年，…`` gives the year; ``XX区卫生健康…`` the
+        district; ``制定本要点`` / ``工作计划如下`` / ``制定本规划`` the kind.
+        """
+        if not lines:
+            return
+        first = _WS.sub("", self.p.paragraphs(lines).split("\n")[0])
+        m = re.match(r"(\d{4})年(?![底末初前后\d])", first)
+        if m:
+            self.meta["intro_year"] = m.group(1)
+        for d in _DISTRICT.finditer(first):
+            if d.group(1).startswith(_NOT_A_NAME) or not first[d.end() :].startswith(
+                ("卫生", "卫健")
+            ):
+                continue
+            self.meta["intro_district"] = d.group(1)
+            break
+        genre = re.search(
+            r"(?:制定|印发|形成|编制)本(?:工作)?(要点|计划|规划)|(?:工作)?(要点|计划)如下", first
+        )
+        if genre:
+            word = genre.group(1) or genre.group(2)
+            if word == "规划":
+                if _FYP.search(first):
+                    self.meta["intro_kind"] = "five_year_plan"
+            else:
+                self.meta["intro_kind"] = (
+                    "medical_admin_points" if "医政" in first else "work_points"
+                )
 
     # -- structure --------------------------------------------------------------
 
@@ -902,11 +1156,19 @@ class _Assembler:
                 continue
             if lvl != levels[0]:
                 parents = {heads[k].parent for k in items}
-                possible = [k for k in eligible if heads[k].level == lvl - 1] or [None]
+                possible = [
+                    k
+                    for k in eligible
+                    if heads[k].level == lvl - 1 and not self._holds_inline(heads, k, body_end)
+                ] or [None]  # a parent holding 一是/二是 items has its tasks already
                 if len(parents) < 0.5 * len(possible):
                     continue  # sporadic sub-points inside tasks
             return lvl
         return None
+
+    def _holds_inline(self, heads: list[_Heading], k: int, body_end: int) -> bool:
+        end = heads[k + 1].idx if k + 1 < len(heads) else body_end
+        return self.inline_items(heads, k, end)
 
     def _carries_text(self, heads: list[_Heading], k: int, body_end: int) -> bool:
         """A heading item with text of its own, or one that is itself a sentence."""
@@ -930,8 +1192,16 @@ class _Assembler:
                 parent = heads[parent].parent
             parent_id = sec_ids.get(parent) if parent is not None else None
             first = _Line(ln.no, ln.raw, h.num.rest, ln.bold, False)
-            if task_level is not None and h.level == task_level:
-                if h.excluded or not h.in_task_part:
+            inline = self.inline_items(heads, k, end)
+            if task_level is not None and h.level == task_level and not inline:
+                bare = (
+                    not h.children
+                    and p.heading_end(heads, k, end) == h.idx + 1
+                    and not self._carries_text(heads, k, body_end)
+                )
+                if h.excluded or not h.in_task_part or bare:
+                    # a numbered item in a context part (principles, targets),
+                    # or a bare heading without text of its own
                     # a numbered item in a context part (principles, targets)
                     text = h.num.label + p.paragraphs([first] + own[1:])
                     self.add_block("list_item", own, section=parent_id, text=text)
@@ -976,9 +1246,116 @@ class _Assembler:
                     heading=title,
                 )
             )
+            if inline:
+                self.emit_inline(self._body_pieces(heads, k, end), sid, paths[k])
+                continue
             if same_line_body.strip():
                 self.blocks.append(Block("section_text", same_line_body, ln.no, ln.no, section=sid))
             self.add_block("section_text", C[hend:end], section=sid)
+
+    def inline_items(self, heads: list[_Heading], k: int, end: int) -> bool:
+        """Whether heading k's own paragraph holds ``一是……；二是……`` items that are the tasks.
+
+        Only a heading of section rank (一、, （一）, 第X章) or a top-level one in
+        the task part, with no deeper numbering of its own, has its inline
+        items taken as tasks; under ``1.`` or ``（1）`` they stay inside the task.
+        """
+        h = heads[k]
+        if h.excluded or not h.in_task_part or h.children:
+            return False
+        if h.num.rank > 3 and h.level != 1:
+            return False
+        text, _ = self._joined(self._body_pieces(heads, k, end))
+        return len(_inline_spans(text)) >= 2
+
+    def _body_pieces(self, heads: list[_Heading], k: int, end: int) -> list[tuple[int, str]]:
+        """(line number, text) of a section heading's body: same-line text, then its lines."""
+        h, C = heads[k], self.C
+        hend = self.p.heading_end(heads, k, end)
+        heading = h.num.rest + "".join(x.text for x in C[h.idx + 1 : hend])
+        _, same_line_body = _split_title(heading, C[h.idx].bold, h.num)
+        pieces = [(C[h.idx].no, same_line_body)] if same_line_body.strip() else []
+        return pieces + [(x.no, x.text) for x in C[hend:end]]
+
+    def _joined(self, pieces: list[tuple[int, str]]) -> tuple[str, list[int]]:
+        """Pieces joined as paragraphs, with the line number of every character."""
+        text, line_of = "", []
+        for k, (no, piece) in enumerate(pieces):
+            sep = ""
+            if k and self.p._ends_paragraph(_Line(0, "", pieces[k - 1][1], "", False)):
+                sep = "\n"
+            elif text and len(self.p._join(text, piece)) > len(text) + len(piece):
+                sep = " "
+            text += sep
+            line_of += [no] * len(sep)
+            text += piece
+            line_of += [no] * len(piece)
+        return text, line_of
+
+    def emit_inline(self, pieces: list[tuple[int, str]], sid: str, path: str) -> None:
+        """Tasks from the inline items of a section's text; other text stays section text."""
+        text, line_of = self._joined(pieces)
+
+        def block(a: int, b: int) -> None:
+            chunk = text[a:b]
+            if chunk.strip():
+                lo = a + (len(chunk) - len(chunk.lstrip()))
+                hi = b - (len(chunk) - len(chunk.rstrip())) - 1
+                self.blocks.append(
+                    Block("section_text", chunk.strip(), line_of[lo], line_of[hi], section=sid)
+                )
+
+        pos = 0
+        for start, stop, label, value in _inline_spans(text):
+            block(pos, start)
+            body = text[start + len(label) : stop]
+            title = re.split(r"[，,。；;：:！？!?]", body.strip(), maxsplit=1)[0]
+            stripped = stop - (len(text[start:stop]) - len(text[start:stop].rstrip())) - 1
+            self.tasks.append(
+                Task(
+                    id=f"{self.doc_id}-t{len(self.tasks) + 1:03d}",
+                    section=sid,
+                    number=label,
+                    ordinal=value,
+                    title=_clean_title(title),
+                    text=body.strip(),
+                    line_start=line_of[start],
+                    line_end=line_of[stripped],
+                    section_path=path,
+                )
+            )
+            pos = stop
+        block(pos, len(text))
+
+
+#: An item written inline: 一是…；二是…, after the start of a paragraph or a
+#: clause boundary (not 统一是, 这一是).
+_INLINE_ITEM = re.compile(rf"(?:^|(?<=[。；;：:，,！？!?\n]))({_CN})是(?![否非])")
+
+
+def _inline_spans(text: str) -> list[tuple[int, int, str, int]]:
+    """(start, stop, label, value) of the 一是/二是… items in one text.
+
+    Items must run 一, 二, 三… within a paragraph; an item ends where the next
+    begins or at the end of its paragraph.
+
+    >>> [(t[:2], n) for a, b, t, n in _inline_spans("为此，一是扩面；二是提质。\\n同时")]
+    [('一是', 1), ('二是', 2)]
+    """
+    spans: list[tuple[int, int, str, int]] = []
+    offset = 0
+    for para in text.split("\n"):
+        found: list[tuple[int, str, int]] = []
+        for m in _INLINE_ITEM.finditer(para):
+            value = cn_to_int(m.group(1))
+            if value == len(found) + 1:
+                found.append((m.start(), m.group(0), value))
+        if len(found) >= 2:
+            bounds = [f[0] for f in found[1:]] + [len(para)]
+            for (start, label, value), stop in zip(found, bounds, strict=True):
+                spans.append((offset + start, offset + stop, label, value))
+        offset += len(para) + 1
+    return spans
 
 
 def _is_context_part(title: str) -> bool:
@@ -1029,17 +1406,22 @@ def parse_text(
     a = _Assembler(text, sha256[:12])
     C = a.C
     first_num = next((i for i, ln in enumerate(C) if _numbering(ln.text)), len(C))
-    span = a.locate_title(first_num)
-    body_start = span[1] + 1 if span else 0
-    a.read_preamble(span[0] if span else 0)
+    # a page from a web portal: the plan's own title follows the chrome
+    top = a.portal_end(first_num)
+    span = a.locate_title(first_num, top) or (a.locate_title(first_num) if top else None)
+    body_start = max(span[1] + 1 if span else 0, top)
+    a.read_preamble(span[0] if span else top)
     title = None
     if span:
         title_lines = C[span[0] : span[1] + 1]
         a.add_block("metadata", title_lines, role="title")
         title = "".join(ln.text for ln in title_lines)
+        a.read_preamble(top, span[1] + 1)  # chrome after a page title
     body_end = a.read_closing(body_start, first_num)
     heads = a.p.find_headings(body_start, body_end)
-    a.add_block("intro", C[body_start : heads[0].idx if heads else body_end])
+    intro = C[body_start : heads[0].idx if heads else body_end]
+    a.add_block("intro", intro)
+    a.read_intro(intro)
     a.mark_parts(heads)
     a.emit(heads, a.task_level(heads, body_end), body_end)
     for key in ("doc_number", "issuer", "issue_date"):
@@ -1066,10 +1448,20 @@ def _document(meta: dict[str, str], title: str | None) -> Document:
     title = _squash(title) if title else None
     if title:
         title = _WS.sub("", title) if not re.search(r"[A-Za-z]\s+[A-Za-z]", title) else title
-    issuer = meta.get("issuer") or meta.get("closing_issuer") or meta.get("letterhead")
+    # a portal's information table names the issuer better than a site name above it
+    source = meta.get("info_source", "")
+    issuer = (
+        meta.get("info_issuer")
+        or (source if _ORG_LINE.match(source) else None)
+        or meta.get("issuer")
+        or meta.get("closing_issuer")
+        or meta.get("letterhead")
+    )
     if issuer and issuer.endswith("委员会办公室"):
         issuer = issuer.removesuffix("办公室")
     kind = _kind(title or "")
+    if kind == "other" and not title:
+        kind = meta.get("intro_kind", "other")
     year = period_start = period_end = None
     if kind == "five_year_plan":
         m = _FYP.search(title or "")
@@ -1087,14 +1479,16 @@ def _document(meta: dict[str, str], title: str | None) -> Document:
             m = re.search(r"(\d{4})\s*年", title or "")
             if m:
                 year = int(m.group(1))
-    issue_date = meta.get("issue_date") or meta.get("closing_date")
+            elif meta.get("intro_year"):
+                year = int(meta["intro_year"])  # "2025年是…" opens the plan
+    issue_date = meta.get("info_date") or meta.get("issue_date") or meta.get("closing_date")
     if year is None and period_start is None and kind in ("work_points", "medical_admin_points"):
         # an annual plan whose title omits the year: the year it was issued in
         # (document number first, then the issue date)
         m = re.search(r"〔(\d{4})〕", meta.get("doc_number") or "")
         year = int(m.group(1)) if m else (int(issue_date[:4]) if issue_date else None)
     return Document(
-        district=_district(title, issuer, meta.get("letterhead")),
+        district=_district(title, issuer, meta.get("letterhead")) or meta.get("intro_district"),
         issuer=issuer,
         title=title,
         year=year,
@@ -1162,10 +1556,11 @@ def parse_plan(path_or_text: str | Path | bytes, *, source: str | None = None) -
 
 def _unit_chars(plan: Plan) -> list[tuple[int, int, str]]:
     units: list[tuple[int, int, str]] = []
+    # on one line: a heading, then text before any task (an inline lead-in), then tasks
     for s in plan.sections:
         units.append((s.line_start, 0, s.number + s.heading))
     for t in plan.tasks:
-        units.append((t.line_start, 0, t.number + t.text))
+        units.append((t.line_start, 2, t.number + t.text))
     for b in plan.unassigned:
         units.append((b.line_start, 1, b.text))
     return units
