@@ -318,7 +318,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--by", choices=["district", "label", "doc_id"], default="district")
     p.add_argument("--weight", choices=["tasks", "chars", "both"], default="both")
-    p.add_argument("--n-boot", type=int, default=2000, help="bootstrap resamples (default: 2000)")
+    p.add_argument(
+        "--n-boot",
+        type=_at_least(1),
+        default=2000,
+        metavar="N",
+        help="bootstrap resamples and permutations, 1 or more (default: 2000)",
+    )
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_shares)

@@ -72,6 +72,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from compare import config
+from compare.atomic import write_atomic
 from compare.exceptions import CompareError, RenderError
 
 if TYPE_CHECKING:  # heavy imports stay lazy: a warm run needs none of them
@@ -737,18 +738,8 @@ def _read_manifest(out_dir: Path) -> dict[str, dict[str, Any]]:
 
 
 def _write_atomic(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Write ``data`` through :func:`compare.atomic.write_atomic` (unique temporary name)."""
+    write_atomic(path, data)
 
 
 def _template_env() -> Any:
