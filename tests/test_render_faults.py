@@ -8,20 +8,29 @@ ones (marked ``slow`` and ``notebooks``) render one or two notebooks only.
 
 from __future__ import annotations
 
+import base64
+import fcntl
+import html
+import json
 import multiprocessing
+import os
 import shutil
 import threading
+import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from compare import config, findings, themes
+from compare import config, findings, report, themes
 from compare.atomic import write_atomic
 from compare.cli import main
 from compare.corpus import load_corpus
+from compare.exceptions import CompareError
 from compare.shares import share_test, theme_shares
 
 # --------------------------------------------------------------------------- 3. atomic caches
@@ -190,3 +199,321 @@ def test_a_file_where_the_cache_folder_belongs_is_one_line_even_without_cache(
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "Traceback" not in err
     assert f"{tmp_path / 'data' / 'interim'}: is a file" in err and "move the file away" in err
+
+
+# --------------------------------------------------------------------------- helpers for renders
+
+FIXTURE_NB = Path(__file__).parent / "fixtures" / "notebooks" / "01_fixture.ipynb"
+
+
+def _home(tmp_path: Path, n_notebooks: int = 1) -> dict[str, Path]:
+    """A project tree: notebooks/ (copies of the fixture notebook), data/raw, reports/."""
+    home = {
+        "home": tmp_path,
+        "notebooks": tmp_path / "notebooks",
+        "raw": tmp_path / "data" / "raw",
+        "out": tmp_path / "reports",
+    }
+    home["notebooks"].mkdir(parents=True)
+    home["raw"].mkdir(parents=True)
+    for i in range(1, n_notebooks + 1):
+        shutil.copy(FIXTURE_NB, home["notebooks"] / f"0{i}_fixture.ipynb")
+    (home["raw"] / "a.txt").write_text("一、加强公共卫生\n1. 推进医联体建设。\n", "utf-8")
+    return home
+
+
+def _render_kwargs(home: dict[str, Path]) -> dict[str, object]:
+    return {
+        "out_dir": home["out"],
+        "notebooks_dir": home["notebooks"],
+        "data_dir": home["raw"],
+        "progress": None,
+    }
+
+
+def _manifest(out: Path) -> dict[str, dict]:
+    data = json.loads((out / "manifest.json").read_text("utf-8"))
+    return {e["notebook"]: e for e in data["reports"]}
+
+
+def _assert_reports_agree_with_manifest(out: Path) -> dict[str, dict]:
+    """Every report in the manifest carries, in its own HTML, the key the manifest names."""
+    entries = _manifest(out)
+    index = (out / "index.html").read_text("utf-8")
+    for name, entry in entries.items():
+        assert report._html_key(out / entry["html"]) == entry["key"], name
+        assert html.escape(entry["summary"], quote=False) in index
+    return entries
+
+
+@pytest.fixture()
+def fake_execute(monkeypatch):
+    """Run notebooks without a kernel: the 'executed' notebook is the notebook itself.
+
+    ``fake_execute.interrupt`` names a notebook whose execution raises
+    KeyboardInterrupt, as Ctrl-C does.
+    """
+    import nbformat
+
+    state = SimpleNamespace(interrupt=None, executed=[])
+
+    def execute(path, nb_json, params, run):
+        if path.name == state.interrupt:
+            raise KeyboardInterrupt
+        state.executed.append((path.name, dict(params)))
+        nb = nbformat.reads(json.dumps(nb_json), as_version=4)
+        nb.metadata.setdefault("compare", {})["summary"] = f"n = {params.get('n', 3)}"
+        return nb
+
+    monkeypatch.setattr(report, "_execute", execute)
+    digest = report._source_digest(config.PACKAGE_DIR)  # other work on src/ must not matter
+    monkeypatch.setattr(report, "_source_digest", lambda _: digest)
+    return state
+
+
+# --------------------------------------------------------------------------- 1. trusted reports
+
+
+def test_the_skip_check_reads_the_key_inside_the_report(tmp_path, fake_execute):
+    home = _home(tmp_path)
+    kwargs = _render_kwargs(home)
+    (first,) = report.render(params={"n": 4}, **kwargs)
+    page = home["out"] / "01_fixture.html"
+    assert first.status == "rendered" and report._html_key(page) == first.key
+    (again,) = report.render(params={"n": 4}, **kwargs)
+    assert again.status == "skipped"
+    # a report left by another run (other parameters), with the manifest still naming ours
+    text = page.read_text("utf-8")
+    page.write_text(text.replace(first.key, "0" * 64), "utf-8")
+    (stale,) = report.render(params={"n": 4}, **kwargs)
+    assert stale.status == "rendered" and report._html_key(page) == first.key
+    page.write_text(text.replace(f'<meta name="compare-key" content="{first.key}">', ""), "utf-8")
+    (keyless,) = report.render(params={"n": 4}, **kwargs)
+    assert keyless.status == "rendered"
+    _assert_reports_agree_with_manifest(home["out"])
+
+
+def test_the_manifest_is_written_after_each_notebook_so_an_interruption_loses_nothing(
+    tmp_path, fake_execute
+):
+    home = _home(tmp_path, 2)
+    kwargs = _render_kwargs(home)
+    report.render(params={"n": 4}, **kwargs)
+    fake_execute.interrupt = "02_fixture.ipynb"
+    with pytest.raises(KeyboardInterrupt):
+        report.render(params={"n": 7}, force=True, **kwargs)
+    entries = _assert_reports_agree_with_manifest(home["out"])
+    assert entries["01_fixture.ipynb"]["parameters"]["n"] == "7"  # 01 finished with n = 7
+    assert entries["02_fixture.ipynb"]["parameters"]["n"] == "4"  # 02 kept its old report
+    assert "n = 7" in (home["out"] / "index.html").read_text("utf-8")
+    fake_execute.interrupt = None
+    results = report.render(params={"n": 4}, **kwargs)
+    assert [r.status for r in results] == ["rendered", "skipped"]
+    assert not list(home["out"].glob(".*.tmp"))
+    _assert_reports_agree_with_manifest(home["out"])
+
+
+def test_a_render_that_finds_the_folder_locked_waits_then_gives_up_in_one_line(
+    tmp_path, fake_execute
+):
+    home = _home(tmp_path)
+    home["out"].mkdir()
+    lines: list[str] = []
+    with open(home["out"] / report.LOCK_NAME, "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        held.write("4242\n")
+        held.flush()
+        started = time.monotonic()
+        with pytest.raises(CompareError) as exc:
+            report.render(**{**_render_kwargs(home), "progress": lines.append}, lock_timeout=0.6)
+    assert 0.5 < time.monotonic() - started < 5
+    assert lines == ["waiting for another render of reports/ (pid 4242) to finish, up to 0.6 s"]
+    message = str(exc.value)
+    assert "\n" not in message and "another render (pid 4242) is still writing it" in message
+    assert fake_execute.executed == [] and not (home["out"] / "manifest.json").exists()
+    (result,) = report.render(**_render_kwargs(home), lock_timeout=0.6)  # released: it runs
+    assert result.status == "rendered"
+
+
+# --------------------------------------------------------------------------- 2. parameters
+
+
+PAYLOAD = 'x"; import os; os.system("touch pwned"); "'
+
+
+@pytest.fixture()
+def in_tmp(tmp_path, monkeypatch):
+    """Work in tmp_path, reports in tmp_path/reports: a payload would create tmp_path/pwned."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(config, "REPORTS_DIR", tmp_path / "reports")
+    return tmp_path
+
+
+def _refused(capsys, argv: list[str], *needles: str) -> None:
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "Traceback" not in err, err
+    for needle in needles:
+        assert needle in err, err
+
+
+@pytest.mark.parametrize(
+    ("value", "needle"),
+    [
+        ("!!set {" + json.dumps(PAYLOAD) + ": null}", "a set value"),
+        ("!!binary " + base64.b64encode(PAYLOAD.encode()).decode(), "a bytes value"),
+        ('!!python/object/apply:os.system ["touch pwned"]', "-p district: could not determine"),
+        ("!!python/name:os.system", "-p district: could not determine"),
+        ("2025-01-01", "a date value"),
+        (".nan", "nan is not a finite number"),
+        ("{1: x}", "a mapping key must be text"),
+        ("[长宁, 青浦]", "parameter district of 05_change_over_time must be str, got list"),
+    ],
+)
+def test_a_parameter_that_is_not_plain_data_is_refused_in_one_line(in_tmp, capsys, value, needle):
+    _refused(capsys, ["render", "05", "-p", "district", value], needle)
+    assert not (in_tmp / "pwned").exists() and not (in_tmp / "reports").exists()
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "needle"),
+    [
+        ("codebook: !!binary " + base64.b64encode(PAYLOAD.encode()).decode(), "a bytes value"),
+        ("codebook: !!set {a: null}", "a set value"),
+        ('codebook: !!python/object/apply:os.system ["touch pwned"]', "cannot read parameters"),
+        ("k: eight", "parameter k of 02_themes must be int, got str 'eight'"),
+        ("kinds: [work_points, 3]", "parameter kinds of 02_themes must be list[str]"),
+    ],
+)
+def test_a_params_file_with_code_or_wrong_types_is_refused_in_one_line(
+    in_tmp, capsys, yaml_text, needle
+):
+    (in_tmp / "p.yaml").write_text(yaml_text + "\n", "utf-8")
+    _refused(capsys, ["render", "02", "--params", str(in_tmp / "p.yaml")], needle)
+    assert not (in_tmp / "pwned").exists() and not (in_tmp / "reports").exists()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        PAYLOAD,
+        "\\\"; import os; os.system('touch pwned') #",
+        "'''; __import__('os').system('touch pwned'); '''",
+        "x\n__import__('os').system('touch pwned')",
+        ["长宁", PAYLOAD],
+        {PAYLOAD: [PAYLOAD, None, 1.5, True]},
+    ],
+)
+def test_accepted_values_reach_the_notebook_as_data(tmp_path, monkeypatch, value):
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    report.validate_params({"label": value}, [])  # plain data (the type is not the point here)
+    nb = parameterize_notebook(load_notebook_node(str(FIXTURE_NB)), {"label": value})
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, object] = {}
+    exec(injected.source, namespace)  # what the kernel runs
+    assert namespace["label"] == value
+    assert not (tmp_path / "pwned").exists()
+
+
+# --------------------------------------------------------------------------- 5. one line per fault
+
+
+def test_a_reports_folder_that_is_a_file_is_one_line(tmp_path, capsys, fake_execute):
+    home = _home(tmp_path)
+    home["out"].write_text("not a folder")
+    with pytest.raises(CompareError, match=r"reports: is a file, not a reports folder; move it"):
+        report.render(**_render_kwargs(home))
+    _refused(capsys, ["render", "--out", str(home["out"])], f"{home['out']}: is a file")
+
+
+def test_an_index_that_is_a_folder_is_refused_before_any_notebook_runs(tmp_path, fake_execute):
+    home = _home(tmp_path)
+    (home["out"] / "index.html").mkdir(parents=True)
+    with pytest.raises(CompareError) as exc:
+        report.render(**_render_kwargs(home))
+    assert str(exc.value) == (
+        f"{home['out'] / 'index.html'}: is a folder where the render writes a file; "
+        "move it away and run again"
+    )
+    assert fake_execute.executed == []
+
+
+def test_a_reports_folder_that_cannot_be_written_is_one_line(tmp_path, monkeypatch, fake_execute):
+    home = _home(tmp_path)
+    home["out"].mkdir()
+    if os.geteuid() == 0:  # root writes anywhere: refuse the first write as the kernel would
+        real_open = os.open
+
+        def refusing_open(path, *args, **kwargs):
+            if Path(path).parent == home["out"]:
+                raise PermissionError(13, "Permission denied", str(path))
+            return real_open(path, *args, **kwargs)
+
+        monkeypatch.setattr(os, "open", refusing_open)
+    else:
+        home["out"].chmod(0o555)
+    try:
+        with pytest.raises(CompareError) as exc:
+            report.render(**_render_kwargs(home))
+    finally:
+        home["out"].chmod(0o755)
+    assert str(exc.value) == (
+        f"{home['out']}: cannot write the reports here (Permission denied); "
+        "make the folder writable or choose another one with --out"
+    )
+    assert fake_execute.executed == []
+
+
+def test_a_file_where_data_interim_belongs_stops_a_render_before_it_starts(
+    tmp_path, monkeypatch, fake_execute
+):
+    home = _home(tmp_path)
+    (home["home"] / "data" / "interim").write_text("x")
+    monkeypatch.setattr(config, "INTERIM_DIR", home["home"] / "data" / "interim")
+    with pytest.raises(CompareError, match=r"interim: is a file where the cache folder"):
+        report.render(**_render_kwargs(home))
+    assert fake_execute.executed == []
+
+
+def test_a_missing_data_folder_is_named_by_its_full_path(in_tmp, capsys):
+    missing = in_tmp / "plans" / "nowhere"
+    _refused(
+        capsys,
+        ["render", "01", "-p", "data_dir", str(missing)],
+        f"{missing}: the data folder does not exist",
+    )
+
+
+# --------------------------------------------------------------------------- 8. warnings
+
+
+def test_a_flood_of_scikit_learn_warnings_becomes_one_line(isolated_home):
+    t = pd.DataFrame(
+        {
+            "task_id": [f"a-t{i:03d}" for i in range(30)],
+            "district": ["长宁", "青浦", "松江"] * 10,
+            "title": ["推进中医药传承创新发展", "加强医德医风建设"] * 15,
+        }
+    )
+    t["text"] = t["title"]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        themes.cluster_tasks(t, seed=0)
+    assert [w.category for w in caught] == [themes.ClusteringWarning]
+    assert "scikit-learn warned" in str(caught[0].message)
+    assert "ConvergenceWarning" in str(caught[0].message)
+
+
+def test_the_command_line_prints_a_warning_in_one_line(monkeypatch, capsys):
+    import compare.cli as cli
+
+    def corpus(args) -> int:
+        warnings.warn("first line\n  second line", themes.ClusteringWarning, stacklevel=1)
+        return 0
+
+    monkeypatch.setattr(cli, "cmd_corpus", corpus)
+    assert cli.main(["corpus", "x"]) == 0
+    assert capsys.readouterr().err == "compare: warning: first line second line\n"

@@ -39,13 +39,14 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import itertools
 import math
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,6 +71,36 @@ CODED_COLUMNS: tuple[str, ...] = (
 )
 #: Optional; without it, seed terms are derived from the Chinese theme names.
 SEED_COLUMN = "seed_terms"
+
+
+class ClusteringWarning(UserWarning):
+    """Library warnings of one clustering, summarised (e.g. 864 ConvergenceWarnings as one)."""
+
+
+@contextlib.contextmanager
+def _summarised_warnings(what: str) -> Iterator[None]:
+    """Record scikit-learn's warnings in the block and re-issue them as one line.
+
+    Many tiny KMeans fits (automatic k on thousands of short plans) each warn
+    that fewer distinct points than clusters were found; one line saying how
+    many, and the first message, replaces the flood.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    library = [w for w in caught if type(w.message).__module__.startswith("sklearn")]
+    for w in caught:
+        if w not in library:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if library:
+        kinds = sorted({w.category.__name__ for w in library})
+        first = " ".join(str(library[0].message).split())[:160]
+        warnings.warn(
+            f"{what}: scikit-learn warned {len(library)} time(s) ({', '.join(kinds)}), "
+            f"e.g. {first!r} (usually many near-identical short tasks)",
+            ClusteringWarning,
+            stacklevel=3,
+        )
 
 
 class CodebookWarning(UserWarning):
@@ -947,10 +978,11 @@ def cluster_tasks(
         probabilities = theme_probabilities(scores, X)
     F = cluster_features(X, probabilities, guide=guide, seed=seed)
     k_table = pd.DataFrame()
-    if k is None:
-        k, k_table = choose_k(F, k_range=k_range, n_resamples=n_resamples, seed=seed)
-    k = max(1, min(int(k), n))
-    labels = np.zeros(n, dtype=int) if k == 1 else _kmeans(F, k, seed)
+    with _summarised_warnings(f"clustering {n} tasks"):
+        if k is None:
+            k, k_table = choose_k(F, k_range=k_range, n_resamples=n_resamples, seed=seed)
+        k = max(1, min(int(k), n))
+        labels = np.zeros(n, dtype=int) if k == 1 else _kmeans(F, k, seed)
     labels = _relabel_by_size(labels)
     summary = _summarize(labels, F, list(tasks["title"].fillna("")), title_tok, text_tok, groups)
     return Clustering(labels, int(labels.max()) + 1, k_table, summary, F)
