@@ -9,12 +9,16 @@ ones (marked ``slow`` and ``notebooks``) render one or two notebooks only.
 from __future__ import annotations
 
 import base64
+import contextlib
 import fcntl
 import html
 import json
 import multiprocessing
 import os
 import shutil
+import signal
+import subprocess
+import sys
 import threading
 import time
 import warnings
@@ -517,3 +521,110 @@ def test_the_command_line_prints_a_warning_in_one_line(monkeypatch, capsys):
     monkeypatch.setattr(cli, "cmd_corpus", corpus)
     assert cli.main(["corpus", "x"]) == 0
     assert capsys.readouterr().err == "compare: warning: first line second line\n"
+
+
+# --------------------------------------------------------------------------- 1. real signals
+
+
+def _slow_home(tmp_path: Path) -> dict[str, Path]:
+    """Two fixture notebooks; the second sleeps a minute when n is 7 (the run to interrupt)."""
+    home = _home(tmp_path, 2)
+    nb = json.loads(FIXTURE_NB.read_text("utf-8"))
+    nb["cells"].append(
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "sleep-when-interrupted",
+            "metadata": {},
+            "outputs": [],
+            "source": "import time\ntime.sleep(60 if n == 7 else 0)",
+        }
+    )
+    (home["notebooks"] / "02_fixture.ipynb").write_text(json.dumps(nb), "utf-8")
+    return home
+
+
+def _cli(home: dict[str, Path], *argv: str) -> subprocess.Popen:
+    """``compare render ARGV`` in a process group of its own, in the project tree ``home``."""
+    src = str(config.PACKAGE_DIR.parent)
+    env = {
+        **os.environ,
+        "COMPARE_HOME": str(home["home"]),
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONPATH": os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")])),
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "compare.cli", "render", *argv],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
+def _finish(proc: subprocess.Popen, timeout: float = 240) -> str:
+    out, _ = proc.communicate(timeout=timeout)
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.notebooks
+def test_a_render_interrupted_between_notebooks_leaves_no_stale_report(tmp_path):
+    home = _slow_home(tmp_path)
+    out = home["out"]
+    baseline = _cli(home, "-p", "n", "4")
+    assert baseline.wait(240) == 0, _finish(baseline)
+    for sig in (signal.SIGINT, signal.SIGKILL):
+        proc = _cli(home, "-p", "n", "7", "--force")
+        seen = []
+        for line in proc.stdout:
+            seen.append(line)
+            if line.startswith("[1/2] 01_fixture.ipynb: rendered"):
+                break
+        kernels = _children(proc.pid)
+        os.killpg(proc.pid, sig)  # Ctrl-C reaches the whole foreground group; kill -9 too
+        rest = _finish(proc, 60)
+        for pid in kernels:  # a kernel outliving a killed render: stop it, it is ours
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        assert proc.returncode == (130 if sig == signal.SIGINT else -signal.SIGKILL), seen + [rest]
+        assert "[2/2]" not in rest  # stopped inside the second notebook
+        entries = _assert_reports_agree_with_manifest(out)
+        assert entries["01_fixture.ipynb"]["parameters"]["n"] == "7"
+        assert entries["02_fixture.ipynb"]["parameters"]["n"] == "4"
+
+        again = _cli(home, "-p", "n", "4")
+        text = _finish(again)
+        assert again.returncode == 0, text
+        assert "[1/2] 01_fixture.ipynb: rendered" in text  # not trusted: its key says n = 7
+        assert "[2/2] 02_fixture.ipynb: unchanged, skipped" in text
+        entries = _assert_reports_agree_with_manifest(out)
+        assert {e["parameters"]["n"] for e in entries.values()} == {"4"}
+        assert not list(out.glob(".*.tmp"))
+
+
+@pytest.mark.slow
+@pytest.mark.notebooks
+def test_two_renders_started_together_take_turns_and_agree(tmp_path):
+    home = _home(tmp_path, 2)
+    first, second = _cli(home, "01", "-p", "n", "5"), _cli(home, "-p", "n", "6")
+    texts = [_finish(first), _finish(second)]
+    assert (first.returncode, second.returncode) == (0, 0), texts
+    waited = [t for t in texts if "waiting for another render of reports/" in t]
+    assert len(waited) == 1, texts
+    entries = _assert_reports_agree_with_manifest(home["out"])
+    assert set(entries) == {"01_fixture.ipynb", "02_fixture.ipynb"}
+    assert entries["02_fixture.ipynb"]["parameters"]["n"] == "6"
+    last_n = entries["01_fixture.ipynb"]["parameters"]["n"]  # whichever render ran second
+    check = _cli(home, "01", "-p", "n", last_n)
+    assert "unchanged, skipped" in _finish(check) and check.returncode == 0
