@@ -374,7 +374,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--by", choices=["district", "label", "doc_id"], default="district")
     p.add_argument("--weight", choices=["tasks", "chars", "both"], default="both")
-    p.add_argument("--n-boot", type=int, default=2000, help="bootstrap resamples (default: 2000)")
+    p.add_argument(
+        "--n-boot",
+        type=_at_least(1),
+        default=2000,
+        metavar="N",
+        help="bootstrap resamples and permutations, 1 or more (default: 2000)",
+    )
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_shares)
@@ -382,12 +388,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _warning_line(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+    """Print a warning as one line (library warnings included), not Python's two."""
+    print(f"compare: warning: {' '.join(str(message).split())}", file=file or sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``compare`` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args) or 0)
+        with warnings.catch_warnings():
+            warnings.showwarning = _warning_line
+            return int(args.func(args) or 0)
     except CompareError as err:
         print(f"compare: error: {err}", file=sys.stderr)
         return 1

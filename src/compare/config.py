@@ -57,5 +57,26 @@ def cache_dir(kind: str) -> Path:
     'parse'
     """
     path = INTERIM_DIR / kind
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # data/interim is a file, or cannot be written
+        from compare.exceptions import CompareError
+
+        raise CompareError(_folder_problem(path, "the cache folder", exc)) from exc
     return path
+
+
+def _folder_problem(path: Path, what: str, exc: OSError) -> str:
+    """One line naming the part of ``path`` that stops a folder from being made, and the fix."""
+    blocker = next((p for p in [path, *path.parents] if p.exists() or p.is_symlink()), path)
+    if blocker != path and not blocker.is_dir():
+        return (
+            f"{blocker}: is a file, so {what} {path} cannot be created; "
+            "move the file away (or set COMPARE_HOME to another folder)"
+        )
+    if path.exists() and not path.is_dir():
+        return f"{path}: {what} is a file; move the file away (or set COMPARE_HOME)"
+    return (
+        f"{path}: {what} cannot be created ({exc.strerror or exc}); "
+        f"make {blocker} writable (or set COMPARE_HOME to a writable folder)"
+    )

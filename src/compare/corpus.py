@@ -515,7 +515,7 @@ def load_corpus(
     )
     key_src = "\n".join(f"{n}\t{d}" for n, _, d in entries) + f"\n{_VERSION}\n{catalog_hash}"
     key = hashlib.sha256(key_src.encode("utf-8")).hexdigest()[:24]
-    corpus_dir = config.cache_dir("corpus") / key
+    corpus_dir = (config.cache_dir("corpus") if use_cache else config.INTERIM_DIR / "corpus") / key
     memo_key = (str(corpus_dir), tuple(failures))
     if use_cache and memo_key in _MEMO and (corpus_dir / "COMPLETE").exists():
         return _MEMO[memo_key].copy()

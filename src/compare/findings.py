@@ -33,6 +33,7 @@ from typing import Any
 import pandas as pd
 
 from compare import config
+from compare.atomic import write_atomic
 from compare.exceptions import CompareError
 from compare.labels import KIND_NAMES as LABEL_KIND_NAMES
 from compare.labels import is_unknown_district, known_districts, unknown_facts
@@ -164,10 +165,7 @@ def coded_tasks(
             seed=int(seed),
         )
         if use_cache:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_suffix(".tmp")
-            tmp.write_bytes(pickle.dumps(table))
-            tmp.replace(cache)
+            write_atomic(config.cache_dir("themes") / cache.name, pickle.dumps(table))
     base = tasks.drop(columns=[c for c in _THEME_COLUMNS if c in tasks.columns])
     out = base.merge(
         table[["task_id", *_THEME_COLUMNS]], on="task_id", how="left", validate="one_to_one"

@@ -72,6 +72,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from compare import config
+from compare.atomic import write_atomic
 from compare.exceptions import CompareError, RenderError
 
 if TYPE_CHECKING:  # heavy imports stay lazy: a warm run needs none of them
@@ -95,6 +96,7 @@ __all__ = [
     "show_html",
     "show_markdown",
     "show_table",
+    "validate_params",
 ]
 
 #: Bump when the report layout changes, so every report is re-rendered.
@@ -104,6 +106,13 @@ TEMPLATE_NAME = "compare_report"
 MANIFEST_NAME = "manifest.json"
 INDEX_NAME = "index.html"
 LOG_NAME = "render.log"
+#: The lock file a render holds (``fcntl.flock``) while it writes the reports folder.
+LOCK_NAME = ".render.lock"
+#: Seconds a render waits for another render of the same folder before giving up.
+LOCK_TIMEOUT = 600.0
+#: Each report carries its content key in this meta tag; the skip check reads it back.
+KEY_META = "compare-key"
+_KEY_PATTERN = re.compile(rb'<meta name="compare-key" content="([0-9a-f]{64})"')
 #: Reports above this size get a warning on their progress line.
 MAX_REPORT_BYTES = 5 * 1024 * 1024
 #: A notebook file name: two digits, an underscore, a name.
@@ -543,6 +552,11 @@ def parse_param_pairs(pairs: Iterable[Sequence[str]]) -> dict[str, Any]:
     for key, value in pairs:
         try:
             params[key] = yaml.safe_load(value)
+        except yaml.constructor.ConstructorError as exc:  # e.g. !!python/object/apply
+            raise CompareError(
+                f"-p {key}: {_one_line(exc)}; a parameter is plain data "
+                "(quote the value to pass it as text)"
+            ) from exc
         except yaml.YAMLError:
             params[key] = value
     return params
@@ -567,12 +581,135 @@ def load_params_file(path: Path | str) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise CompareError(f"{path.name}: cannot read parameters ({exc})") from exc
+        raise CompareError(f"{path}: cannot read parameters ({_one_line(exc)})") from exc
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise CompareError(f"{path.name}: parameters must be a mapping of name: value")
     return {str(k): v for k, v in data.items()}
+
+
+def _one_line(exc: BaseException | str, limit: int = 200) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+#: The Python types a parameter value may have (papermill writes these as literals).
+_PLAIN_TYPES = (type(None), bool, int, float, str)
+
+
+def _not_data(value: Any) -> str | None:
+    """Why ``value`` is not plain data (None, bool, int, float, str, lists and dicts of them)."""
+    kind = type(value)
+    if kind in _PLAIN_TYPES:
+        if kind is float and not (value == value and abs(value) != float("inf")):
+            return f"{value!r} is not a finite number"
+        return None
+    if kind is list:
+        return next((p for p in map(_not_data, value) if p), None)
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str:
+                return f"a mapping key must be text, not {type(key).__name__} {key!r:.40}"
+            problem = _not_data(item)
+            if problem:
+                return problem
+        return None
+    return f"a {kind.__name__} value ({value!r:.60}) is not plain data"
+
+
+def _matches(value: Any, annotation: str) -> bool:
+    """Whether ``value`` fits a parameter annotation such as ``int``, ``list[str]``, ``str | None``."""
+    annotation = annotation.replace(" ", "")
+    optional = re.fullmatch(r"(?:typing\.)?Optional\[(.+)\]", annotation)
+    options = [optional.group(1), "None"] if optional else _split_top(annotation, "|")
+    if len(options) > 1:
+        return any(_matches(value, option) for option in options)
+    head, _, inner = annotation.partition("[")
+    inner = inner[:-1] if inner.endswith("]") else inner
+    head = head.removeprefix("typing.").lower()
+    if head in {"", "any", "object"}:
+        return True
+    if head in {"none", "nonetype"}:
+        return value is None
+    if head == "bool":
+        return type(value) is bool
+    if head == "int":
+        return type(value) is int
+    if head == "float":
+        return type(value) in (int, float)
+    if head == "str":
+        return type(value) is str
+    if head in {"list", "sequence", "tuple"}:
+        item = _split_top(inner, ",")[0] if inner else ""
+        return type(value) is list and all(_matches(v, item) for v in value)
+    if head in {"dict", "mapping"}:
+        parts = _split_top(inner, ",") if inner else []
+        item = parts[1] if len(parts) == 2 else ""
+        return type(value) is dict and all(_matches(v, item) for v in value.values())
+    return True  # an annotation we do not know: any plain data
+
+
+def _split_top(text: str, sep: str) -> list[str]:
+    """Split ``text`` on ``sep`` outside brackets."""
+    parts, depth, current = [], 0, ""
+    for char in text:
+        depth += char == "["
+        depth -= char == "]"
+        if char == sep and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [*parts, current]
+
+
+def validate_params(params: Mapping[str, Any], notebooks: Sequence[Path]) -> None:
+    """Refuse parameter values that are not plain data or not of the declared type.
+
+    papermill writes values into the notebook as Python literals; only
+    None, bool, int, float, str and lists or dicts of these have a literal
+    it escapes (a YAML ``!!set`` or ``!!binary`` value would be written as
+    code). Each value must also fit the type its notebooks declare, as
+    ``papermill.inspect_notebook`` reads it (``int``, ``list[str]`` …).
+
+    Raises
+    ------
+    CompareError
+        One line naming the parameter, the notebook and what it accepts.
+
+    Examples
+    --------
+    >>> validate_params({"k": {1, 2}}, [])
+    Traceback (most recent call last):
+    ...
+    compare.exceptions.CompareError: parameter k: a set value ({1, 2}) is not plain data; use null, true/false, a number, text, or a list or mapping of these
+    """
+    for name, value in params.items():
+        problem = _not_data(value)
+        if problem:
+            raise CompareError(
+                f"parameter {name}: {problem}; use null, true/false, a number, text, "
+                "or a list or mapping of these"
+            )
+    if not params or not notebooks:
+        return
+    import papermill
+
+    for path in notebooks:
+        declared = papermill.inspect_notebook(str(path))
+        for name, value in params.items():
+            spec = declared.get(name)
+            if spec is None:
+                continue
+            annotation = str(spec.get("inferred_type_name") or "None")
+            if annotation == "None":  # papermill: type unknown
+                continue
+            if not _matches(value, annotation):
+                raise CompareError(
+                    f"parameter {name} of {path.stem} must be {annotation}, "
+                    f"got {type(value).__name__} {value!r:.60} (its default: {spec.get('default')})"
+                )
 
 
 # --------------------------------------------------------------------------- hashing
@@ -736,19 +873,20 @@ def _read_manifest(out_dir: Path) -> dict[str, dict[str, Any]]:
         return {}
 
 
-def _write_atomic(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def _html_key(path: Path) -> str | None:
+    """The content key written into a report's head, or None (no report, or none in it)."""
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+        with open(path, "rb") as handle:
+            head = handle.read(16_384)
+    except OSError:
+        return None
+    match = _KEY_PATTERN.search(head)
+    return match.group(1).decode("ascii") if match else None
+
+
+def _write_atomic(path: Path, data: str | bytes) -> None:
+    """Write ``data`` through :func:`compare.atomic.write_atomic` (unique temporary name)."""
+    write_atomic(path, data)
 
 
 def _template_env() -> Any:
@@ -1087,6 +1225,8 @@ def _export(
         },
     }
     body, _ = run.html_exporter().from_notebook_node(nb, resources=resources)
+    # the report's own content key, read back by the skip check (see _html_key)
+    body = body.replace("<head>", f'<head>\n<meta name="{KEY_META}" content="{entry["key"]}">', 1)
     roots = _redaction_roots([run.out_dir, run.notebooks_dir, run.data_dir, path.parent])
     body = _redact(body, roots)
     if _PLOTLYJS_SLOT in body:
@@ -1116,7 +1256,7 @@ def _render_one(
         and previous is not None
         and previous.get("key") == key
         and not previous.get("last_error")
-        and html_path.is_file()
+        and _html_key(html_path) == key  # the report itself, not only the manifest
     ):
         entry = dict(previous)
         return (
@@ -1230,6 +1370,106 @@ def _progress_line(index: int, total: int, result: ReportResult) -> str:
     return f"{head} {verb} in {result.seconds:.1f} s ({size}){warn}"
 
 
+@contextlib.contextmanager
+def _reports_lock(out_dir: Path, timeout: float, say: Callable[[str], None]) -> Iterator[None]:
+    """Hold an exclusive ``fcntl.flock`` on ``<out_dir>/.render.lock`` for the block.
+
+    A second render of the same folder waits (saying so once) until the first
+    one ends, at most ``timeout`` seconds, then raises a one-line
+    :class:`CompareError`. The operating system releases the lock when its
+    holder exits, even by ``kill -9``, so a lock is never stale.
+    """
+    import fcntl
+
+    path = out_dir / LOCK_NAME
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise CompareError(_unwritable(out_dir, path, exc)) from exc
+    try:
+        deadline = None
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+                if deadline is None:
+                    deadline = time.monotonic() + timeout
+                    say(
+                        f"waiting for another render of {out_dir.name}/ (pid {holder}) to finish, "
+                        f"up to {timeout:g} s"
+                    )
+                if time.monotonic() >= deadline:
+                    raise CompareError(
+                        f"{out_dir}: another render (pid {holder}) is still writing it after "
+                        f"{timeout:g} s; wait for it to finish or stop it, then run again"
+                    ) from None
+                time.sleep(0.2)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _unwritable(folder: Path, path: Path, exc: OSError) -> str:
+    if path.is_dir():
+        return f"{path}: is a folder where compare keeps a file; move it away"
+    return (
+        f"{folder}: cannot write the reports here ({exc.strerror or exc}); "
+        "make the folder writable or choose another one with --out"
+    )
+
+
+def _prepare_out_dir(out_dir: Path, paths: Sequence[Path], mode: str) -> None:
+    """Create the reports folder and refuse, in one line, anything that would stop the run.
+
+    Checked before any notebook runs: the folder is a file (or below one), a
+    file the render writes (index, manifest, log, a report, the plotly asset)
+    is a folder.
+    """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise CompareError(
+            f"{out_dir}: is a file, not a reports folder; move it away or choose another "
+            "folder with --out"
+        )
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        blocker = next((p for p in out_dir.parents if p.exists()), out_dir)
+        if not blocker.is_dir():
+            raise CompareError(
+                f"{blocker}: is a file, so the reports folder {out_dir} cannot be created; "
+                "move the file away or choose another folder with --out"
+            ) from exc
+        raise CompareError(_unwritable(blocker, out_dir, exc)) from exc
+    targets = [INDEX_NAME, MANIFEST_NAME, LOG_NAME, *(p.with_suffix(".html").name for p in paths)]
+    if mode == "shared":
+        targets.append(PLOTLY_ASSET)
+    for name in targets:
+        target = out_dir / name
+        if target.exists() and not target.is_file():
+            kind = "a folder" if target.is_dir() else "not a regular file"
+            raise CompareError(
+                f"{target}: is {kind} where the render writes a file; move it away and run again"
+            )
+    assets = out_dir / ASSETS_DIR_NAME
+    if mode == "shared" and assets.exists() and not assets.is_dir():
+        raise CompareError(f"{assets}: is a file where plotly.js goes; move it away and run again")
+
+
+def _check_cache_folder() -> None:
+    """Refuse a file where ``data/interim`` belongs before any notebook runs into it."""
+    interim = config.INTERIM_DIR
+    blocker = next((p for p in [interim, *interim.parents] if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        raise CompareError(
+            f"{blocker}: is a file where the cache folder {interim} belongs; move the file away "
+            "(or set COMPARE_HOME to another folder)"
+        )
+
+
 def render(
     notebooks: Sequence[str] | None = None,
     params: Mapping[str, Any] | None = None,
@@ -1240,6 +1480,7 @@ def render(
     data_dir: Path | None = None,
     progress: Callable[[str], None] | None = print,
     standalone: bool = False,
+    lock_timeout: float = LOCK_TIMEOUT,
 ) -> list[ReportResult]:
     """Execute notebooks and export them as offline HTML reports, incrementally.
 
@@ -1265,12 +1506,31 @@ def render(
     standalone : bool, default False
         Inline plotly.js in every report with figures (single files to
         e-mail) instead of one shared ``assets/plotly.min.js`` beside them.
+    lock_timeout : float
+        Seconds to wait for another render of ``out_dir`` (see below).
+
+    Each report's content key is written into its HTML (``<meta
+    name="compare-key">``); a notebook is skipped only when both the
+    manifest and the report itself carry the key of this run. The run holds
+    an exclusive lock on ``out_dir`` (``fcntl.flock`` on ``.render.lock``)
+    and rewrites ``manifest.json`` and ``index.html`` atomically after every
+    notebook, so an interrupted or concurrent run never leaves an index or a
+    skip decision that disagrees with a report.
 
     Returns
     -------
     list of ReportResult
         One per notebook, in phase order. A failure does not raise: check
         ``result.ok`` (:func:`render_command` turns failures into exit code 1).
+
+    Raises
+    ------
+    CompareError
+        Before any notebook runs, in one line: a parameter that is not plain
+        data or not of its declared type (:func:`validate_params`), a missing
+        data folder, a reports folder that is a file or cannot be written, a
+        folder where a report file goes, a file where ``data/interim`` goes,
+        or another render holding the folder longer than ``lock_timeout``.
 
     Examples
     --------
@@ -1279,23 +1539,58 @@ def render(
     """
     params = dict(params or {})
     out_dir = Path(out_dir or config.REPORTS_DIR).resolve()
-    out_dir.mkdir(parents=True, exist_ok=True)
     notebooks_dir = Path(notebooks_dir or config.NOTEBOOKS_DIR).resolve()
+    if isinstance(params.get("data_dir"), Path):
+        params["data_dir"] = str(params["data_dir"])
+    paths = find_notebooks(notebooks, notebooks_dir)
+    validate_params(params, paths)
     if data_dir is not None:
         params.setdefault("data_dir", str(Path(data_dir).resolve()))
     data_path = Path(params.get("data_dir") or config.RAW_DIR).resolve()
     if not data_path.is_dir():
-        raise CompareError(f"{data_path.name}: the data folder does not exist")
-    paths = find_notebooks(notebooks, notebooks_dir)
+        raise CompareError(
+            f"{data_path}: the data folder does not exist; pass a folder of plans "
+            "with -p data_dir DIR"
+        )
     try:
         data_label = data_path.relative_to(config.PROJECT_DIR).as_posix()
     except ValueError:
         data_label = "…/" + data_path.name
     say = progress or (lambda line: None)
     mode = "standalone" if standalone else "shared"
+    _prepare_out_dir(out_dir, paths, mode)
+    _check_cache_folder()
+    with _reports_lock(out_dir, lock_timeout, say):
+        return _render_locked(
+            paths,
+            params,
+            out_dir,
+            notebooks_dir,
+            data_path,
+            data_label,
+            force,
+            notebooks is None,
+            say,
+            mode,
+        )
+
+
+def _render_locked(
+    paths: Sequence[Path],
+    params: Mapping[str, Any],
+    out_dir: Path,
+    notebooks_dir: Path,
+    data_path: Path,
+    data_label: str,
+    force: bool,
+    full: bool,
+    say: Callable[[str], None],
+    mode: str,
+) -> list[ReportResult]:
+    """The body of :func:`render`, run while this process holds the folder's lock."""
     if mode == "shared":
         _copy_plotly_asset(out_dir)
-    manifest = _read_manifest(out_dir)
+    manifest = _read_manifest(out_dir)  # read under the lock: no other run's entry is lost
     results: list[ReportResult] = []
     with _file_log(out_dir) as log:
         declared = {p.name for path in paths for p in notebook_parameters(path)}
@@ -1319,14 +1614,18 @@ def render(
         try:
             for index, path in enumerate(paths, start=1):
                 result, entry = _render_one(path, params, manifest.get(path.name), force, run)
-                manifest[path.name] = entry
+                if manifest.get(path.name) != entry:  # after every notebook: a kill loses nothing
+                    manifest[path.name] = entry
+                    _write_index(
+                        out_dir, [manifest[k] for k in sorted(manifest)], run.git_commit, mode
+                    )
                 results.append(result)
                 line = _progress_line(index, len(paths), result)
                 log.info(line)
                 say(line)
         finally:
             run.kernels.shutdown()
-        if notebooks is None:  # a full run forgets notebooks that no longer exist
+        if full:  # a full run forgets notebooks that no longer exist
             manifest = {name: e for name, e in manifest.items() if name in {p.name for p in paths}}
         _write_index(out_dir, [manifest[k] for k in sorted(manifest)], run.git_commit, mode)
     return results
@@ -1363,6 +1662,14 @@ def add_render_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPa
     parser.add_argument("--force", action="store_true", help="re-execute unchanged notebooks")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: reports/)")
     parser.add_argument(
+        "--wait",
+        type=float,
+        default=LOCK_TIMEOUT,
+        metavar="SECONDS",
+        help="how long to wait for another render of the same folder "
+        f"(default: {LOCK_TIMEOUT:g}); then exit 1",
+    )
+    parser.add_argument(
         "--standalone",
         action="store_true",
         help="inline plotly.js in each report (single files to e-mail; about 5 MB each) "
@@ -1397,6 +1704,7 @@ def render_command(args: argparse.Namespace) -> int:
         args.out,
         args.force,
         standalone=getattr(args, "standalone", False),
+        lock_timeout=getattr(args, "wait", LOCK_TIMEOUT),
     )
     failed = [r for r in results if not r.ok]
     out = Path(args.out or config.REPORTS_DIR)

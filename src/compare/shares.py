@@ -19,7 +19,9 @@ of **task counts** (characters are not independent counts, so they are not
 tested): Pearson's chi-square (``scipy.stats.chi2_contingency``), and,
 because with a few dozen tasks per plan most expected counts are below 5, a
 **permutation p-value** (group labels shuffled across tasks, ``n_perm``
-times, fixed seed) that does not rely on the asymptotic distribution. Each
+times, fixed seed) that does not rely on the asymptotic distribution. Both
+resample the tasks in the order of their content-derived ``task_id``, so the
+same plans under other file names give the same intervals and p-values. Each
 cell gets Haberman's **adjusted standardized residual**
 ``(O − E) / sqrt(E (1 − row/N) (1 − col/N))``, approximately standard normal
 under independence: above +1.96 the group over-weights the theme, below
@@ -90,6 +92,29 @@ def _chars(tasks: pd.DataFrame) -> np.ndarray:
     return np.zeros(len(tasks))
 
 
+def _in_content_order(tasks: pd.DataFrame) -> pd.DataFrame:
+    """The tasks sorted by their content-derived ``task_id`` (then title and text).
+
+    Resampling draws row positions, so the rows must come in an order that
+    does not depend on file names: the same plans under other names give the
+    same intervals and p-values.
+    """
+    keys = [c for c in ("task_id", "title", "text") if c in tasks.columns]
+    if not keys:
+        return tasks
+    order = (
+        pd.DataFrame({c: tasks[c].fillna("").astype(str).to_numpy() for c in keys})
+        .sort_values(keys, kind="stable")
+        .index.to_numpy()
+    )
+    return tasks.iloc[order]
+
+
+def _check_count(name: str, value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+        raise CompareError(f"{name} must be a whole number, 0 or more; got {value!r}")
+
+
 def _theme_names(tasks: pd.DataFrame) -> dict[str, str]:
     if "theme_name" not in tasks.columns:
         return {}
@@ -156,7 +181,8 @@ def theme_shares(
     [1.0, 1.0]
     """
     _check(tasks, by, weight)
-    t = tasks.dropna(subset=["theme"])
+    _check_count("n_boot", n_boot)
+    t = _in_content_order(tasks.dropna(subset=["theme"]))
     codes_all = sorted(set(t["theme"].astype(str)) | set(themes or []))
     index = {c: i for i, c in enumerate(codes_all)}
     names = _theme_names(t)
@@ -293,7 +319,9 @@ def share_test(
     from scipy.stats import chi2_contingency
 
     _check(tasks, by)
-    t = tasks.dropna(subset=["theme", by])  # a task without a group cannot be compared
+    _check_count("n_perm", n_perm)
+    # a task without a group cannot be compared; content order: see _in_content_order
+    t = _in_content_order(tasks.dropna(subset=["theme", by]))
     O_df = pd.crosstab(t[by].astype(str), t["theme"].astype(str))
     if O_df.shape[0] < 2 or O_df.shape[1] < 2:
         raise CompareError(

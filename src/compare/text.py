@@ -26,7 +26,6 @@ import json
 import logging
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from compare import config
+from compare.atomic import write_atomic
 from compare.exceptions import CompareError
 
 #: Above this many bytes of not-yet-cached text, segmentation runs in parallel.
@@ -301,18 +301,10 @@ def _read_shard(path: Path) -> dict[str, list[str]]:
 
 
 def _write_atomic(path: Path, data: dict[str, list[str]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        # one json.dumps (the C encoder) and one write: json.dump to a file goes through
-        # the pure-Python encoder, call by call (3.3 s per 1,000 plans)
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # one json.dumps (the C encoder) and one write: json.dump to a file goes through
+    # the pure-Python encoder, call by call (3.3 s per 1,000 plans)
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    write_atomic(path, payload)
 
 
 def _segment_chunk(texts: list[str], dictionary: Dictionary) -> list[list[str]]:

@@ -25,6 +25,10 @@ Two views of what a plan spends its attention on:
 Each cluster is labelled by its top class-based TF-IDF (c-TF-IDF) terms and by
 the titles of its most central tasks.
 
+Both run on the tasks sorted by :func:`content_order` (their content-derived
+``task_id``), and return rows in the caller's order: the same plans under any
+file names, in any order, give the same codes, clusters and labels.
+
 Examples
 --------
 >>> from compare.corpus import load_corpus
@@ -35,12 +39,14 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import dataclasses
 import itertools
 import math
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +71,36 @@ CODED_COLUMNS: tuple[str, ...] = (
 )
 #: Optional; without it, seed terms are derived from the Chinese theme names.
 SEED_COLUMN = "seed_terms"
+
+
+class ClusteringWarning(UserWarning):
+    """Library warnings of one clustering, summarised (e.g. 864 ConvergenceWarnings as one)."""
+
+
+@contextlib.contextmanager
+def _summarised_warnings(what: str) -> Iterator[None]:
+    """Record scikit-learn's warnings in the block and re-issue them as one line.
+
+    Many tiny KMeans fits (automatic k on thousands of short plans) each warn
+    that fewer distinct points than clusters were found; one line saying how
+    many, and the first message, replaces the flood.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    library = [w for w in caught if type(w.message).__module__.startswith("sklearn")]
+    for w in caught:
+        if w not in library:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if library:
+        kinds = sorted({w.category.__name__ for w in library})
+        first = " ".join(str(library[0].message).split())[:160]
+        warnings.warn(
+            f"{what}: scikit-learn warned {len(library)} time(s) ({', '.join(kinds)}), "
+            f"e.g. {first!r} (usually many near-identical short tasks)",
+            ClusteringWarning,
+            stacklevel=3,
+        )
 
 
 class CodebookWarning(UserWarning):
@@ -527,6 +563,35 @@ def theme_probabilities(
     return out
 
 
+def content_order(tasks: pd.DataFrame) -> np.ndarray:
+    """Row positions that sort the tasks by their content-derived id.
+
+    ``task_id`` is the plan's content hash plus the task's number, so this
+    order is the same whatever the files are called and however the rows
+    came in; title and text break ties (and stand in without ``task_id``).
+    Coding, clustering and resampling run in this order, so renaming or
+    reordering the plan files never changes a result.
+
+    Examples
+    --------
+    >>> content_order(pd.DataFrame({"task_id": ["b-t001", "a-t002", "a-t001"]})).tolist()
+    [2, 1, 0]
+    """
+    keys = {
+        col: tasks[col].fillna("").astype(str).to_numpy()
+        for col in ("task_id", "title", "text")
+        if col in tasks.columns
+    }
+    if not keys:
+        return np.arange(len(tasks))
+    frame = pd.DataFrame(keys)
+    return frame.sort_values(list(keys), kind="stable").index.to_numpy()
+
+
+def _is_identity(order: np.ndarray) -> bool:
+    return bool(np.array_equal(order, np.arange(len(order))))
+
+
 def code_tasks(
     tasks: pd.DataFrame,
     codebook: pd.DataFrame | None = None,
@@ -567,6 +632,21 @@ def code_tasks(
     >>> code_tasks(t, X=None)[["task_id", "theme", "theme_2"]].theme.tolist()
     ['E', 'P']
     """
+    order = content_order(tasks)
+    if not _is_identity(order):  # code in content order, return in the caller's order
+        inverse = np.argsort(order)
+        ordered = code_tasks(
+            tasks.iloc[order].reset_index(drop=True),
+            codebook,
+            overrides=overrides,
+            X=None if X is None else X[order],
+            blend=blend,
+            dictionary=dictionary,
+        )
+        attrs = dict(ordered.attrs, probabilities=ordered.attrs["probabilities"][inverse])
+        out = ordered.iloc[inverse].reset_index(drop=True)
+        out.attrs = attrs
+        return out
     codebook = codebook if codebook is not None else load_codebook()
     codes = np.array(codebook["code"])
     names = dict(zip(codebook["code"], codebook["theme"], strict=True))
@@ -865,6 +945,27 @@ def cluster_tasks(
     >>> cl.summary[["size", "label"]].head(2)          # doctest: +SKIP
     """
     n = len(tasks)
+    order = content_order(tasks)
+    if n and not _is_identity(order):  # cluster in content order, return in the caller's
+        inverse = np.argsort(order)
+        ordered = cluster_tasks(
+            tasks.iloc[order].reset_index(drop=True),
+            k=k,
+            seed=seed,
+            guide=guide,
+            codebook=codebook,
+            probabilities=None if probabilities is None else np.asarray(probabilities)[order],
+            title_weight=title_weight,
+            k_range=k_range,
+            n_resamples=n_resamples,
+            dictionary=dictionary,
+            tokens=None
+            if tokens is None
+            else ([tokens[0][i] for i in order], [tokens[1][i] for i in order]),
+        )
+        return dataclasses.replace(
+            ordered, labels=ordered.labels[inverse], features=ordered.features[inverse]
+        )
     if n == 0:
         empty = pd.DataFrame(columns=["cluster", "size", "label", "top_terms", "examples"])
         return Clustering(np.zeros(0, dtype=int), 0, pd.DataFrame(), empty, np.zeros((0, 0)))
@@ -877,10 +978,11 @@ def cluster_tasks(
         probabilities = theme_probabilities(scores, X)
     F = cluster_features(X, probabilities, guide=guide, seed=seed)
     k_table = pd.DataFrame()
-    if k is None:
-        k, k_table = choose_k(F, k_range=k_range, n_resamples=n_resamples, seed=seed)
-    k = max(1, min(int(k), n))
-    labels = np.zeros(n, dtype=int) if k == 1 else _kmeans(F, k, seed)
+    with _summarised_warnings(f"clustering {n} tasks"):
+        if k is None:
+            k, k_table = choose_k(F, k_range=k_range, n_resamples=n_resamples, seed=seed)
+        k = max(1, min(int(k), n))
+        labels = np.zeros(n, dtype=int) if k == 1 else _kmeans(F, k, seed)
     labels = _relabel_by_size(labels)
     summary = _summarize(labels, F, list(tasks["title"].fillna("")), title_tok, text_tok, groups)
     return Clustering(labels, int(labels.max()) + 1, k_table, summary, F)
@@ -903,7 +1005,8 @@ def _summarize(labels, F, titles, title_tok, text_tok, groups) -> pd.DataFrame:
         idx = np.flatnonzero(labels == c)
         centre = F[idx].mean(axis=0)
         dist = ((F[idx] - centre) ** 2).sum(axis=1)
-        central = idx[np.argsort(dist, kind="stable")[:3]]
+        # rounded: ties (equal vectors) go to content order, not to floating-point noise
+        central = idx[np.argsort(dist.round(9), kind="stable")[:3]]
         rows.append(
             {
                 "cluster": c,
