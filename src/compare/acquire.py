@@ -17,7 +17,6 @@ Examples
 from __future__ import annotations
 
 import csv
-import os
 import re
 import urllib.error
 import urllib.request
@@ -151,7 +150,7 @@ def _existing(raw_dir: Path, sha256: str) -> Path | None:
 
 def _append_catalog(catalog: Path, row: dict[str, str]) -> None:
     """Add one row to the catalog, keeping its comment lines and columns; atomic."""
-    from compare.corpus import _atomic_write_bytes
+    from compare.atomic import write_atomic
 
     comments: list[str] = []
     rows: list[dict[str, str]] = []
@@ -178,7 +177,7 @@ def _append_catalog(catalog: Path, row: dict[str, str]) -> None:
     writer.writeheader()
     for r in rows:
         writer.writerow({k: r.get(k, "") or "" for k in header})
-    _atomic_write_bytes(catalog, (out + buf.getvalue()).encode("utf-8"))
+    write_atomic(catalog, (out + buf.getvalue()).encode("utf-8"))
 
 
 def add_source(
@@ -244,10 +243,9 @@ def add_source(
     existing = _existing(raw_dir, digest)
     path = existing or raw_dir / stable_name(d.district, year, d.kind, digest, ex.format)
     if existing is None:
-        from compare.corpus import _atomic_write_bytes
+        from compare.atomic import write_atomic
 
-        _atomic_write_bytes(path, data)
-        os.chmod(path, 0o444)  # data/raw is read-only
+        write_atomic(path, data, mode=0o444)  # data/raw is read-only
     _append_catalog(
         Path(catalog),
         {

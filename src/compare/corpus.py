@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from compare import config
+from compare.atomic import atomic_path, write_atomic
 from compare.exceptions import CompareError, PlanInputError
 from compare.extract import EXTRACT_VERSION, LOW_CONFIDENCE, Extracted, extract_cached
 from compare.io import read_plan_bytes, sha256_bytes
@@ -283,18 +283,6 @@ def plan_rows(
     return {"documents": [doc], "sections": sections, "tasks": tasks, "unassigned": blocks}
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _parse_file_rows(name: str, data: bytes, digest: str, cache_root: Path | None) -> dict:
     """Rows of one file, from the per-file cache or by parsing (picklable for workers).
 
@@ -317,7 +305,7 @@ def _parse_file_rows(name: str, data: bytes, digest: str, cache_root: Path | Non
     rows = plan_rows(plan, name, ex)
     rows["warnings"] = [str(w.message) for w in caught if issubclass(w.category, NoTasksWarning)]
     if use_cache:
-        _atomic_write_bytes(cache, json.dumps(rows, ensure_ascii=False).encode("utf-8"))
+        write_atomic(cache, json.dumps(rows, ensure_ascii=False))
     return rows
 
 
@@ -675,14 +663,7 @@ def _write_corpus_cache(corpus_dir: Path, tables: dict[str, pd.DataFrame], failu
     corpus_dir.mkdir(parents=True, exist_ok=True)
     (corpus_dir / "COMPLETE").unlink(missing_ok=True)
     for name, df in tables.items():
-        fd, tmp = tempfile.mkstemp(dir=corpus_dir, prefix=f".{name}.", suffix=".tmp")
-        os.close(fd)
-        try:
+        with atomic_path(corpus_dir / f"{name}.parquet") as tmp:
             df.to_parquet(tmp, index=False)
-            os.replace(tmp, corpus_dir / f"{name}.parquet")
-        finally:
-            Path(tmp).unlink(missing_ok=True)
-    _atomic_write_bytes(
-        corpus_dir / "failures.json", json.dumps(failures, ensure_ascii=False).encode()
-    )
-    _atomic_write_bytes(corpus_dir / "COMPLETE", b"ok\n")
+    write_atomic(corpus_dir / "failures.json", json.dumps(failures, ensure_ascii=False))
+    write_atomic(corpus_dir / "COMPLETE", b"ok\n")

@@ -872,7 +872,7 @@ def extract_cached(
         with contextlib.suppress(OSError, ValueError, TypeError):
             return Extracted.from_json(path.read_text(encoding="utf-8"))
     ex = extract_bytes(data, name, ocr=ocr)
-    from compare.corpus import _atomic_write_bytes
+    from compare.atomic import write_atomic
 
-    _atomic_write_bytes(path, ex.to_json().encode("utf-8"))
+    write_atomic(path, ex.to_json().encode("utf-8"))
     return ex
