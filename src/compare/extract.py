@@ -67,7 +67,7 @@ __all__ = [
 ]
 
 #: Bump whenever extraction output may change: it keys every cache.
-EXTRACT_VERSION = "1.0.1"
+EXTRACT_VERSION = "1.0.2"
 #: Formats this module reads (what :func:`detect_format` returns).
 FORMATS = ("text", "pdf", "scan", "docx", "doc", "html")
 #: Mean Tesseract word confidence (0–100) below which an OCR page is flagged.
@@ -363,6 +363,26 @@ def _tesseract_ready() -> str:
     return ""
 
 
+#: Specks read as characters at a line's ends: a bar at the end, or a closing quote
+#: at the start (Chinese typesetting never begins a line with closing punctuation).
+_OCR_NOISE = re.compile(r"^[”’」』)）|｜\s]+|[\s|｜]+$")
+#: OCR misreads of an item number at the start of a line: "1，" / "1," / "1 " for "1.".
+_OCR_ITEM = re.compile(r"^(\d{1,2})(?:\s*[，,、]|\s+)\s*(?=[\u4e00-\u9fff])")
+
+
+def _ocr_fix(line: str) -> str:
+    """Undo the commonest OCR misreading of GB/T 9704 item numbers (``1，`` → ``1.``).
+
+    The parser still requires the number to continue its sequence, so a
+    figure that merely starts a wrapped line is not turned into an item.
+
+    >>> _ocr_fix("3 服务人工智能高地建设。"), _ocr_fix("”2025 年工作要点 |")
+    ('3.服务人工智能高地建设。', '2025 年工作要点')
+    """
+    line = _OCR_NOISE.sub("", line)
+    return _OCR_ITEM.sub(r"\1.", line)
+
+
 def _ocr_page(image) -> list[tuple[str, float]]:  # noqa: ANN001 - a PIL image
     """(text, mean confidence) of every line Tesseract finds on one page image."""
     import pytesseract
@@ -379,7 +399,7 @@ def _ocr_page(image) -> list[tuple[str, float]]:  # noqa: ANN001 - a PIL image
     out = []
     for key in sorted(lines):
         words = lines[key]
-        text = _clean(" ".join(w for w, _ in words))
+        text = _ocr_fix(_clean(" ".join(w for w, _ in words)))
         out.append((text, sum(c for _, c in words) / len(words)))
     return out
 
