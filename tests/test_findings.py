@@ -125,7 +125,7 @@ def test_change_over_a_single_document_is_stated_not_computed(corpus) -> None:
 
     docs = sequence(corpus.documents, "长宁")
     tasks = corpus.tasks[corpus.tasks["doc_id"].isin(docs["doc_id"])]
-    assert findings.change_over_time(tasks, docs, n_boot=0) == (None, None)
+    assert findings.change_over_time(tasks, docs) == (None, None)
     facts = findings.change_facts(None, None, docs, corpus.documents)
     assert facts["changed"] is False and "无法比较年度变化" in facts["finding"]
     assert "nan" not in facts["finding"]

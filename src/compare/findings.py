@@ -665,7 +665,7 @@ def share_facts(shares: pd.DataFrame, test: Any, why_not: str = "") -> dict[str,
     >>> from compare.shares import theme_shares
     >>> t = pd.DataFrame({"district": ["甲"] * 6 + ["乙"] * 6,
     ...                   "theme": list("AAAAAB") + list("BBBBBA")})
-    >>> share_facts(theme_shares(t, n_boot=0), share_test(t, n_perm=50))["over_theme"]
+    >>> share_facts(theme_shares(t, level=None), share_test(t, n_perm=50))["over_theme"]
     'B'
     """
     top = shares.sort_values(["share", "group"], ascending=[False, True]).iloc[0]
@@ -1035,7 +1035,7 @@ def default_district(documents: pd.DataFrame, district: str = "", kinds: Sequenc
 
 
 def change_over_time(
-    tasks: pd.DataFrame, docs: pd.DataFrame, *, n_boot: int = 2000, seed: int = 0
+    tasks: pd.DataFrame, docs: pd.DataFrame
 ) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
     """Theme shares moved and tasks echoed along a sequence, or ``(None, None)``.
 
@@ -1066,7 +1066,7 @@ def change_over_time(
     have = docs[docs["doc_id"].isin(set(tasks["doc_id"]))]
     if len(have) < 2:
         return None, None
-    moves = share_change(tasks, have, n_boot=n_boot, seed=seed)
+    moves = share_change(tasks, have)
     echo = echoes(tasks, have["doc_id"].iloc[0], have["doc_id"].iloc[-1])
     return moves, echo
 
