@@ -75,6 +75,7 @@ from compare.exceptions import CompareError
 __all__ = [
     "INTERVAL",
     "LEVEL",
+    "RESIDUAL_CUT",
     "SHARE_COLUMNS",
     "ShareTest",
     "effective_n",
@@ -103,6 +104,8 @@ _WEIGHTS = ("tasks", "chars")
 INTERVAL: str = "Wilson"
 #: Default confidence level of the share intervals.
 LEVEL: float = 0.95
+#: |adjusted residual| beyond which a group over- or under-weights a theme.
+RESIDUAL_CUT: float = 1.96
 
 
 def _check(tasks: pd.DataFrame, by: str, weight: str = "tasks") -> None:
@@ -423,7 +426,9 @@ def share_test(
     )
     table.insert(2, "theme_name", table["theme"].map(lambda x: names.get(x, x)))
     table["direction"] = np.select(
-        [table["residual"] > 1.96, table["residual"] < -1.96], ["over", "under"], ""
+        [table["residual"] > RESIDUAL_CUT, table["residual"] < -RESIDUAL_CUT],
+        ["over", "under"],
+        "",
     )
     return ShareTest(table, float(chi2), int(dof), float(p), p_perm, float(E.min()), int(n))
 
