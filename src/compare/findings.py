@@ -852,7 +852,7 @@ def priority_facts(shared: pd.DataFrame) -> dict[str, Any]:
         "n_unique": int((kind == "unique").sum()),
         "near_note": (
             f"；另有 {n_near} 项任务与某项重点相近，但所在区已有一项更相近的任务列入该重点，"
-            "故单列（标为 near 及该重点编号）"
+            "故单列，标为 near 及该重点编号"
             if n_near
             else ""
         ),
