@@ -91,3 +91,37 @@ def test_priorities_are_not_chained_through_a_weaker_match():
     table = shared_priorities(matches, tasks)
     assert sorted(table["n_tasks"]) == [2, 2]
     assert set(table["甲"]) == {"中医", "养老"}
+
+
+def test_a_priority_holds_at_most_one_task_per_district(tasks, matches):
+    table = shared_priorities(matches, tasks)
+    groups = sorted(tasks["district"].unique())
+    assert (table["n_tasks"] == table["n_groups"]).all()
+    for g in groups:
+        assert not table[g].str.contains(" / ", regex=False).any()
+    near = table[table["shared_by"] == "near"]
+    assert near["close_to"].notna().all()
+    assert set(near["close_to"]) <= set(table.loc[table["n_groups"] > 1, "priority"])
+    assert table.loc[table["shared_by"] != "near", "close_to"].isna().all()
+
+
+def test_a_second_task_of_a_district_stands_alone_near_the_priority():
+    # a1 and a2 (one district) both match b1; the stronger pair forms the priority
+    tasks = pd.DataFrame(
+        {
+            "task_id": ["a1", "a2", "b1"],
+            "district": ["甲", "甲", "乙"],
+            "title": ["中医", "中药", "中医药"],
+        }
+    )
+    matches = pd.DataFrame(
+        {
+            "task_id": ["a1", "a2", "b1"],
+            "match_task_id": ["b1", "b1", "a1"],
+            "score": [0.9, 0.5, 0.9],
+        }
+    )
+    table = shared_priorities(matches, tasks).set_index("甲")
+    assert table.loc["中医", "shared_by"] == "all" and table.loc["中医", "乙"] == "中医药"
+    assert table.loc["中药", "shared_by"] == "near"
+    assert table.loc["中药", "close_to"] == table.loc["中医", "priority"]

@@ -31,7 +31,7 @@ def _cells(trace) -> list:
 
 
 def test_share_heatmap_cells_hold_exactly_the_tasks_they_count(tasks: pd.DataFrame) -> None:
-    shares = theme_shares(tasks, n_boot=0)
+    shares = theme_shares(tasks, level=None)
     fig = drill.share_heatmap(tasks, shares)
     trace = fig.data[0]
     by_id = tasks.set_index("task_id")
@@ -46,7 +46,7 @@ def test_share_heatmap_cells_hold_exactly_the_tasks_they_count(tasks: pd.DataFra
 
 
 def test_share_dots_and_residuals_keep_their_own_hover_fields(tasks: pd.DataFrame) -> None:
-    dots = drill.share_dots(tasks, theme_shares(tasks, n_boot=50))
+    dots = drill.share_dots(tasks, theme_shares(tasks))
     assert all(len(c) == 6 for t in dots.data for c in t.customdata)  # ids, term, hover + 3 own
     assert "customdata[5]" in dots.data[0].hovertemplate
     heat = drill.residual_heatmap(tasks, share_test(tasks, n_perm=0).table)

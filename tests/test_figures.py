@@ -26,7 +26,7 @@ def test_district_colours_are_distinct_and_stable():
 
 
 def test_share_figures_have_a_trace_per_district_and_the_year_note():
-    s = theme_shares(TASKS, n_boot=50)
+    s = theme_shares(TASKS)
     dots = figures.share_dots(s, note="Years differ: 松江 2026; 青浦 2025")
     assert isinstance(dots, go.Figure)
     assert sorted(t.name for t in dots.data) == ["松江", "长宁", "青浦"]

@@ -125,7 +125,7 @@ def test_change_over_a_single_document_is_stated_not_computed(corpus) -> None:
 
     docs = sequence(corpus.documents, "长宁")
     tasks = corpus.tasks[corpus.tasks["doc_id"].isin(docs["doc_id"])]
-    assert findings.change_over_time(tasks, docs, n_boot=0) == (None, None)
+    assert findings.change_over_time(tasks, docs) == (None, None)
     facts = findings.change_facts(None, None, docs, corpus.documents)
     assert facts["changed"] is False and "无法比较年度变化" in facts["finding"]
     assert "nan" not in facts["finding"]
@@ -162,3 +162,62 @@ def test_the_fallback_kind_is_never_decided_by_unknown_districts_or_kinds() -> N
     )
     docs, _ = findings.comparison_set(d, pd.DataFrame({"doc_id": [], "label": []}))
     assert set(docs["kind"]) == {"five_year_plan"}
+
+
+def test_method_paragraphs_state_the_constants_the_code_uses():
+    import inspect
+    import json
+
+    from compare import align, change, config, keyness, shares
+
+    text = {s: findings.method_text(s) for s in findings.METHOD_SECTIONS}
+    # shares and change: the interval method and level that theme_shares applies
+    assert shares.INTERVAL == "Wilson"
+    for s in ("shares", "overall_shares", "change"):
+        assert f"{shares.LEVEL:.0%} {shares.INTERVAL}" in text[s]
+        assert "bootstrap" not in text[s]
+    assert inspect.signature(shares.theme_shares).parameters["level"].default == shares.LEVEL
+    assert inspect.signature(change.share_change).parameters["level"].default == shares.LEVEL
+    zero = shares.theme_shares(
+        pd.DataFrame({"district": ["甲"] * 20, "theme": ["A"] * 20}), themes=["B"]
+    )
+    z = 1.959964
+    assert zero.set_index("theme").loc["B", "ci_high"] == pytest.approx(
+        z * z / (20 + z * z), abs=1e-4
+    )
+    # residual cut: the sentence's number is the one share_test flags by
+    assert f"+{shares.RESIDUAL_CUT:.2f}" in text["residuals"]
+    t = pd.DataFrame(
+        {"district": ["甲"] * 10 + ["乙"] * 10, "theme": list("AAAAAAAAAB" + "BBBBBBBBBA")}
+    )
+    table = shares.share_test(t, n_perm=0).table
+    assert ((table["direction"] != "") == (table["residual"].abs() > shares.RESIDUAL_CUT)).all()
+    # keyness: minimum document frequency and the lists named
+    assert f"至少 {keyness.MIN_DF} 项任务" in text["keyness"]
+    assert (
+        inspect.signature(keyness.distinctive_terms).parameters["min_df"].default == keyness.MIN_DF
+    )
+    assert "keyness_stopwords.txt" in text["keyness"] and config.KEYNESS_STOPWORDS_FILE.exists()
+    # priorities and echoes: the threshold, one task per district, no connected components
+    th = f"{align.DEFAULT_THRESHOLD:.2f}"
+    assert th in text["priorities"] and th in text["echoes"]
+    assert "至多一项任务" in text["priorities"] and "one task per district" in text["priorities"]
+    for fn in (align.shared_priorities, change.echoes):
+        assert inspect.signature(fn).parameters["threshold"].default == align.DEFAULT_THRESHOLD
+    # every paragraph is shown by a report, and no report's own prose names a method the code
+    # no longer uses (bootstrap intervals, connected components)
+    shown = ""
+    for path in sorted(config.NOTEBOOKS_DIR.glob("0*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            src = "".join(cell["source"])
+            shown += src
+            if cell["cell_type"] == "markdown":
+                for stale in ("bootstrap", "连通", "connected"):
+                    assert stale not in src, (path.name, stale)
+    for s in findings.METHOD_SECTIONS:
+        assert f'findings.method_text("{s}")' in shown, s
+
+
+def test_unknown_method_section_lists_the_options():
+    with pytest.raises(CompareError, match="shares"):
+        findings.method_text("nope")

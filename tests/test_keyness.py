@@ -35,7 +35,12 @@ def test_the_prior_shrinks_rare_words():
 def test_pair_terms_sign_follows_the_first_group():
     t = pd.DataFrame({"district": ["甲", "乙"], "text": ["", ""]})
     p = pair_terms(
-        t, "甲", "乙", tokens=[["医联体"] * 3 + ["中医"], ["中医", "养老", "养老"]], min_count=1
+        t,
+        "甲",
+        "乙",
+        tokens=[["医联体"] * 3 + ["中医"], ["中医", "养老", "养老"]],
+        min_count=1,
+        min_df=1,
     )
     z = p.set_index("term")["z"]
     assert z["医联体"] > 0 > z["养老"]
@@ -52,3 +57,50 @@ def test_place_and_hospital_names_are_not_distinctive_words():
     assert {"公立医院", "医联体"} <= set(d["term"])
     with_names = distinctive_terms(t, drop_names=False)
     assert "松江" in set(with_names.query("group == '松江'").head(15)["term"])
+
+
+def _comparisons(raw_dir):
+    """Every way the reports group the seeds: districts (default set), documents, all districts."""
+    c = load_corpus(raw_dir)
+    default = select_tasks(c.tasks, select_documents(c.documents))
+    return [(default, "district"), (c.tasks, "label"), (c.tasks, "district")]
+
+
+def test_top_terms_hold_no_numeral_single_character_or_stop_word(raw_dir):
+    from compare.keyness import _NUMERAL, MIN_DF, stop_list
+
+    stops = stop_list()
+    assert {"基本", "区域", "推进", "加强", "工作"} <= stops
+    for tasks, by in _comparisons(raw_dir):
+        d = distinctive_terms(tasks, by=by)
+        top = d.groupby("group").head(15)
+        assert len(top) and top["group"].nunique() == tasks[by].nunique()
+        for term in top["term"]:
+            assert len(term) >= 2, (by, term)
+            assert not _NUMERAL.match(term), (by, term)
+            assert term not in stops, (by, term)
+            assert not any(ch.isdigit() for ch in term), (by, term)
+        assert (d["n_tasks"] >= MIN_DF).all()
+
+
+def test_numerals_and_function_characters_are_not_readable():
+    from compare.keyness import readable
+
+    for term in ["三", "不", "十四五", "两级", "三个", "第一", "2025", "基本", "区域", "以全"]:
+        assert not readable(term), term
+    for term in ["医联体", "两癌", "家庭医生", "AED", "三级医院"]:
+        assert readable(term), term
+
+
+def test_a_word_in_one_task_only_is_not_distinctive():
+    t = pd.DataFrame({"district": ["甲", "甲", "乙", "乙"], "text": [""] * 4})
+    toks = [["医联体"] * 5, ["中医", "养老"], ["中医"], ["养老", "中医"]]
+    d = distinctive_terms(t, tokens=toks)
+    assert "医联体" not in set(d["term"])
+    assert "医联体" in set(distinctive_terms(t, tokens=toks, min_df=1)["term"])
+
+
+def test_stop_words_are_dropped_even_from_tokens_passed_in():
+    t = pd.DataFrame({"district": ["甲", "甲", "乙", "乙"], "text": [""] * 4})
+    toks = [["基本", "三", "医联体"], ["基本", "医联体"], ["中医"], ["中医"]]
+    assert set(distinctive_terms(t, tokens=toks)["term"]) == {"医联体", "中医"}

@@ -113,7 +113,7 @@ def _analysis(folder: Path) -> dict[str, object]:
         "table": table.sort_values("task_id").reset_index(drop=True),
         "clusters": table.attrs["clusters"],
         "k_table": table.attrs["k_table"],
-        "shares": theme_shares(coded, weight="chars", n_boot=300),
+        "shares": theme_shares(coded, weight="chars"),
         "test": test,
     }
 
@@ -144,8 +144,8 @@ def test_resampling_follows_task_ids_not_row_order():
     )
     shuffled = t.sample(frac=1, random_state=3)
     pd.testing.assert_frame_equal(
-        theme_shares(t, weight="chars", n_boot=200),
-        theme_shares(shuffled, weight="chars", n_boot=200),
+        theme_shares(t, weight="chars"),
+        theme_shares(shuffled, weight="chars"),
     )
     assert share_test(t, n_perm=200).p_permutation == share_test(shuffled, n_perm=200).p_permutation
 
@@ -177,18 +177,18 @@ def test_clusters_follow_task_ids_not_row_order(isolated_home):
 
 
 @pytest.mark.parametrize("value", ["-5", "0"])
-def test_n_boot_below_one_is_refused_in_one_line(raw_dir, capsys, value):
+def test_n_perm_below_one_is_refused_in_one_line(raw_dir, capsys, value):
     with pytest.raises(SystemExit) as exc:
-        main(["shares", str(raw_dir), "--n-boot", value])
+        main(["shares", str(raw_dir), "--n-perm", value])
     assert exc.value.code == 2
     err = capsys.readouterr().err
-    assert "--n-boot: must be 1 or more" in err and "Traceback" not in err
+    assert "--n-perm: must be 1 or more" in err and "Traceback" not in err
 
 
-def test_theme_shares_refuses_a_negative_resample_count():
-    t = pd.DataFrame({"district": ["甲"], "theme": ["A"]})
-    with pytest.raises(Exception, match="n_boot must be a whole number, 0 or more; got -5"):
-        theme_shares(t, n_boot=-5)
+def test_share_test_refuses_a_negative_permutation_count():
+    t = pd.DataFrame({"district": ["甲", "乙"], "theme": ["A", "B"]})
+    with pytest.raises(Exception, match="n_perm must be a whole number, 0 or more; got -5"):
+        share_test(t, n_perm=-5)
 
 
 def test_a_file_where_the_cache_folder_belongs_is_one_line_even_without_cache(

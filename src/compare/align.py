@@ -35,9 +35,14 @@ Method
   district" over-counts; read that table as "no lexical counterpart".
   ``tests/test_align.py`` pins known pairs on both sides of the cut.
 * **Shared priorities** (:func:`shared_priorities`): tasks are nodes, a
-  best-counterpart pair at or above the threshold is an edge; each connected
-  component is one priority, shared by all groups, by some, or unique to one
-  (a task with no edge).
+  best-counterpart pair at or above the threshold is an edge. Edges are
+  taken strongest first, and two priorities merge only when they hold no
+  district in common, so a priority holds **at most one task per district**
+  and is never a chain of weak links (connected components merged almost
+  everything once there were many districts). A priority is shared by all
+  groups, by some, or unique to one (a task with no edge). A task whose
+  matches all went to priorities that already hold a closer task of its
+  district stands alone, marked ``near`` with the priority it resembles.
 
 Examples
 --------
@@ -313,11 +318,13 @@ def null_threshold(
 
 def _priority_labels(
     r: np.ndarray, c: np.ndarray, score: np.ndarray, groups: np.ndarray
-) -> np.ndarray:
-    """Priority label per task: greedy one-task-per-group merging, then attachment.
+) -> tuple[np.ndarray, dict[int, tuple[int, float]]]:
+    """Priority label per task by greedy one-task-per-group merging, and the near misses.
 
     ``r``, ``c`` are task indices of match edges above the threshold, ``score``
-    their cosine, ``groups`` the group of each task.
+    their cosine, ``groups`` the group of each task. Returns the labels and,
+    for each task left alone although it has an edge, the label and score of
+    its best edge's priority.
     """
     parent = np.arange(len(groups))
     members: dict[int, set[str]] = {i: {g} for i, g in enumerate(groups)}
@@ -334,16 +341,14 @@ def _priority_labels(
         if a != b and not (members[a] & members[b]):
             parent[b] = a
             members[a] |= members.pop(b)
-    size = np.bincount([find(i) for i in range(len(groups))], minlength=len(groups))
-    attach: dict[int, int] = {}
-    for e in order:  # a task left alone joins its best match's priority (no chaining)
-        a = int(r[e])
-        if size[find(a)] == 1 and a not in attach:
-            attach[a] = find(int(c[e]))
-    labels = np.array([find(i) for i in range(len(groups))])
-    for a, root in attach.items():
-        labels[a] = root
-    return labels
+    labels = np.array([find(i) for i in range(len(groups))], dtype=np.int64)
+    size = np.bincount(labels, minlength=len(groups))
+    near: dict[int, tuple[int, float]] = {}
+    for e in order:  # strongest first: a lone task's best match
+        for a, b in ((int(r[e]), int(c[e])), (int(c[e]), int(r[e]))):
+            if size[labels[a]] == 1 and a not in near:
+                near[a] = (int(labels[b]), float(score[e]))
+    return labels, near
 
 
 def shared_priorities(
@@ -355,13 +360,15 @@ def shared_priorities(
 ) -> pd.DataFrame:
     """Priorities shared by all groups, by some, or unique to one.
 
-    A priority is built from the strongest matches first, holding at most one
-    task per group, so that unrelated tasks are not chained together through
-    intermediates (with many districts, plain connected components of the
-    match graph merged almost everything into one "priority"). A task left
-    alone although it has a match above the threshold then joins the priority
-    of its best match as an extra task of its group; only a task with no match
-    above the threshold in any other group is "unique".
+    A priority is built from the strongest matches first and holds **at most
+    one task per group**, so that unrelated tasks are not chained together
+    through intermediates (with many districts, plain connected components of
+    the match graph merged almost everything into one "priority"). A task
+    left alone although it has a match above the threshold (every match went
+    to a priority already holding a closer task of its group) is a row of
+    its own, ``shared_by = "near"``, with ``close_to`` naming the priority of
+    its best match; only a task with no match above the threshold in any
+    other group is "unique".
 
     Parameters
     ----------
@@ -378,9 +385,11 @@ def shared_priorities(
     -------
     pandas.DataFrame
         One row per priority: ``priority`` (int), ``shared_by`` ("all", "2 of
-        3", "unique"), ``n_groups``, ``groups`` (comma-joined), ``n_tasks``,
-        ``mean_score`` (of its edges; NaN if unique), then one column per
-        group holding the task titles joined with " / "; sorted by
+        3", "near", "unique"), ``n_groups``, ``groups`` (comma-joined),
+        ``n_tasks`` (= ``n_groups``: one task per group), ``mean_score`` (of
+        its edges; for "near" the score of its best match; NaN if unique),
+        ``close_to`` (for "near": the priority it resembles, else <NA>),
+        then one column per group holding its task title; sorted by
         ``n_groups`` descending then ``mean_score`` descending.
 
     Examples
@@ -397,7 +406,9 @@ def shared_priorities(
     edges = edges[edges["task_id"].isin(index) & edges["match_task_id"].isin(index)]
     r = edges["task_id"].map(index).to_numpy()
     c = edges["match_task_id"].map(index).to_numpy()
-    labels = _priority_labels(r, c, edges["score"].to_numpy(), tasks[by].astype(str).to_numpy())
+    labels, near = _priority_labels(
+        r, c, edges["score"].to_numpy(), tasks[by].astype(str).to_numpy()
+    )
     groups = tasks[by].astype(str).to_numpy()
     all_groups = sorted(set(groups))
     same = labels[r] == labels[c]
@@ -407,14 +418,21 @@ def shared_priorities(
         members = np.flatnonzero(labels == comp)
         present = sorted(set(groups[members]))
         k = len(present)
+        lone = near.get(int(members[0])) if len(members) == 1 else None
+        if k == len(all_groups) and k > 1:
+            kind = "all"
+        elif k > 1:
+            kind = f"{k} of {len(all_groups)}"
+        else:
+            kind = "near" if lone else "unique"
         row = {
-            "shared_by": "all"
-            if k == len(all_groups)
-            else ("unique" if k == 1 else f"{k} of {len(all_groups)}"),
+            "shared_by": kind,
             "n_groups": k,
             "groups": ", ".join(present),
             "n_tasks": len(members),
-            "mean_score": float(score_of.get(comp, np.nan)),
+            "mean_score": lone[1] if lone else float(score_of.get(comp, np.nan)),
+            "_comp": int(comp),
+            "_close": lone[0] if lone else -1,
         }
         for g in all_groups:
             row[g] = " / ".join(tasks["title"].iloc[members[groups[members] == g]].fillna(""))
@@ -427,4 +445,8 @@ def shared_priorities(
         .reset_index(drop=True)
     )
     out.insert(0, "priority", np.arange(len(out)))
+    number = dict(zip(out["_comp"], out["priority"], strict=True))
+    close = pd.array([number.get(c, pd.NA) for c in out["_close"]], dtype="Int64")
+    out = out.drop(columns=["_comp", "_close"])
+    out.insert(out.columns.get_loc("mean_score") + 1, "close_to", close)
     return out

@@ -8,12 +8,15 @@ Method
   For the seeds and Songjiang: 2021–2025 five-year plan → 2025 medical
   administration points → 2026 work points.
 * **Theme shares gained and lost** (:func:`share_change`): task shares per
-  document (:func:`compare.shares.theme_shares` with ``by="label"``, bootstrap
-  intervals over tasks) and, per theme, the change in percentage points
-  between the first and the last document and between consecutive ones.
-  A change is flagged ``"gained"``/``"lost"`` only when the two bootstrap
-  intervals do not overlap (a conservative reading); otherwise it is
-  ``"stable"``.
+  document (:func:`compare.shares.theme_shares` with ``by="label"``: the same
+  Wilson 95 % intervals over tasks as the district comparison) and, per
+  theme, the change in percentage points between the first and the last
+  document and between consecutive ones. A change is flagged
+  ``"gained"``/``"lost"`` only when the two intervals do not overlap (a
+  conservative reading: two 95 % intervals that just fail to overlap mean a
+  difference at about the 0.6 % level); otherwise it is ``"stable"``. A theme
+  absent from one document still has a non-zero upper bound there, so "lost"
+  needs the earlier share to be clearly above it.
 * **Echoes and what is new** (:func:`echoes`): each task of the earlier
   document gets its most similar task in the later one and vice versa
   (:func:`compare.align.best_counterparts` on the two documents, TF-IDF fitted
@@ -40,7 +43,7 @@ import pandas as pd
 from compare.align import DEFAULT_THRESHOLD, best_counterparts
 from compare.exceptions import CompareError
 from compare.selection import select_documents, unique_labels
-from compare.shares import theme_shares
+from compare.shares import LEVEL, theme_shares
 
 __all__ = ["echoes", "sequence", "share_change"]
 
@@ -91,8 +94,7 @@ def share_change(
     tasks: pd.DataFrame,
     docs: pd.DataFrame,
     *,
-    n_boot: int = 2000,
-    seed: int = 0,
+    level: float = LEVEL,
 ) -> pd.DataFrame:
     """Theme shares per document in order, and how they moved.
 
@@ -102,8 +104,8 @@ def share_change(
         Tasks with ``theme`` (and ``theme_name``), ``doc_id``.
     docs : pandas.DataFrame
         From :func:`sequence` (``doc_id``, ``label``, ``order``).
-    n_boot, seed : int
-        Bootstrap of :func:`compare.shares.theme_shares`.
+    level : float
+        Confidence level of the intervals of :func:`compare.shares.theme_shares`.
 
     Returns
     -------
@@ -118,7 +120,7 @@ def share_change(
     --------
     >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "label": ["2021", "2026"], "order": [0, 1]})
     >>> t = pd.DataFrame({"doc_id": ["a", "a", "b", "b"], "theme": ["A", "B", "A", "A"]})
-    >>> share_change(t, docs, n_boot=50)[["theme", "change_pp"]].values.tolist()
+    >>> share_change(t, docs)[["theme", "change_pp"]].values.tolist()
     [['A', 50.0], ['B', -50.0]]
     """
     docs = docs.sort_values("order")
@@ -126,7 +128,7 @@ def share_change(
         raise CompareError(f"change over time needs at least 2 documents; got {len(docs)}")
     labels = dict(zip(docs["doc_id"], docs["label"].astype(str), strict=True))
     t = tasks[tasks["doc_id"].isin(labels)].assign(_doc=lambda x: x["doc_id"].map(labels))
-    s = theme_shares(t, by="_doc", n_boot=n_boot, seed=seed)
+    s = theme_shares(t, by="_doc", level=level)
     order = list(labels.values())
     share = s.pivot(index=["theme", "theme_name"], columns="group", values="share")[order]
     lo = s.pivot(index=["theme", "theme_name"], columns="group", values="ci_low")[order]
@@ -137,7 +139,7 @@ def share_change(
     out["change_pp"] = (100 * (share[last] - share[first])).round(1)
     status = []
     for key in share.index:
-        if n_boot and not _overlap(
+        if not _overlap(
             lo.loc[key, first], hi.loc[key, first], lo.loc[key, last], hi.loc[key, last]
         ):
             status.append("gained" if share.loc[key, last] > share.loc[key, first] else "lost")

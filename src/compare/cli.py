@@ -219,9 +219,16 @@ def cmd_targets(args: argparse.Namespace) -> int:
 
 
 def cmd_shares(args: argparse.Namespace) -> int:
-    """``compare shares DIR``: theme shares per district with bootstrap 95 % intervals."""
+    """``compare shares DIR``: theme shares per district with Wilson 95 % intervals."""
     from compare.selection import select_documents, select_tasks, year_note
-    from compare.shares import share_table, share_test, tasks_with_themes, theme_shares
+    from compare.shares import (
+        INTERVAL,
+        LEVEL,
+        share_table,
+        share_test,
+        tasks_with_themes,
+        theme_shares,
+    )
 
     corpus = _load_for_analysis(args.dir)
     docs = select_documents(
@@ -233,9 +240,7 @@ def cmd_shares(args: argparse.Namespace) -> int:
     )
     tasks = select_tasks(tasks_with_themes(corpus.tasks), docs)
     weights = ["tasks", "chars"] if args.weight == "both" else [args.weight]
-    frames = [
-        theme_shares(tasks, args.by, weight=w, n_boot=args.n_boot, seed=args.seed) for w in weights
-    ]
+    frames = [theme_shares(tasks, args.by, weight=w) for w in weights]
     if args.format != "table":
         import pandas as pd
 
@@ -246,11 +251,13 @@ def cmd_shares(args: argparse.Namespace) -> int:
     for w, shares in zip(weights, frames, strict=True):
         print(
             f"\nShare of {'tasks' if w == 'tasks' else 'body text (characters)'}, "
-            f"% [95% bootstrap interval over tasks, {args.n_boot} resamples, seed {args.seed}]"
+            f"% [{LEVEL:.0%} {INTERVAL} interval over tasks"
+            + ("" if w == "tasks" else ", effective number of tasks (Kish)")
+            + "]"
         )
         _print_table(share_table(shares))
     if tasks[args.by].nunique() > 1:
-        test = share_test(tasks, args.by, n_perm=args.n_boot, seed=args.seed)
+        test = share_test(tasks, args.by, n_perm=args.n_perm, seed=args.seed)
         print(
             f"\nChi-square (task counts): {test.chi2:.1f}, df {test.dof}, p {test.p_value:.3f}; "
             f"permutation p {test.p_permutation:.3f}; smallest expected count {test.min_expected:.2f}"
@@ -358,7 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["csv", "json", "table"], default="csv")
     p.set_defaults(func=cmd_targets)
 
-    p = sub.add_parser("shares", help="theme shares per district with bootstrap 95%% intervals")
+    p = sub.add_parser("shares", help="theme shares per district with Wilson 95%% intervals")
     p.add_argument("dir", metavar="DIR", help="folder of plan files")
     p.add_argument(
         "--district", action="append", default=None, help="keep this district (repeatable)"
@@ -375,13 +382,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", choices=["district", "label", "doc_id"], default="district")
     p.add_argument("--weight", choices=["tasks", "chars", "both"], default="both")
     p.add_argument(
-        "--n-boot",
+        "--n-perm",
         type=_at_least(1),
         default=2000,
         metavar="N",
-        help="bootstrap resamples and permutations, 1 or more (default: 2000)",
+        help="permutations of the chi-square, 1 or more (default: 2000)",
     )
-    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the permutations (default: 0)")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_shares)
 

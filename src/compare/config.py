@@ -36,6 +36,8 @@ BENCHMARKS_DIR: Path = PROJECT_DIR / "benchmarks"
 CODEBOOK_FILE: Path = RESOURCES_DIR / "themes.tsv"
 USER_DICT_FILE: Path = RESOURCES_DIR / "user_dict.txt"
 STOPWORDS_FILE: Path = RESOURCES_DIR / "stopwords.txt"
+#: Generic policy words never shown as distinctive words (keyness only; see compare.keyness).
+KEYNESS_STOPWORDS_FILE: Path = RESOURCES_DIR / "keyness_stopwords.txt"
 
 
 def cache_dir(kind: str) -> Path:

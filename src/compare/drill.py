@@ -23,7 +23,7 @@ Examples
 >>> t = pd.DataFrame({"task_id": ["a-t1", "b-t1"], "district": ["甲", "乙"],
 ...                   "theme": ["A", "A"], "theme_name": ["x", "x"], "title": ["一", "二"]})
 >>> from compare.shares import theme_shares
->>> fig = share_heatmap(t, theme_shares(t, n_boot=0))
+>>> fig = share_heatmap(t, theme_shares(t, level=None))
 >>> fig.data[0].customdata[0][0][:2]
 ['b-t1', '']
 """
@@ -179,7 +179,7 @@ def share_heatmap(
     --------
     >>> t = pd.DataFrame({"task_id": ["a"], "district": ["甲"], "theme": ["A"], "title": ["一"]})
     >>> from compare.shares import theme_shares
-    >>> share_heatmap(t, theme_shares(t, n_boot=0)).data[0].customdata[0][0][0]
+    >>> share_heatmap(t, theme_shares(t, level=None)).data[0].customdata[0][0][0]
     'a'
     """
     fig = figures.share_heatmap(shares, note=note)
@@ -207,7 +207,7 @@ def share_dots(
     --------
     >>> t = pd.DataFrame({"task_id": ["a"], "district": ["甲"], "theme": ["A"], "title": ["一"]})
     >>> from compare.shares import theme_shares
-    >>> share_dots(t, theme_shares(t, n_boot=10)).data[0].customdata[0][0]
+    >>> share_dots(t, theme_shares(t)).data[0].customdata[0][0]
     'a'
     """
     fig = figures.share_dots(shares, note=note, colors=colors)
@@ -618,7 +618,7 @@ def overall_share_bars(tasks: pd.DataFrame, shares: pd.DataFrame) -> go.Figure:
     >>> t = pd.DataFrame({"task_id": ["a"], "title": ["一"], "theme": ["A"], "theme_name": ["x"],
     ...                   "all": ["全部"]})
     >>> from compare.shares import theme_shares
-    >>> overall_share_bars(t, theme_shares(t, by="all", n_boot=10)).data[0].customdata[0][0]
+    >>> overall_share_bars(t, theme_shares(t, by="all")).data[0].customdata[0][0]
     'a'
     """
     import plotly.graph_objects as go

@@ -203,7 +203,7 @@ def share_heatmap(shares: pd.DataFrame, *, note: str | None = None) -> go.Figure
 def share_dots(
     shares: pd.DataFrame, *, note: str | None = None, colors: Mapping[str, str] | None = None
 ) -> go.Figure:
-    """Dot plot of theme shares with bootstrap 95 % intervals, one trace per group.
+    """Dot plot of theme shares with their 95 % intervals, one trace per group.
 
     Examples
     --------
@@ -246,7 +246,7 @@ def share_dots(
     fig.update_yaxes(
         tickvals=list(range(len(order))), ticktext=[labels[c] for c in order], autorange="reversed"
     )
-    fig.update_xaxes(tickformat=".0%", rangemode="tozero", title="share (95% bootstrap interval)")
+    fig.update_xaxes(tickformat=".0%", rangemode="tozero", title="share (95% interval)")
     row = max(30, 7 * len(groups))  # room for every group's dot in a theme's row
     return _layout(
         fig, "Attention by theme with 95% intervals", note, height=140 + row * len(order)

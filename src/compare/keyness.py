@@ -20,7 +20,15 @@ number to change it.
 
 Tokens come from :func:`compare.text.tokenize_many` (jieba, the domain
 dictionary and the policy stop-list; numbers and punctuation are dropped),
-applied to each task's full text. Proper names are dropped by default
+applied to each task's full text. A distinctive word has to be worth reading
+(:func:`readable`): not a numeral (三, 十四五, 两级), not a single character
+(不, 新: function words and fragments), not on the policy stop-list
+``resources/stopwords.txt`` (推进, 加强, 工作 …) nor on the researcher-editable
+list of generic policy vocabulary ``resources/keyness_stopwords.txt`` (基本,
+区域, 措施, 行动 …: words that still help code and match tasks, so they are
+kept out of distinctive-word lists only), and used in at least
+:data:`MIN_DF` tasks of the set compared, so that one task repeating a word
+cannot make it a district's word. Proper names are dropped by default
 (:func:`proper_names`): a district's own name, its towns and hospitals are
 trivially "distinctive" of it and say nothing about its priorities. Counts are kept as a sparse group × term
 matrix, so memory grows with the vocabulary, not with the number of tasks
@@ -30,13 +38,14 @@ Examples
 --------
 >>> t = pd.DataFrame({"district": ["甲", "乙"], "text": ["", ""]})
 >>> toks = [["医联体", "医联体", "中医"], ["中医", "养老"]]
->>> d = distinctive_terms(t, tokens=toks, min_count=1)
+>>> d = distinctive_terms(t, tokens=toks, min_count=1, min_df=1)
 >>> d.query("term == '养老'").set_index("group")["z"].gt(0).to_dict()
 {'乙': True, '甲': False}
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -46,7 +55,79 @@ from scipy import sparse
 from compare.exceptions import CompareError
 from compare.text import tokens_of_tasks
 
-__all__ = ["log_odds_dirichlet", "pair_terms", "proper_names", "term_counts", "distinctive_terms"]
+__all__ = [
+    "MIN_CHARS",
+    "MIN_DF",
+    "distinctive_terms",
+    "log_odds_dirichlet",
+    "pair_terms",
+    "proper_names",
+    "readable",
+    "stop_list",
+    "term_counts",
+]
+
+#: A distinctive word is used in at least this many tasks of the set compared.
+MIN_DF: int = 2
+#: A distinctive word has at least this many characters (single characters are
+#: function words or fragments of words jieba split: 不, 三, 新).
+MIN_CHARS: int = 2
+_NUMERAL = re.compile(
+    r"^(?:第)?[0-9０-９〇零一二两三四五六七八九十百千万亿几数多]+"
+    r"(?:[个项家类批次条名所种级年月日支张场轮期号大化]|以上|以下|左右)?$"
+)
+
+
+def stop_list() -> frozenset[str]:
+    """Words never shown as distinctive: ``stopwords.txt`` and ``keyness_stopwords.txt``.
+
+    Examples
+    --------
+    >>> {"加强", "基本", "区域"} <= stop_list()
+    True
+    """
+    from compare import config
+    from compare.text import default_dictionary, read_stopwords
+
+    return default_dictionary().stopwords | read_stopwords(config.KEYNESS_STOPWORDS_FILE)
+
+
+def readable(term: str, stopwords: frozenset[str] | None = None) -> bool:
+    """True for a word worth showing as distinctive: no numeral, single character or stop word.
+
+    Parameters
+    ----------
+    term : str
+        A token.
+    stopwords : frozenset of str, optional
+        Default: :func:`stop_list`.
+
+    Examples
+    --------
+    >>> [readable(w) for w in ["三", "不", "十四五", "两级", "基本", "医联体", "两癌"]]
+    [False, False, False, False, False, True, True]
+    """
+    if stopwords is None:
+        stopwords = stop_list()
+    return len(term) >= MIN_CHARS and term not in stopwords and not _NUMERAL.match(term)
+
+
+def _readable_tokens(toks: Sequence[Sequence[str]]) -> list[list[str]]:
+    stops = stop_list()
+    keep = {w: readable(w, stops) for ts in toks for w in ts}
+    return [[w for w in ts if keep[w]] for ts in toks]
+
+
+def _doc_freq(toks: Sequence[Sequence[str]], terms: Sequence[str]) -> np.ndarray:
+    """Number of token lists (tasks) using each term."""
+    index = {w: i for i, w in enumerate(terms)}
+    df = np.zeros(len(terms), dtype=np.int64)
+    for ts in toks:
+        for w in set(ts):
+            if w in index:
+                df[index[w]] += 1
+    return df
+
 
 #: jieba part-of-speech tags taken for proper names: places and transliterated
 #: or full personal names. jieba's other name tags are too noisy to use alone
@@ -199,6 +280,7 @@ def distinctive_terms(
     tokens: Sequence[Sequence[str]] | None = None,
     prior_scale: float | None = None,
     min_count: int = 2,
+    min_df: int = MIN_DF,
     drop_names: bool = True,
 ) -> pd.DataFrame:
     """Each group's words against all other groups pooled (one-vs-rest).
@@ -216,23 +298,29 @@ def distinctive_terms(
     min_count : int
         Words used fewer times in the whole set are dropped (they stay in
         the prior's denominator).
+    min_df : int
+        Words used in fewer tasks of the whole set are dropped likewise.
     drop_names : bool
         Leave out proper names (:func:`proper_names`).
+
+    Numerals, single characters and stop words are never counted
+    (:func:`readable`), even in ``tokens`` passed in.
 
     Returns
     -------
     pandas.DataFrame
-        ``group, term, count, count_rest, freq (per 1,000 tokens), delta, z``,
+        ``group, term, count, count_rest, n_tasks`` (tasks of the whole set
+        using the term), ``freq (per 1,000 tokens), delta, z``,
         sorted by group, then ``z`` descending.
 
     Examples
     --------
     >>> t = pd.DataFrame({"district": ["甲", "甲", "乙"], "text": ["", "", ""]})
-    >>> d = distinctive_terms(t, tokens=[["医联体"], ["医联体"], ["养老"]], min_count=1)
+    >>> d = distinctive_terms(t, tokens=[["医联体"], ["医联体"], ["养老"]], min_count=1, min_df=1)
     >>> d.groupby("group").head(1)[["group", "term"]].values.tolist()
     [['乙', '养老'], ['甲', '医联体']]
     """
-    toks = tokens_of_tasks(tasks, tokens)
+    toks = _readable_tokens(tokens_of_tasks(tasks, tokens))
     if drop_names:
         toks = _without_names(tasks, toks)
     M, groups, terms = term_counts(tasks, by, tokens=toks)
@@ -241,7 +329,8 @@ def distinctive_terms(
     alpha = _alpha(M, prior_scale)
     Y = M.toarray().astype(float) if M.shape[0] * M.shape[1] <= 50_000_000 else None
     total = np.asarray(M.sum(axis=0)).ravel().astype(float)
-    keep = total >= min_count
+    df = _doc_freq(toks, terms)
+    keep = (total >= min_count) & (df >= min_df)
     frames = []
     for gi, g in enumerate(groups):
         y_i = Y[gi] if Y is not None else M[gi].toarray().ravel().astype(float)
@@ -255,6 +344,7 @@ def distinctive_terms(
                     "term": np.asarray(terms)[keep],
                     "count": y_i[keep].astype(int),
                     "count_rest": y_j[keep].astype(int),
+                    "n_tasks": df[keep],
                     "freq": (1000 * y_i / n_i)[keep] if n_i else 0.0,
                     "delta": delta[keep],
                     "z": z[keep],
@@ -276,13 +366,16 @@ def pair_terms(
     tokens: Sequence[Sequence[str]] | None = None,
     prior_scale: float | None = None,
     min_count: int = 2,
+    min_df: int = MIN_DF,
     drop_names: bool = True,
 ) -> pd.DataFrame:
     """Two groups head to head, for a scattertext-style plot.
 
     The prior comes from the two groups together. Frequencies are placed by
     their dense rank percentile within each group, as scattertext does, so
-    that the many rare words do not pile up in a corner.
+    that the many rare words do not pile up in a corner. Words are filtered
+    as in :func:`distinctive_terms` (:func:`readable`, ``min_count``,
+    ``min_df`` over the two groups' tasks).
 
     Returns
     -------
@@ -294,18 +387,20 @@ def pair_terms(
     Examples
     --------
     >>> t = pd.DataFrame({"district": ["甲", "乙"], "text": ["", ""]})
-    >>> p = pair_terms(t, "甲", "乙", tokens=[["医联体", "中医"], ["中医", "养老"]], min_count=1)
+    >>> p = pair_terms(t, "甲", "乙", tokens=[["医联体", "中医"], ["中医", "养老"]], min_count=1,
+    ...                min_df=1)
     >>> p["term"].tolist()[0], p["term"].tolist()[-1]
     ('医联体', '养老')
     """
     sub = tasks[by].astype(str).isin([a, b]).to_numpy()
     if not sub.any():
         raise CompareError(f"neither {a!r} nor {b!r} is in column {by!r}")
-    toks = tokens_of_tasks(tasks, tokens)
+    toks = _readable_tokens(tokens_of_tasks(tasks, tokens))
     if drop_names:
         toks = _without_names(tasks, toks)
     t2 = tasks[sub]
-    M, groups, terms = term_counts(t2, by, tokens=[toks[i] for i in np.flatnonzero(sub)])
+    toks2 = [toks[i] for i in np.flatnonzero(sub)]
+    M, groups, terms = term_counts(t2, by, tokens=toks2)
     missing = [g for g in (a, b) if g not in groups]
     if missing:
         raise CompareError(f"{missing} not in column {by!r}; available: {groups}")
@@ -313,7 +408,7 @@ def pair_terms(
     y_a, y_b = Y[groups.index(a)], Y[groups.index(b)]
     alpha = _alpha(M, prior_scale)
     delta, z = log_odds_dirichlet(y_a, y_b, alpha)
-    keep = (y_a + y_b) >= min_count
+    keep = ((y_a + y_b) >= min_count) & (_doc_freq(toks2, terms) >= min_df)
     out = pd.DataFrame(
         {
             "term": np.asarray(terms)[keep],

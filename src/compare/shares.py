@@ -6,13 +6,36 @@ Two measures of attention per theme and group (a district or a document):
 * **text share**: the fraction of the group's body text (characters,
   ``n_chars``) in tasks coded to the theme, so a long task weighs more.
 
-Uncertainty is a **stratified non-parametric bootstrap over tasks**: within
-each group, tasks are resampled with replacement ``n_boot`` times (fixed
-seed) and the 2.5 and 97.5 percentiles of the resampled share are the 95 %
-interval. The resamples are drawn in batches, so memory stays
-O(batch × tasks) however many tasks a group has. A theme a group never
-mentions gets the interval [0, 0]: the percentile bootstrap cannot put mass
-where the sample has none, so read a zero with its group's task count.
+Uncertainty is a **Wilson score interval** per group and theme
+(:func:`proportion_interval`, 95 % by default), with Brown, Cai & DasGupta's
+(2001, §4.1.1) Poisson correction of the bound next to a count of 1–3 (1–2
+when n ≤ 50). Why Wilson: it is closed-form and vectorised, and its coverage
+holds at the small counts these plans have (20–40 tasks, most themes 0–3 of
+them). Exact coverage of the nominal 95 % interval, averaged over true shares
+0.001–0.999 (lowest point in brackets): 95.6 % (91.7 %) at n = 20 and
+95.2 % (92.7 %) at n = 100; ``tests/test_shares.py`` checks it by simulation.
+No interval that is not conservative stays above 93 % at every true share of
+a binomial (its coverage oscillates with the discreteness of the counts);
+Clopper–Pearson does, at the price of much wider intervals. The percentile
+bootstrap used before gave ``[0, 0]`` for a theme with no task, as if a zero
+were certain; the Wilson interval of 0 of 20 tasks is [0, 16 %]. A Jeffreys
+interval covers less near zero (88 % at n = 100, p = 0.025), where most theme
+shares lie; a Dirichlet posterior of the whole profile would make every
+theme's interval depend on how many themes the codebook has.
+
+**What the interval is over.** The sampling unit is the *task*: a group's
+tasks are read as a sample of the tasks its plan could have listed, and the
+interval says how far the share could move with other tasks of the same kind.
+For a task share, ``x`` tasks of ``n``. For a text share the characters of one
+task all go to one theme, so characters are clustered within tasks and are
+not ``n_chars`` independent draws: the interval takes the share of
+characters with Kish's effective number of tasks,
+``n_eff = (Σ w)² / Σ w²`` (``w`` = characters per task), as its ``n``
+(``n_eff = n`` when tasks are equally long). When a group holds several
+documents, its tasks are clustered within documents too; the interval does
+not widen for that (it is over tasks, not documents), so compare one
+document per group (the reports' default) or read such intervals as too
+narrow.
 
 Whether groups weight themes differently is tested on the group × theme table
 of **task counts** (characters are not independent counts, so they are not
@@ -36,8 +59,10 @@ Examples
 --------
 >>> t = pd.DataFrame({"district": ["甲", "甲", "乙", "乙"], "theme": ["A", "B", "A", "A"],
 ...                   "n_chars": [100, 300, 50, 50]})
->>> theme_shares(t, weight="chars", n_boot=200)[["group", "theme", "share"]].values.tolist()
+>>> theme_shares(t, weight="chars")[["group", "theme", "share"]].values.tolist()
 [['乙', 'A', 1.0], ['乙', 'B', 0.0], ['甲', 'A', 0.25], ['甲', 'B', 0.75]]
+>>> theme_shares(t).query("group == '乙' and theme == 'B'")[["ci_low", "ci_high"]].round(2).values
+array([[0.  , 0.82]])
 """
 
 from __future__ import annotations
@@ -50,8 +75,13 @@ import pandas as pd
 from compare.exceptions import CompareError
 
 __all__ = [
+    "INTERVAL",
+    "LEVEL",
+    "RESIDUAL_CUT",
     "SHARE_COLUMNS",
     "ShareTest",
+    "effective_n",
+    "proportion_interval",
     "share_table",
     "share_test",
     "tasks_with_themes",
@@ -71,7 +101,13 @@ SHARE_COLUMNS: tuple[str, ...] = (
     "weight",
 )
 _WEIGHTS = ("tasks", "chars")
-_BATCH_CELLS = 2_000_000  # resampled task indices held at once
+
+#: Interval of a share (:func:`proportion_interval`); report sentences name it from here.
+INTERVAL: str = "Wilson"
+#: Default confidence level of the share intervals.
+LEVEL: float = 0.95
+#: |adjusted residual| beyond which a group over- or under-weights a theme.
+RESIDUAL_CUT: float = 1.96
 
 
 def _check(tasks: pd.DataFrame, by: str, weight: str = "tasks") -> None:
@@ -121,21 +157,74 @@ def _theme_names(tasks: pd.DataFrame) -> dict[str, str]:
     return dict(zip(tasks["theme"].astype(str), tasks["theme_name"].astype(str), strict=True))
 
 
-def _bootstrap(
-    codes: np.ndarray, w: np.ndarray, k: int, n_boot: int, rng: np.random.Generator
-) -> np.ndarray:
-    """Resampled shares, shape (n_boot, k)."""
-    n = len(codes)
-    out = np.empty((n_boot, k))
-    batch = max(1, _BATCH_CELLS // max(n, 1))
-    for b0 in range(0, n_boot, batch):
-        b = min(batch, n_boot - b0)
-        idx = rng.integers(0, n, size=(b, n))
-        flat = (np.arange(b)[:, None] * k + codes[idx]).ravel()
-        sums = np.bincount(flat, weights=w[idx].ravel(), minlength=b * k).reshape(b, k)
-        tot = sums.sum(axis=1, keepdims=True)
-        out[b0 : b0 + b] = np.divide(sums, tot, out=np.zeros_like(sums), where=tot > 0)
-    return out
+def proportion_interval(
+    x: np.ndarray | float, n: np.ndarray | float, level: float = LEVEL
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of a proportion ``x / n``, vectorised.
+
+    With Brown, Cai & DasGupta's (2001) correction near the ends: for
+    ``0 < x ≤ x*`` (``x* = 2`` when ``n ≤ 50``, else 3) the lower bound is the
+    Poisson one, ``χ²_{2x}(1 − level) / (2n)``, and symmetrically for the upper
+    bound near ``n``; this removes the dip of Wilson's coverage just above
+    ``p = 0`` (85 % at n = 20 without it). ``x`` and ``n`` may be fractional
+    (a text share times an effective number of tasks).
+
+    Parameters
+    ----------
+    x, n : array-like
+        Successes and trials (broadcast together); ``n = 0`` gives NaN.
+    level : float
+        Confidence level, e.g. 0.95.
+
+    Returns
+    -------
+    (low, high) : arrays of float in [0, 1]
+
+    Examples
+    --------
+    >>> lo, hi = proportion_interval([0, 5, 20], 20)
+    >>> lo.round(3).tolist(), hi.round(3).tolist()
+    ([0.0, 0.112, 0.839], [0.161, 0.469, 1.0])
+    """
+    from scipy.stats import chi2, norm
+
+    x = np.asarray(x, dtype=float)
+    n = np.asarray(n, dtype=float)
+    x, n = np.broadcast_arrays(x, n)
+    z = norm.ppf(0.5 + level / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = x / n
+        den = 1 + z * z / n
+        centre = (p + z * z / (2 * n)) / den
+        half = z * np.sqrt(np.clip(p * (1 - p), 0, None) / n + z * z / (4 * n * n)) / den
+        lo = np.clip(centre - half, 0.0, 1.0)
+        hi = np.clip(centre + half, 0.0, 1.0)
+        x_star = np.where(n <= 50, 2, 3)
+        low_end = (x > 0) & (x <= x_star)
+        lo = np.where(low_end, chi2.ppf(1 - level, 2 * np.where(low_end, x, 1)) / (2 * n), lo)
+        m = n - x
+        high_end = (m > 0) & (m <= x_star)
+        hi = np.where(high_end, 1 - chi2.ppf(1 - level, 2 * np.where(high_end, m, 1)) / (2 * n), hi)
+    bad = ~(n > 0)
+    lo = np.where(bad, np.nan, np.where(x <= 0, 0.0, lo))
+    hi = np.where(bad, np.nan, np.where(x >= n, 1.0, hi))
+    return lo, hi
+
+
+def effective_n(weights: np.ndarray) -> float:
+    """Kish's effective number of tasks, ``(Σ w)² / Σ w²``: the ``n`` of a text share.
+
+    Characters of one task all go to its theme, so a text share varies like a
+    share of ``n_eff`` tasks, fewer than ``n`` when task lengths differ.
+
+    Examples
+    --------
+    >>> effective_n(np.array([100, 100, 100, 100])), effective_n(np.array([400, 1, 1, 1]))
+    (4.0, 1.02)
+    """
+    w = np.asarray(weights, dtype=float)
+    sq = float((w * w).sum())
+    return round(float(w.sum()) ** 2 / sq, 2) if sq > 0 else 0.0
 
 
 def theme_shares(
@@ -143,11 +232,10 @@ def theme_shares(
     by: str = "district",
     *,
     weight: str = "tasks",
-    n_boot: int = 2000,
-    seed: int = 0,
+    level: float | None = LEVEL,
     themes: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Share of tasks (or of text) per theme and group, with bootstrap 95 % intervals.
+    """Share of tasks (or of text) per theme and group, with Wilson 95 % intervals.
 
     Parameters
     ----------
@@ -159,10 +247,10 @@ def theme_shares(
         Grouping column: ``"district"``, ``"doc_id"``, ``"label"`` …
     weight : {"tasks", "chars"}
         Count tasks, or characters of task text.
-    n_boot : int
-        Bootstrap resamples (0: no intervals, ``ci_*`` NaN).
-    seed : int
-        Seed of the resampling.
+    level : float or None
+        Confidence level of the intervals (:func:`proportion_interval`, over
+        tasks; for ``weight="chars"`` with Kish's effective number of tasks,
+        see the module docstring); ``None``: no intervals, ``ci_*`` NaN.
     themes : list of str, optional
         Theme codes to report (default: those present), so that absent
         themes get a zero row.
@@ -176,18 +264,18 @@ def theme_shares(
     Examples
     --------
     >>> t = pd.DataFrame({"district": ["甲", "甲", "甲", "乙"], "theme": ["A", "A", "B", "B"]})
-    >>> s = theme_shares(t, n_boot=100)
+    >>> s = theme_shares(t)
     >>> s.groupby("group")["share"].sum().tolist()
     [1.0, 1.0]
+    >>> s.query("group == '乙' and theme == 'A'")["ci_high"].round(2).item()  # 0 of 1: not [0, 0]
+    0.95
     """
     _check(tasks, by, weight)
-    _check_count("n_boot", n_boot)
     t = _in_content_order(tasks.dropna(subset=["theme"]))
     codes_all = sorted(set(t["theme"].astype(str)) | set(themes or []))
     index = {c: i for i, c in enumerate(codes_all)}
     names = _theme_names(t)
     k = len(codes_all)
-    rng = np.random.default_rng(seed)
     chars = _chars(t)
     codes = t["theme"].astype(str).map(index).to_numpy()
     groups = t[by].astype(str).to_numpy()
@@ -200,9 +288,13 @@ def theme_shares(
         share = sums / sums.sum() if sums.sum() > 0 else np.zeros(k)
         counts = np.bincount(c, minlength=k)
         csum = np.bincount(c, weights=ch, minlength=k)
-        if n_boot > 0:
-            boot = _bootstrap(c, w, k, n_boot, rng)
-            lo, hi = np.percentile(boot, [2.5, 97.5], axis=0)
+        if level is not None:
+            if weight == "tasks":
+                lo, hi = proportion_interval(np.bincount(c, minlength=k), len(c), level)
+            else:
+                n_eff = effective_n(w)
+                lo, hi = proportion_interval(share * n_eff, n_eff, level)
+            lo, hi = np.minimum(lo, share), np.maximum(hi, share)
         else:
             lo = hi = np.full(k, np.nan)
         for code, i in index.items():
@@ -235,7 +327,7 @@ def share_table(shares: pd.DataFrame, *, digits: int = 0) -> pd.DataFrame:
     Examples
     --------
     >>> t = pd.DataFrame({"district": ["甲", "甲"], "theme": ["A", "B"]})
-    >>> share_table(theme_shares(t, n_boot=0)).columns.tolist()
+    >>> share_table(theme_shares(t, level=None)).columns.tolist()
     ['theme', 'theme_name', '甲']
     """
 
@@ -361,7 +453,9 @@ def share_test(
     )
     table.insert(2, "theme_name", table["theme"].map(lambda x: names.get(x, x)))
     table["direction"] = np.select(
-        [table["residual"] > 1.96, table["residual"] < -1.96], ["over", "under"], ""
+        [table["residual"] > RESIDUAL_CUT, table["residual"] < -RESIDUAL_CUT],
+        ["over", "under"],
+        "",
     )
     return ShareTest(table, float(chi2), int(dof), float(p), p_perm, float(E.min()), int(n))
 
