@@ -8,6 +8,7 @@ read back through ``compare.extract`` and the parser.
 from __future__ import annotations
 
 import difflib
+import re
 import shutil
 
 import pytest
@@ -16,7 +17,7 @@ import docgen
 from compare import config
 from compare.corpus import load_corpus
 from compare.extract import extract_bytes
-from compare.parse import parse_text
+from compare.parse import clean_line, parse_text
 
 SEEDS = sorted(config.RAW_DIR.glob("*.txt"))
 _EXT = {"pdf": ".pdf", "scan": ".pdf", "docx": ".docx", "html": ".html"}
@@ -46,6 +47,14 @@ def test_every_format_gives_the_tasks_and_number_of_the_txt(seed, fmt, layout, t
         ref.document.kind,
     )
     assert plan.coverage == pytest.approx(1.0)  # nothing of the extracted text is lost
+    lines = ex.text.split("\n")
+    for t in plan.tasks:  # each task's text is what the lines it cites say
+        cited = "".join(
+            c.text
+            for no in range(t.line_start, t.line_end + 1)
+            if not (c := clean_line(no, lines[no - 1])).artefact
+        )
+        assert re.sub(r"\s", "", t.text) in re.sub(r"\s", "", cited), t.id
     if fmt == "pdf":
         assert len(ex.pages) == len(ex.text.split("\n")) and ex.n_pages >= 2
 
