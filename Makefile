@@ -56,8 +56,9 @@ lint: setup ## ruff check and format check
 lab: setup ## open the notebooks in JupyterLab with the project's kernel
 	$(BIN)/jupyter lab notebooks/
 
-bench: setup ## scaling benchmark → benchmarks/RESULTS.md (BENCH_SIZES=10,100,1000,10000 to add 10k)
+bench: setup system ## scaling → benchmarks/RESULTS.md, formats → FORMATS.md (BENCH_SIZES=10,100,1000,10000 to add 10k)
 	$(BIN)/python -m compare.bench $(if $(BENCH_SIZES),--sizes $(BENCH_SIZES))
+	$(BIN)/python benchmarks/formats.py
 
 themes-eval: setup ## measure theme coding and clustering against our labels (benchmarks/THEMES.md)
 	$(BIN)/python benchmarks/eval_themes.py
