@@ -23,7 +23,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # docgen is test support, not package code
 
 import docgen  # noqa: E402
-
 from compare import config  # noqa: E402
 from compare.extract import extract_bytes, extract_cached  # noqa: E402
 from compare.parse import parse_text  # noqa: E402
