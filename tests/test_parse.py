@@ -655,3 +655,17 @@ def test_openings_of_plans_from_other_places_parse_to_their_expected_structure(n
     assert {k: getattr(plan.document, k) for k in fields} == fields
     assert [t.title for t in plan.tasks] == expected["tasks"]
     assert coverage(plan) == {"coverage": 1.0, "invented": 0.0, "exact": 1.0}
+
+
+def test_an_ocr_misread_title_is_named_by_its_notice():
+    text = (
+        "关于印发《2025年某某区医政管理工作要点》的通知\n"
+        "各医疗卫生单位：\n现将《2025年某某区医政管理工作要点》印发给你们。\n"
+        "某某区卫生健康委员会\n2025年5月6日\n"
+        "2025年某某区医政管理工作要操 2025年是\n"  # OCR: 点 read as 操, next line run in
+        "一、医疗服务\n1. 优化资源配置。推进合作。\n2. 提升医疗质量。落实制度。\n"
+    )
+    doc = parse_text(text).document
+    assert doc.title == "2025年某某区医政管理工作要点"
+    assert (doc.kind, doc.year, doc.issue_date) == ("medical_admin_points", 2025, "2025-05-06")
+    assert coverage(parse_text(text))["coverage"] == 1.0

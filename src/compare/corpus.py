@@ -151,7 +151,7 @@ def _flags(doc: dict) -> str:
     if doc.get("converted"):
         out.append("traditional → simplified")
     if doc.get("furniture_lines"):
-        out.append(f"{doc['furniture_lines']} header/footer lines set aside")
+        out.append(f"{doc['furniture_lines']} header/footer/portal lines set aside")
     missing = [k for k in ("district", "kind") if doc.get(k) in (None, "", "other")]
     if doc.get("year") is None and doc.get("period_start") is None:
         missing.append("year")
