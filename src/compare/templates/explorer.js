@@ -31,6 +31,14 @@
     });
   }
 
+  /* The extracted lines a citation names, as published (numbered as it numbers them). */
+  function sourceLines(t) {
+    var det = el("details", "compare-source");
+    det.appendChild(el("summary", null, "原文 · source lines"));
+    det.appendChild(el("pre", null, t.source));
+    return det;
+  }
+
   /* ---- the side panel ---------------------------------------------------- */
   function showTasks(ids, heading, term) {
     var panel = document.getElementById("compare-panel");
@@ -58,12 +66,7 @@
         highlighted(para, p, term);
         item.appendChild(para);
       });
-      if (t.source) {  // the extracted lines the citation names, as published
-        var det = el("details", "compare-source");
-        det.appendChild(el("summary", null, "原文 · source lines"));
-        det.appendChild(el("pre", null, t.source));
-        item.appendChild(det);
-      }
+      if (t.source) item.appendChild(sourceLines(t));
       if (t.theme_name) item.appendChild(el("div", "compare-meta", "主题 " + t.theme_name));
       body.appendChild(item);
       shown += 1;
@@ -210,6 +213,7 @@
       String(t && t.text !== undefined ? t.text : "").split("\n").forEach(function (p) {
         var para = el("p", "compare-text"); highlighted(para, p, q); td.appendChild(para);
       });
+      if (t && t.source) td.appendChild(sourceLines(t));
       d.appendChild(td);
       row.parentNode.insertBefore(d, row.nextSibling);
     }
