@@ -74,3 +74,15 @@ def test_utf16_with_a_byte_order_mark_is_read_and_without_one_named():
     assert (raw.text, raw.encoding) == (TEXT, "utf-16")
     with pytest.raises(PlanInputError, match="UTF-16 without a byte-order mark"):
         decode_bytes((TEXT * 20).encode("utf-16-le"), name="u16.txt")
+
+
+def test_utf8_cut_inside_a_character_names_the_byte_and_line():
+    data = "一、总则\n1. 做好家庭医生签约服务工作。\n".encode() * 20
+    cut = data[: len(data) - 2]  # a download stopped inside the last character
+    with pytest.raises(
+        PlanInputError, match=r"cut inside a character at byte \d+ of \d+ \(line 40"
+    ):
+        decode_bytes(cut, "plan.txt")
+    broken = data[:300] + b"\xff" + data[300:]
+    with pytest.raises(PlanInputError, match=r"invalid UTF-8 at byte 29\d \(line \d+\)"):
+        decode_bytes(broken, "plan.txt")

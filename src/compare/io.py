@@ -128,6 +128,30 @@ def _utf16_chinese(data: bytes, codec: str) -> bool:
     return len(_CJK.findall(text[:8000])) >= 20 and not _not_chinese(text)
 
 
+def _undecodable(data: bytes) -> str:
+    """Why nothing decodes: where UTF-8 breaks, when the file is mostly UTF-8.
+
+    >>> _undecodable("一、总则".encode()[:-1])
+    'UTF-8 text cut inside a character at byte 11 of 11 (line 1, end of file): truncated? download or save it again'
+    """
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        valid = len(data[: err.start].decode("utf-8", errors="ignore"))
+        if err.reason == "unexpected end of data":
+            return (
+                f"UTF-8 text cut inside a character at byte {err.start} of {len(data)} "
+                f"(line {line}, end of file): truncated? download or save it again"
+            )
+        if valid >= 20:
+            return (
+                f"invalid UTF-8 at byte {err.start} (line {line}) after {valid} valid characters, "
+                "and not GB18030 either: damaged file? save it again as UTF-8"
+            )
+    return "cannot be decoded as Chinese text (tried UTF-8, GB18030 and detection)"
+
+
 def decode_bytes(data: bytes, name: str = "<text>") -> RawText:
     """Decode the bytes of a plan file.
 
@@ -197,9 +221,7 @@ def decode_bytes(data: bytes, name: str = "<text>") -> RawText:
         if best is not None and not _not_chinese(str(best)):
             text, encoding = str(best), best.encoding
     if text is None:
-        raise PlanInputError(
-            name, "cannot be decoded as Chinese text (tried UTF-8, GB18030 and detection)"
-        )
+        raise PlanInputError(name, _undecodable(data))
     problem = _not_chinese(text) if encoding.startswith("utf-") else ""  # others checked above
     if problem:
         raise PlanInputError(name, problem)
