@@ -101,3 +101,74 @@ def test_scans_are_read_by_ocr_with_confidence(layout, tmp_path):
     # OCR may misread a character: a title counts when it is at least 80% the same
     found = [x for x in ref if difflib.get_close_matches(x, titles, n=1, cutoff=0.8)]
     assert len(found) >= 0.9 * len(ref), (ref, titles)
+
+
+def _long_pdf(path, pages: int):  # noqa: ANN001, ANN202
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), invariant=1)
+    for i in range(pages):
+        c.setFont("STSong-Light", 12)
+        c.drawString(60, 780, f"第{i + 1}部分 卫生健康统计资料汇编，各类医疗机构数据明细。")
+        c.showPage()
+    c.save()
+    return path
+
+
+def test_bad_documents_are_named_in_one_line_and_the_rest_load(tmp_path, monkeypatch, capsys):
+    from compare import extract
+    from compare.cli import main
+    from compare.io import sha256_bytes
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    seed = config.RAW_DIR / "qingpu_2025_work_points.txt"
+    docgen.make_pdf(seed.read_text(encoding="utf-8"), raw / "good.pdf")
+    docgen.make_encrypted_pdf(seed.read_text(encoding="utf-8"), raw / "locked.pdf")
+    docgen.make_corrupt_docx(raw / "cut.docx")
+    docgen.make_html_without_plan(raw / "list.html")
+    docgen.make_image_only_pdf(raw / "scan.pdf")
+    _long_pdf(raw / "compendium.pdf", 300)
+    before = {p.name: sha256_bytes(p.read_bytes()) for p in raw.iterdir()}
+    monkeypatch.setattr(extract, "_tesseract_ready", lambda: "no OCR engine: install tesseract-ocr")
+    monkeypatch.setenv("COMPARE_HOME", str(tmp_path))
+    code = main(["corpus", str(raw), "--no-cache"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "good.pdf" in out and "1 documents, 20 tasks, 5 failed" in out
+    lines = err.strip().split("\n")
+    assert len(lines) == 5 and all(x.startswith("compare: error: ") for x in lines)
+    why = {x.split(": ")[2]: x for x in lines}
+    assert "encrypted PDF" in why["locked.pdf"]
+    assert "damaged Word file" in why["cut.docx"]
+    assert "no plan text" in why["list.html"]
+    assert "scanned PDF" in why["scan.pdf"] and "install" in why["scan.pdf"]
+    assert "300 pages, over the limit" in why["compendium.pdf"]
+    assert {p.name: sha256_bytes(p.read_bytes()) for p in raw.iterdir()} == before
+
+
+def test_word_97_documents_are_converted_by_libreoffice(tmp_path):
+    import subprocess
+
+    seed = config.RAW_DIR / "songjiang_2025_medical_admin_points.txt"
+    docx = docgen.make_docx(seed.read_text(encoding="utf-8"), tmp_path / "plan.docx")
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
+         "--convert-to", "doc", "--outdir", str(tmp_path / "doc"), str(docx)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    ex = extract_bytes((tmp_path / "doc" / "plan.doc").read_bytes(), "plan.doc")
+    assert ex.format == "doc"
+    ref = parse_text(seed.read_text(encoding="utf-8"))
+    assert [t.title for t in parse_text(ex.text).tasks] == [t.title for t in ref.tasks]
+
+
+def test_without_libreoffice_a_word_97_file_says_what_to_install(monkeypatch):
+    from compare import extract
+
+    monkeypatch.setattr(extract.shutil, "which", lambda name: None)
+    with pytest.raises(Exception, match="install LibreOffice"):
+        extract_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "old.doc")

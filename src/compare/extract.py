@@ -67,7 +67,7 @@ __all__ = [
 ]
 
 #: Bump whenever extraction output may change: it keys every cache.
-EXTRACT_VERSION = "1.0.2"
+EXTRACT_VERSION = "1.0.3"
 #: Formats this module reads (what :func:`detect_format` returns).
 FORMATS = ("text", "pdf", "scan", "docx", "doc", "html")
 #: Mean Tesseract word confidence (0–100) below which an OCR page is flagged.
@@ -771,11 +771,23 @@ def _html_lines(html: str, name: str) -> tuple[list[str], dict[str, str], list[s
     return [_clean(x) for x in kept], meta, dropped
 
 
+def _reads_like_prose(lines: list[str]) -> bool:
+    """Plan text has sentences: at least 100 Chinese characters and three sentence ends.
+
+    A portal's list page (headlines with dates) has neither.
+
+    >>> _reads_like_prose(["2025年松江区卫生健康工作要点2025-03-20"] * 10)
+    False
+    """
+    text = "".join(lines)
+    return len(_CJK.findall(text)) >= 100 and len(re.findall(r"[。；！？]", text)) >= 3
+
+
 def _html(data: bytes, name: str) -> Extracted:
     html, encoding = _html_decode(data, name)
     lines, meta, dropped = _html_lines(html, name)
-    if sum(len(_CJK.findall(x)) for x in lines) < 50:
-        raise PlanInputError(name, "web page with no plan text (navigation or an index page?)")
+    if not _reads_like_prose(lines):
+        raise PlanInputError(name, "web page with no plan text (navigation or a list of links?)")
     lines, original = _to_simplified(lines)
     if original:
         import opencc
@@ -846,11 +858,11 @@ def extract_bytes(data: bytes, name: str = "<bytes>", *, ocr: bool = True) -> Ex
 
     Examples
     --------
-    >>> extract_bytes("<html><body><p>一、总则</p><p>1. 做好家庭医生签约服务工作，"
-    ...     "推进社区卫生服务中心标准化建设，提升基层医疗卫生服务能力和水平。</p>"
-    ...     "<p>2. 做好公共卫生应急管理工作，完善传染病监测预警体系。</p></body></html>"
-    ...     .encode()).text.split("\\n")[0]
-    '一、总则'
+    >>> body = "".join(f"<p>{n}. 做好第{n}项工作，推进社区卫生服务中心标准化建设，提升基层服务能力。</p>"
+    ...                for n in range(1, 5))
+    >>> page = f"<html><body><div class='nav'>首页 政务公开</div><p>一、总则</p>{body}</body></html>"
+    >>> extract_bytes(page.encode()).text.split("\\n")[:2]
+    ['一、总则', '1. 做好第1项工作，推进社区卫生服务中心标准化建设，提升基层服务能力。']
     """
     fmt = detect_format(data)
     if fmt == "pdf":

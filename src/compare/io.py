@@ -132,7 +132,7 @@ def _undecodable(data: bytes) -> str:
     """Why nothing decodes: where UTF-8 breaks, when the file is mostly UTF-8.
 
     >>> _undecodable("一、总则".encode()[:-1])
-    'UTF-8 text cut inside a character at byte 11 of 11 (line 1, end of file): truncated? download or save it again'
+    'UTF-8 text cut inside a character at byte 9 of 11 (line 1, end of file): truncated? download or save it again'
     """
     try:
         data.decode("utf-8")
