@@ -205,6 +205,80 @@ def test_a_file_where_the_cache_folder_belongs_is_one_line_even_without_cache(
     assert f"{tmp_path / 'data' / 'interim'}: is a file" in err and "move the file away" in err
 
 
+# --------------------------------------------------------------------------- 6. non-regular files
+
+
+def test_parse_on_a_pipe_returns_at_once_with_one_line(tmp_path):
+    fifo = tmp_path / "plan.txt"
+    os.mkfifo(fifo)
+    run = subprocess.run(
+        [sys.executable, "-m", "compare.cli", "parse", str(fifo)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert (
+        run.stderr.strip()
+        == f"compare: error: {fifo}: is not a regular file (a pipe, device or socket): not read"
+    )
+
+
+def test_parse_on_a_link_to_dev_zero_is_refused_without_reading(tmp_path, capsys):
+    link = tmp_path / "zero.txt"
+    link.symlink_to("/dev/zero")
+    assert main(["parse", str(link)]) == 1
+    assert "not a regular file" in capsys.readouterr().err
+
+
+def test_a_folder_lists_pipes_broken_links_and_folders_named_like_plans(tmp_path, capsys):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    shutil.copy(config.RAW_DIR / "qingpu_2025_work_points.txt", folder / "good.txt")
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "gone.md").symlink_to(tmp_path / "nowhere.md")
+    (folder / "dir.txt").mkdir()
+    assert main(["corpus", str(folder), "--no-cache"]) == 1
+    err = capsys.readouterr().err.strip().split("\n")
+    assert len(err) == 3 and all(x.startswith("compare: error: ") for x in err)
+    assert {x.split(": ")[2] for x in err} == {"pipe.txt", "gone.md", "dir.txt"}
+
+
+def test_a_file_over_the_size_cap_is_refused_in_one_line(tmp_path, capsys, monkeypatch):
+    from compare import io as cio
+
+    big = tmp_path / "big.txt"
+    big.write_bytes((config.RAW_DIR / "qingpu_2025_work_points.txt").read_bytes() * 3)
+    monkeypatch.setattr(cio, "MAX_BYTES", 20_000)
+    assert main(["parse", str(big)]) == 1
+    assert "over the limit of 19.5 KB (set COMPARE_MAX_MB to raise it)" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- 7. lost structure
+
+
+def test_items_past_99_are_items_and_control_characters_never_reach_a_title():
+    from compare.parse import parse_text
+
+    filler = "说明文字。" * 2000  # control characters after the first 8 KB
+    body = "".join(f"{n}、推进第{n}项\x07工作。落实。\n" for n in range(1, 121))
+    plan = parse_text(f"一、任务\n{filler}\n{body}99、收尾\x00工作。完成。\n")
+    numbers = [t.number for t in plan.tasks]
+    assert "100、" in numbers and "120、" in numbers
+    assert max(len(t.text) for t in plan.tasks) < 100  # item 99 does not swallow the rest
+    assert not any(ch in t.title + t.text for t in plan.tasks for ch in "\x00\x07")
+
+
+# --------------------------------------------------------------------------- 8. decoding
+
+
+def test_utf8_cut_inside_a_character_gives_byte_and_line(tmp_path, capsys):
+    data = (config.RAW_DIR / "qingpu_2025_work_points.txt").read_bytes()
+    cut = tmp_path / "cut.txt"
+    cut.write_bytes(data[: len(data) - 1])
+    assert main(["parse", str(cut)]) == 1
+    err = capsys.readouterr().err
+    assert "cut inside a character at byte" in err and "(line " in err
+
+
 # --------------------------------------------------------------------------- helpers for renders
 
 FIXTURE_NB = Path(__file__).parent / "fixtures" / "notebooks" / "01_fixture.ipynb"

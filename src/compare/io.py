@@ -238,6 +238,11 @@ def decode_bytes(data: bytes, name: str = "<text>") -> RawText:
 MAX_BYTES: int = int(float(os.environ.get("COMPARE_MAX_MB", "20")) * 1024 * 1024)
 
 
+def _size(n: int) -> str:
+    """A byte count for people: ``_size(20 * 2**20) == '20 MB'``, ``_size(20_000) == '20 KB'``."""
+    return f"{n / 1048576:.3g} MB" if n >= 1048576 else f"{n / 1024:.3g} KB"
+
+
 def read_plan_bytes(path: str | Path, max_bytes: int | None = None) -> bytes:
     """The bytes of one plan file, with one-line errors for what is not a plan file.
 
@@ -273,8 +278,7 @@ def read_plan_bytes(path: str | Path, max_bytes: int | None = None) -> bytes:
     if st.st_size > limit:
         raise PlanInputError(
             p,
-            f"{st.st_size / 1048576:.1f} MB, over the limit of {limit / 1048576:.0f} MB "
-            "(set COMPARE_MAX_MB to raise it)",
+            f"{_size(st.st_size)}, over the limit of {_size(limit)} (set COMPARE_MAX_MB to raise it)",
         )
     try:
         with p.open("rb") as fh:
