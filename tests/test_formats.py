@@ -11,6 +11,7 @@ import difflib
 import re
 import shutil
 
+import pandas as pd
 import pytest
 
 import docgen
@@ -172,3 +173,18 @@ def test_without_libreoffice_a_word_97_file_says_what_to_install(monkeypatch):
     monkeypatch.setattr(extract.shutil, "which", lambda name: None)
     with pytest.raises(Exception, match="install LibreOffice"):
         extract_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "old.doc")
+
+
+def test_targets_of_a_pdf_are_those_of_its_text(tmp_path):
+    from compare.targets import extract_targets
+
+    seed = config.RAW_DIR / "changning_2025_work_points.txt"
+    a, b = tmp_path / "txt", tmp_path / "pdf"
+    a.mkdir(), b.mkdir()
+    shutil.copy(seed, a / seed.name)
+    _make("pdf", "gov", seed, b)
+    ta = extract_targets(load_corpus(a, use_cache=False).tasks)
+    tb = extract_targets(load_corpus(b, use_cache=False).tasks)
+    cols = ["value", "unit", "object"]
+    assert len(ta) >= 5
+    pd.testing.assert_frame_equal(ta[cols].reset_index(drop=True), tb[cols].reset_index(drop=True))

@@ -27,7 +27,7 @@ def corpus(raw_dir):
 
 @pytest.fixture(scope="module")
 def targets(corpus, raw_dir):
-    return extract_targets(corpus.tasks, raw_dir)
+    return extract_targets(corpus.tasks)
 
 
 def test_it_matches_the_hand_checked_list_of_seed_targets(targets):

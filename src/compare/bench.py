@@ -330,7 +330,7 @@ def _worker_cold(folder: Path, out_dir: Path) -> dict[str, Any]:
     def targets_() -> None:
         from compare import targets
 
-        state["targets"] = len(targets.extract_targets(tasks, raw_dir=folder))
+        state["targets"] = len(targets.extract_targets(tasks))
 
     def render_() -> None:
         from compare import report

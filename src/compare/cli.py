@@ -204,8 +204,7 @@ def cmd_targets(args: argparse.Namespace) -> int:
     from compare.targets import TARGET_COLUMNS, extract_targets
 
     corpus = _load_for_analysis(args.dir)
-    folder = Path(args.dir)
-    found = extract_targets(corpus.tasks, folder if folder.is_dir() else folder.parent)
+    found = extract_targets(corpus.tasks)
     out = found[list(TARGET_COLUMNS)].astype(object)
     for col in ("value", "value_max"):  # 48 not 48.0; empty for no range
         out[col] = pd.Series(

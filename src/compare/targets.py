@@ -67,13 +67,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from compare import config
-from compare.io import read_plan_file
+from compare.exceptions import CompareError
 from compare.parse import clean_line  # the parser's own notion of an artefact line
 
 __all__ = [
@@ -523,30 +521,16 @@ def task_raw_text(
     return text, lines
 
 
-def _raw_lines(path: Path) -> list[str]:
-    return read_plan_file(path).text.split("\n")
-
-
-def _find_file(raw_dir: Path, source_file: str) -> Path:
-    path = raw_dir / source_file
-    if path.exists():
-        return path
-    found = sorted(raw_dir.rglob(Path(source_file).name))
-    return found[0] if found else path
-
-
-def extract_targets(tasks: pd.DataFrame, raw_dir: str | Path = config.RAW_DIR) -> pd.DataFrame:
+def extract_targets(tasks: pd.DataFrame) -> pd.DataFrame:
     """Extract the quantitative targets of every task, with its raw source line.
 
     Parameters
     ----------
     tasks : pandas.DataFrame
         The corpus ``tasks`` table (``task_id, source_file, number,
-        line_start, line_end`` are used; ``doc_id, district, year, kind,
+        line_start, line_end, raw`` are used: numbers are read from the
+        task's extracted lines, never from ``data/raw`` again; ``doc_id, district, year, kind,
         label`` are carried along when present). Not modified.
-    raw_dir : str or pathlib.Path
-        The folder the plans were loaded from; read only for a tasks table
-        without the ``raw`` column (files are found by ``source_file``).
 
     Returns
     -------
@@ -561,7 +545,6 @@ def extract_targets(tasks: pd.DataFrame, raw_dir: str | Path = config.RAW_DIR) -
     >>> sorted(t.loc[t.object_key == "AED", "value"].astype(int))
     [75, 150, 222]
     """
-    raw_dir = Path(raw_dir)
     extra = [c for c in ("doc_id", "district", "year", "kind", "label") if c in tasks.columns]
     columns = [*TARGET_COLUMNS, *extra, "unit_family", "object_key"]
     # One pass per source file: its raw lines are read and split once, used by every task
@@ -574,20 +557,15 @@ def extract_targets(tasks: pd.DataFrame, raw_dir: str | Path = config.RAW_DIR) -
     for i, src in enumerate(src_col):
         by_file.setdefault(src, []).append(i)
     records = list(tasks.itertuples(index=False))
-    has_raw = "raw" in tasks.columns
+    if "raw" not in tasks.columns:
+        raise CompareError("extract_targets needs the tasks table of a corpus (its 'raw' column)")
     for src, idx in by_file.items():
-        raw_lines: list[str] | None = None
         for i in idx:
             task = records[i]
             number = str(getattr(task, "number", "") or "")
-            raw = getattr(task, "raw", None) if has_raw else None
-            if isinstance(raw, str):  # the corpus kept the task's extracted lines
-                text, lines = task_raw_text(raw.split("\n"), 1, raw.count("\n") + 1, number)
-                lines = [no + int(task.line_start) - 1 for no in lines]
-            else:  # an older tasks table: read the file again
-                if raw_lines is None:
-                    raw_lines = _raw_lines(_find_file(raw_dir, src))
-                text, lines = task_raw_text(raw_lines, task.line_start, task.line_end, number)
+            raw = task.raw if isinstance(task.raw, str) else ""
+            text, lines = task_raw_text(raw.split("\n"), 1, raw.count("\n") + 1, number)
+            lines = [no + int(task.line_start) - 1 for no in lines]
             found = _target_rows(text, lines)
             if not found:
                 continue
