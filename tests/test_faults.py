@@ -78,7 +78,7 @@ def test_damaged_files_are_listed_and_no_good_file_is_lost(tmp_path, plans, clea
 
     reasons = dict(corpus.failures)
     assert set(reasons) == set(damaged)
-    expect = {"empty": "empty", "binary": "binary", "wrong_encoding": "", "truncated": "decoded"}
+    expect = {"empty": "empty", "binary": "binary", "wrong_encoding": "", "truncated": "truncated"}
     for name, kind in damaged.items():
         assert expect[kind] in reasons[name], (name, kind, reasons[name])
     good = clean.documents["source_file"].isin(set(clean.documents["source_file"]) - set(damaged))
