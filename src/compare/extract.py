@@ -254,7 +254,7 @@ def _page_furniture(pages: list[list[str]]) -> set[str]:
         keys = {_DIGITS.sub("#", ln.strip()) for ln in edge[:2] + edge[-2:]}
         seen.update(keys)
     need = max(3, int(0.5 * len(pages) + 0.5))
-    from compare.parse import clean_line
+    from compare.grammar import clean_line
 
     return {
         k
@@ -817,7 +817,7 @@ def _iso_date(text: str) -> str:
 
 
 def _normalise_meta(meta: dict[str, str]) -> dict[str, str]:
-    from compare.parse import normalise_doc_number
+    from compare.grammar import normalise_doc_number
 
     out = {}
     for key, value in meta.items():

@@ -52,6 +52,46 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from compare.grammar import (
+    ATTACHMENT,
+    CLOSE_QUOTES,
+    CLOSING,
+    CN,
+    CONTEXT_PART,
+    DATE,
+    DATE_LINE,
+    DISTRICT,
+    FYP,
+    LETTERHEAD,
+    NOT_A_NAME,
+    NOTICE,
+    NOTICE_LINE,
+    ORG_LINE,
+    PUBLICITY,
+    TASK_PART,
+    TERMINAL,
+    TITLE_END,
+    WS,
+    YEAR_RANGE,
+    Line,
+    Num,
+    clean_line,
+    cn_to_int,
+    content_chars,
+    display_width,
+    district_of,
+    find_date,
+    find_district,
+    fyp_period,
+    indent_of,
+    info_date,
+    info_fields,
+    is_chrome,
+    kind_of_title,
+    normalise_doc_number,
+    numbering_of,
+    squash_spaces,
+)
 from compare.io import read_plan_bytes
 
 __all__ = [
@@ -73,11 +113,6 @@ __all__ = [
 
 #: Bump whenever parsing output may change: it keys every cache.
 PARSER_VERSION = "1.3.1"
-
-CN_DIGITS = "零一二三四五六七八九十百"
-_CN = f"[{CN_DIGITS}]+"
-_LEFT = r"[（(]"
-_RIGHT = r"[）)]"
 
 
 #: Chinese names of the document kinds the parser recognises ("other" has none:
@@ -252,416 +287,13 @@ class Plan:
         }
 
 
-# --------------------------------------------------------------------------- lines
-
-_PAGE_MARKER = re.compile(
-    r"^(?:[-—–－─]{1,2}\s*\d{1,4}\s*[-—–－─]{1,2}"
-    r"|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?"
-    r"|\d{1,4}\s*/\s*\d{1,4}"
-    r"|\d{1,3})$"  # a bare page number on its own line
-)
-_RULE = re.compile(r"^(?:[-*_=]\s*){3,}$")
-_MD_HEADING = re.compile(r"^#{1,6}\s*")
-_MD_QUOTE = re.compile(r"^>\s*")
-_BOLD = re.compile(r"\*\*|__")
-_WS = re.compile(r"[\s\u3000\u00a0\ufeff\u200b]+")
-#: Control and invisible format characters (NUL, BEL, ESC, DEL, C1 controls,
-#: soft hyphen, zero-width marks): never content, removed from every line.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200c-\u200f\u2060\ufffe]")
-
-#: Characters that end a sentence or a clause block: a line ending in one of
-#: these is not a hard wrap.
-_TERMINAL = set("。！？；：!?;:…")
-_CLOSE_QUOTES = set("”’」』）)】》")
-
-
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
-
-
-def _squash(text: str) -> str:
-    """Collapse white space; drop it between CJK characters (PDF artefacts).
-
-    >>> _squash("2025 年长宁区　卫生健康 工作要点")
-    '2025年长宁区卫生健康工作要点'
-    """
-    parts = _WS.split(text.strip())
-    out = parts[0] if parts else ""
-    for part in parts[1:]:
-        if not part:
-            continue
-        a, b = out[-1:] or " ", part[0]
-        both_alnum = a.isascii() and a.isalnum() and b.isascii() and b.isalnum()
-        a_letter = a.isascii() and a.isalpha()
-        b_letter = b.isascii() and b.isalpha()
-        out += (" " + part) if both_alnum or a_letter or b_letter else part
-    return out
-
-
-def _indent(raw: str) -> int:
-    """Width of a raw line's leading white space (a full-width space counts 2)."""
-    return _width(raw[: len(raw) - len(raw.lstrip())].replace("\t", "    "))
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1 for c in text)
-
-
-@dataclass
-class _Line:
-    no: int  # 1-based line number in the raw file
-    raw: str
-    text: str  # cleaned: markup and outer white space removed, inner spaces squashed
-    bold: str  # the leading bold span (cleaned), if the line starts with one
-    artefact: bool  # page marker, rule or blank
-
-
-def clean_line(no: int, raw: str) -> _Line:
-    """Clean one raw line: markup and white space removed; artefact lines flagged.
-
-    Examples
-    --------
-    >>> clean_line(3, "**1. 加强 应急。**配置AED").text, clean_line(9, "— 4 —").artefact
-    ('1.加强应急。配置AED', True)
-    >>> clean_line(5, "做好\\x00监测\\x07。").text
-    '做好监测。'
-    """
-    s = _CONTROL.sub("", raw).replace("\u3000", " ").strip()
-    if not s or _RULE.match(s) or _PAGE_MARKER.match(_WS.sub(" ", s)):
-        return _Line(no, raw, "", "", True)
-    s = _MD_QUOTE.sub("", _MD_HEADING.sub("", s))
-    bold = ""
-    m = re.match(r"^\s*(\*\*|__)(.+?)(\*\*|__)", s)
-    if m:
-        bold = _squash(_BOLD.sub("", m.group(2)))
-    s = _squash(_BOLD.sub("", s))
-    if not s:
-        return _Line(no, raw, "", "", True)
-    return _Line(no, raw, s, bold, False)
-
-
-def content_chars(text: str) -> str:
-    """Every content character of a raw text, in order, without white space.
-
-    Artefacts (markdown marks, rules, page markers) are not content.
-
-    Examples
-    --------
-    >>> content_chars("## **一、总则**\\n\\n— 4 —\\n正文")
-    '一、总则正文'
-    """
-    lines = [clean_line(i, r) for i, r in enumerate(text.split("\n"), start=1)]
-    return "".join(_WS.sub("", ln.text) for ln in lines if not ln.artefact)
-
-
-# --------------------------------------------------------------------------- numbering
-
-_CN_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")}
-
-
-def cn_to_int(s: str) -> int:
-    """Chinese numeral (up to 999) to int.
-
-    >>> [cn_to_int(x) for x in ("一", "十", "十二", "二十三", "一百", "一百零一", "一百一十")]
-    [1, 10, 12, 23, 100, 101, 110]
-    """
-    if "百" in s:
-        hundreds, _, rest = s.partition("百")
-        rest = rest.lstrip("零")
-        return (_CN_VALUE.get(hundreds, 1) if hundreds else 1) * 100 + (
-            cn_to_int(rest) if rest else 0
-        )
-    if "十" in s:
-        tens, _, ones = s.partition("十")
-        return (_CN_VALUE.get(tens, 1) if tens else 1) * 10 + (
-            _CN_VALUE.get(ones, 0) if ones else 0
-        )
-    return _CN_VALUE.get(s, 0)
-
-
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-
-# (style, rank, pattern). The pattern captures the number; the match's end is
-# where the heading text starts.
-_STYLES: list[tuple[str, int, re.Pattern[str]]] = [
-    ("chapter", 0, re.compile(rf"^第({_CN})(?:章|部分|篇)\s*")),
-    ("jie", 1, re.compile(rf"^第({_CN})节\s*")),
-    ("cn_dun", 2, re.compile(rf"^({_CN})\s*[、，．.]\s*")),
-    ("cn_paren", 3, re.compile(rf"^{_LEFT}\s*({_CN})\s*{_RIGHT}\s*[、，．.]?\s*")),
-    ("ar_dot", 4, re.compile(r"^(\d{1,3})\s*[.．](?![\d.．])\s*")),
-    ("ar_dun", 4, re.compile(r"^(\d{1,3})\s*[、，]\s*")),
-    ("ar_paren", 5, re.compile(rf"^{_LEFT}\s*(\d{{1,3}})\s*{_RIGHT}\s*[、，．.]?\s*")),
-    ("cn_shi", 6, re.compile(rf"^({_CN})是\s*")),
-    ("circled", 7, re.compile(rf"^([{_CIRCLED}])\s*")),
-]
-
-
-@dataclass
-class _Num:
-    style: str
-    rank: int
-    value: int
-    label: str  # the number token as printed, white space removed: "一、", "（一）", "1."
-    rest: str  # the text after the number token
-
-
-def _numbering(text: str) -> _Num | None:
-    for style, rank, pat in _STYLES:
-        m = pat.match(text)
-        if not m:
-            continue
-        token = m.group(1)
-        if style in ("ar_dot", "ar_dun", "ar_paren"):
-            value = int(token)
-        elif style == "circled":
-            value = _CIRCLED.index(token) + 1
-        else:
-            value = cn_to_int(token)
-        rest = text[m.end() :]
-        if value <= 0 or not rest.strip():
-            continue
-        if style == "cn_dun" and rest[:1] in "是":
-            continue
-        return _Num(style, rank, value, _WS.sub("", m.group(0)), rest)
-    return None
-
-
-# --------------------------------------------------------------------------- metadata
-
-_DOC_NUMBER = re.compile(
-    r"^([\u4e00-\u9fff]{1,10})\s*[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]\s*第?\s*(\d{1,4})\s*号$"
-)
-_CN_YEAR = "[〇○零一二三四五六七八九]"
-_DATE = re.compile(
-    rf"(\d{{4}}|{_CN_YEAR}{{4}})\s*年\s*(\d{{1,2}}|[一二三四五六七八九十]{{1,2}})\s*月"
-    r"\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
-)
-_DATE_LINE = re.compile(
-    r"^(?:[\u4e00-\u9fff]{2,30}?(?:委员会|局|办公室|政府|中心)(?:办公室)?)?\s*"
-    + _DATE.pattern
-    + r"\s*(?:印发|发布|制发)?$"
-)
-_ORG_LINE = re.compile(
-    r"^[\u4e00-\u9fff]{2,40}?(?:委员会|卫生健康局|卫生局|卫健委|政府|办公室|管理局|中心)(?:办公室)?$"
-)
-_LETTERHEAD = re.compile(r"^[\u4e00-\u9fff]{4,40}文件$")
-_NOTICE = re.compile(
-    r"关于(?:印发|转发|下发)?.{0,6}《(.+?)》.{0,12}?的?通知"
-    r"|关于(?:印发|转发|下发)(?!.{0,6}《)(.+?)的通知"
-)
-#: A notice's own title line: "关于印发…的通知", possibly after the issuer's name.
-_NOTICE_LINE = re.compile(r"^[\u4e00-\u9fff]{0,30}?关于")
-#: A title ends with the name of its genre (and perhaps a period or draft note).
-_TITLE_END = re.compile(
-    r"(?:规划|要点|计划|方案|意见|纲要|安排)(?:[（(][^（()）]{0,20}[）)])?[》”\"]?$"
-)
-_ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*(?:[:：].{0,80})?$")
-_CLOSING = re.compile(r"^(?:抄送|抄报|主送|印发|联系人|联系电话)[:：]?")
-_PUBLICITY = re.compile(r"^[（(]?\s*(?:(?:信息)?公开属性|此件(?:主动|不予|依申请)?公开)")
-#: Web-portal chrome around a plan published as a page: breadcrumbs, site
-#: names, print/close/font/share controls, previous/next links, footers.
-_BREADCRUMB_SEP = re.compile(r"\s*(?:>>|[>＞»›→]|&gt;)\s*")
-_CHROME_START = re.compile(
-    r"^[【\[]?(?:当前位置|当前的位置|您的位置|您当前的位置|您现在的位置|所在位置|现在位置)[:：]"
-    r"|^[【\[]?(?:字体|字号)[:：]?\s*[【\[]?(?:大|特大)"
-    r"|^(?:分享到|分享至|分享)[:：]?|^扫一扫|^(?:上一篇|下一篇|上一条|下一条)[:：]"
-    r"|^(?:相关链接|相关文章|相关阅读|相关新闻|相关文件|推荐阅读|热点推荐)[:：]?$"
-    r"|^(?:主办单位|承办单位|技术支持|维护单位|网站标识码|版权所有|Copyright|©)"
-    r"|ICP备|公网安备|网站标识码|版权所有"
-    r"|^[\u4e00-\u9fff]{2,30}(?:门户网站|政府网|政务网|政务服务网)$"
-    r"|^(?:政府信息公开|政务公开|信息公开)(?:专栏|目录|平台)?$",
-    re.I,
-)
-_CHROME_WORDS = re.compile(
-    r"打印(?:本页|此页|文章|正文)?|关闭(?:窗口|本页|页面)?|加入收藏|收藏(?:本页)?|返回(?:顶部|首页|列表)?"
-    r"|保存(?:本页)?|我要纠错|纠错|分享到?|微信|微博|QQ空间|字体|字号|[大中小]|默认|扫一扫"
-    r"|[【】\[\]\s|｜/:：·]"
-)
-#: Keys of the information table a portal prints above a published document.
-_INFO_KEY = re.compile(
-    r"(索\s*引\s*号|发布机构|发文机关|发文机构|发文单位|发布单位|信息来源|文章来源|来\s*源"
-    r"|发文字号|文\s*号|成文日期|发文日期|印发日期|发布日期|发布时间|生效日期|实施日期|有\s*效\s*性"
-    r"|主题分类|主\s*题\s*词|体裁分类|组配分类|服务对象|公开方式|公开范围|公开时限|所属机构"
-    r"|信息名称|名\s*称|标\s*题|浏览次数|访问次数|点击数|阅读次数|作\s*者)\s*[:：]"
-)
-_ISO_DATE = re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})")
-
-
-def _is_chrome(text: str) -> bool:
-    """A line of web-portal chrome (never title, district or task).
-
-    >>> [_is_chrome(t) for t in ("首页>政务公开>计划总结", "【打印】【关闭】", "一、加强基层")]
-    [True, True, False]
-    """
-    flat = _WS.sub("", text)
-    if not flat:
-        return False
-    if _CHROME_START.search(flat):
-        return True
-    parts = [x for x in _BREADCRUMB_SEP.split(flat) if x]
-    short = len(parts) >= 2 and len(flat) <= 100 and all(len(x) <= 16 for x in parts)
-    if short and (parts[0] in ("首页", "网站首页", "主页") or len(parts) >= 3):
-        return True
-    return len(flat) <= 40 and not _CHROME_WORDS.sub("", flat) and len(flat) >= 2
-
-
-def _info_fields(text: str) -> list[tuple[str, str]] | None:
-    """Fields of a portal information-table line, or None if it is not one.
-
-    >>> _info_fields("索引号：113305/2025-00031 发布机构：某某区卫生健康局")
-    [('索引号', '113305/2025-00031'), ('发布机构', '某某区卫生健康局')]
-    """
-    flat = _squash(text)
-    if not _INFO_KEY.match(flat):
-        return None
-    keys = list(_INFO_KEY.finditer(flat))
-    if not keys or keys[0].start() != 0:
-        return None
-    out = []
-    for k, key in enumerate(keys):
-        end = keys[k + 1].start() if k + 1 < len(keys) else len(flat)
-        out.append((_WS.sub("", key.group(1)), flat[key.end() : end].strip()))
-    return out
-
-
-def _info_date(value: str) -> str | None:
-    m = _ISO_DATE.search(value)
-    if m:
-        y, mo, d = (int(x) for x in m.groups())
-        return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
-    return _find_date(value)
-
-
-_DISTRICT = re.compile(
-    # at the start, after a year or after a non-Chinese character; then an
-    # optional province and city: 浙江省湖州市吴兴区, 鄂尔多斯市伊金霍洛旗, 南山区
-    r"(?:^|(?<=[^\u4e00-\u9fff])|(?<=年))"
-    r"(?:[\u4e00-\u9fff]{2,5}?(?:省|自治区))?(?:[\u4e00-\u9fff]{1,5}?(?:市|州|盟|地区))?"
-    r"(?![市州盟区县旗])([\u4e00-\u9fff]{2,5}?)(新区|区|县|市|旗)"
-    r"(?=卫生|卫健|医|人民政府|疾病|中医|健康|\d|“|\")"
-)
-#: Words that open a phrase such as 全区, 本县, 各区: no place name.
-_NOT_A_NAME = tuple("全本我各该辖此")
-_TITLE_WORDS = re.compile(r"(规划|要点|计划|方案|意见|纲要|安排)")
-_FYP = re.compile(
-    r"[“\"]?(十[一二三四五六七八九]|[一二三四五六七八九])五[”\"]?\s*(?:时期|期间)?.{0,12}规划"
-)
-_YEAR_RANGE = re.compile(r"[（(]\s*(\d{4})\s*[-—–～~至]\s*(\d{4})\s*年?\s*[）)]")
-
-#: Part titles that hold context, not tasks: review, situation, principles,
-#: targets, safeguards (matched whole, on short titles only).
-_CONTEXT_PART = re.compile(
-    r"^(?:\d{4}年|[“\"]?十[一二三四五六七八九]五[”\"]?(?:时期|期间)?)?"
-    r"(?:发展|主要|总体|基本|工作|指导|规划|重要|保障|组织|实施|预期|项目|具体|年度|考核)?"
-    r"(?:基础|形势|要求|思想|原则|目标|指标|措施|回顾|成效|成绩|进展|背景|愿景|环境|机遇|挑战|实施|保障|定位"
-    r"|对象|范围)"
-    r"(?:和|与|及)?(?:主要)?(?:目标|指标|原则|措施|挑战|机遇|保障|要求|范围|对象)?$"
-)
-#: Part titles that hold the tasks (主要任务, 重点任务和举措, 重点工作…).
-_TASK_PART = re.compile(r"(?:主要|重点|核心)(?:任务|工作|举措)|任务举措|工作任务|主要措施")
-
-
-def _cn_or_int(s: str) -> int:
-    if s.isdigit():
-        return int(s)
-    if len(s) == 4:  # 二〇二五: digit by digit
-        return int(
-            "".join(
-                str("〇一二三四五六七八九".index(c.replace("○", "〇").replace("零", "〇")))
-                for c in s
-            )
-        )
-    return cn_to_int(s)
-
-
-def _find_date(text: str) -> str | None:
-    """ISO date of the first date in ``text`` (Arabic or Chinese numerals).
-
-    >>> _find_date("二〇二五年三月二十日"), _find_date("2026 年 5 月 10 日印发")
-    ('2025-03-20', '2026-05-10')
-    """
-    m = _DATE.search(text)
-    if not m:
-        return None
-    y, mo, d = (_cn_or_int(x) for x in m.groups())
-    if not (1 <= mo <= 12 and 1 <= d <= 31):
-        return None
-    return f"{y:04d}-{mo:02d}-{d:02d}"
-
-
-def _fyp_period(n_text: str) -> tuple[int, int] | None:
-    """Period of the n-th five-year plan from its Chinese ordinal.
-
-    The 3rd plan ran 1966–1970 and every later one follows on; earlier ones
-    are before any health-commission plan of interest.
-
-    >>> _fyp_period("十四"), _fyp_period("十五")
-    ((2021, 2025), (2026, 2030))
-    """
-    n = cn_to_int(n_text)
-    if n < 3:
-        return None
-    start = 1966 + 5 * (n - 3)
-    return start, start + 4
-
-
-def _norm_doc_number(text: str) -> str | None:
-    m = _DOC_NUMBER.match(_WS.sub("", text))
-    if not m:
-        return None
-    return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号"
-
-
-def normalise_doc_number(text: str) -> str | None:
-    """A document number in its normal form, ``None`` when ``text`` is not one.
-
-    >>> normalise_doc_number("长卫健发 〔2025〕 27 号")
-    '长卫健发〔2025〕27号'
-    """
-    return _norm_doc_number(text)
-
-
-def district_of(text: str | None) -> str | None:
-    """The district named in an issuer or title, without its suffix.
-
-    >>> district_of("上海市长宁区卫生健康委员会")
-    '长宁'
-    """
-    return _district(text)
-
-
-def _kind(title: str) -> str:
-    if _FYP.search(title) or "五年规划" in title:
-        return "five_year_plan"
-    if "医政" in title and ("要点" in title or "计划" in title):
-        return "medical_admin_points"
-    if "要点" in title or "工作计划" in title:
-        return "work_points"
-    return "other"
-
-
-def _district(*texts: str | None) -> str | None:
-    """The first district name in the texts, without its suffix.
-
-    >>> _district(None, "浙江省湖州市吴兴区卫生健康局"), _district("伊金霍洛旗卫生健康委员会")
-    ('吴兴', '伊金霍洛')
-    """
-    for text in texts:
-        if not text:
-            continue
-        for m in _DISTRICT.finditer(re.sub(r"^\d{4}年", "", _WS.sub("", text))):
-            if not m.group(1).startswith(_NOT_A_NAME):
-                return m.group(1)
-    return None
-
-
 # --------------------------------------------------------------------------- parsing
 
 
 @dataclass
 class _Heading:
     idx: int  # index into the content-line list
-    num: _Num
+    num: Num
     level: int = 0
     parent: int | None = None  # index into headings
     excluded: bool = False  # inside a context part
@@ -669,10 +301,10 @@ class _Heading:
     children: list[int] = field(default_factory=list)
 
 
-def _opens_list_under(prev: _Line, num: _Num, last: int) -> bool:
+def _opens_list_under(prev: Line, num: Num, last: int) -> bool:
     """The next item of a list right after a higher-ranked heading that fills the line
     (a full-width PDF heading, not a wrapped body line ending at the page edge)."""
-    above = _numbering(prev.text)
+    above = numbering_of(prev.text)
     return above is not None and above.rank < num.rank and num.value in (1, last + 1)
 
 
@@ -680,35 +312,35 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.lines = [clean_line(i, r) for i, r in enumerate(text.split("\n"), start=1)]
         self.content = [ln for ln in self.lines if not ln.artefact]
-        measured = [(_width(ln.text), ln.text[-1:]) for ln in self.content]
+        measured = [(display_width(ln.text), ln.text[-1:]) for ln in self.content]
         widths = sorted(w for w, _ in measured)
         self.page_width = 0
         if len(widths) >= 20:
             w = widths[int(len(widths) * 0.9)]
             near = [last for x, last in measured if w * 0.8 <= x <= w * 1.1]
-            mid_sentence = sum(1 for last in near if last not in _TERMINAL)
+            mid_sentence = sum(1 for last in near if last not in TERMINAL)
             # PDF text: most lines end at the page edge, and mostly mid-sentence
             if len(near) >= 0.4 * len(widths) and mid_sentence >= 0.5 * len(near):
                 self.page_width = w
 
     # -- wraps ------------------------------------------------------------
 
-    def _full(self, ln: _Line) -> bool:
-        return bool(self.page_width) and _width(ln.text) >= self.page_width * 0.9
+    def _full(self, ln: Line) -> bool:
+        return bool(self.page_width) and display_width(ln.text) >= self.page_width * 0.9
 
-    def _ends_paragraph(self, ln: _Line) -> bool:
+    def _ends_paragraph(self, ln: Line) -> bool:
         last = ln.text.rstrip()[-1:]
         if self.page_width:
             if self._full(ln):
                 return False
             return (
-                last in _TERMINAL
-                or last in _CLOSE_QUOTES
-                or _width(ln.text) < self.page_width * 0.75
+                last in TERMINAL
+                or last in CLOSE_QUOTES
+                or display_width(ln.text) < self.page_width * 0.75
             )
-        if last in _TERMINAL:
+        if last in TERMINAL:
             return True
-        if last in _CLOSE_QUOTES:
+        if last in CLOSE_QUOTES:
             return len(ln.text) < 30
         return False
 
@@ -718,7 +350,7 @@ class _Parser:
             return a + " " + b
         return a + b
 
-    def paragraphs(self, lines: list[_Line]) -> str:
+    def paragraphs(self, lines: list[Line]) -> str:
         """Join content lines into text: hard wraps joined, paragraphs by "\\n"."""
         out: list[str] = []
         cur = ""
@@ -737,7 +369,7 @@ class _Parser:
         last_by_style: dict[str, int] = {}
         for i in range(start, stop):
             ln = self.content[i]
-            num = _numbering(ln.text)
+            num = numbering_of(ln.text)
             if num is None:
                 continue
             prev_line = self.content[i - 1] if i > start else None
@@ -745,7 +377,7 @@ class _Parser:
                 self.page_width
                 and prev_line is not None
                 and self._full(prev_line)
-                and prev_line.text[-1:] not in _TERMINAL
+                and prev_line.text[-1:] not in TERMINAL
                 and not ln.bold
                 and num.rank >= 3
                 and not _opens_list_under(prev_line, num, last_by_style.get(num.style, 0))
@@ -776,7 +408,7 @@ class _Parser:
         """Whether the paragraph opening at line i goes on to the next inline item."""
         text = ""
         for ln in self.content[i:stop]:
-            if text and _numbering(ln.text):
+            if text and numbering_of(ln.text):
                 break
             text += ln.text
             if self._ends_paragraph(ln) and ln.text[-1:] not in "；;，,：:":
@@ -801,12 +433,12 @@ class _Parser:
             nxt_line = self.content[j]
             tail = (
                 len(nxt_line.text) <= 10
-                and nxt_line.text[-1:] not in _TERMINAL
-                and _numbering(nxt_line.text) is None
-                and last not in _TERMINAL
+                and nxt_line.text[-1:] not in TERMINAL
+                and numbering_of(nxt_line.text) is None
+                and last not in TERMINAL
             )  # a short remnant such as "建设" on its own line
             cont = self._full(cur) or last in "，、—-（(《“" or tail
-            if not cont or _indent(nxt_line.raw) >= _indent(cur.raw) + 4:
+            if not cont or indent_of(nxt_line.raw) >= indent_of(cur.raw) + 4:
                 break  # (an indented line opens the body's first paragraph)
             if len(cur.text) > 60 and not self.page_width:
                 break
@@ -824,11 +456,11 @@ class _Parser:
         return same_line + "".join(ln.text for ln in lines)
 
 
-def _split_title(rest: str, bold: str, num: _Num) -> tuple[str, str]:
+def _split_title(rest: str, bold: str, num: Num) -> tuple[str, str]:
     """Split the text after a number into (title, body) on the same line."""
     if bold:
         b = bold
-        nb = _numbering(b)
+        nb = numbering_of(b)
         if nb is not None:
             b = nb.rest
         if rest.startswith(b):
@@ -849,7 +481,7 @@ def _clean_title(title: str) -> str:
 
 def _info_value_line_of(key_line: str, value_line: str) -> bool:
     """A key-only information-table line followed by its value line."""
-    fields = _info_fields(key_line)
+    fields = info_fields(key_line)
     return (
         bool(fields)
         and not fields[-1][1]
@@ -860,20 +492,20 @@ def _info_value_line_of(key_line: str, value_line: str) -> bool:
 
 def _preamble_role(t: str) -> str:
     """Role of a preamble line, '' for ordinary notice text."""
-    flat = _WS.sub("", t)
-    if _info_fields(t):
+    flat = WS.sub("", t)
+    if info_fields(t):
         return "info"
-    if _is_chrome(t):
+    if is_chrome(t):
         return "chrome"
-    if _norm_doc_number(t):
+    if normalise_doc_number(t):
         return "doc_number"
-    if _LETTERHEAD.match(flat):
+    if LETTERHEAD.match(flat):
         return "letterhead"
-    if _DATE_LINE.match(flat):
+    if DATE_LINE.match(flat):
         return "date"
-    if _ORG_LINE.match(flat):
+    if ORG_LINE.match(flat):
         return "issuer"
-    if _ATTACHMENT.match(flat):
+    if ATTACHMENT.match(flat):
         return "attachment"
     return ""
 
@@ -894,7 +526,7 @@ class _Assembler:
     def add_block(
         self,
         kind: str,
-        lines: list[_Line],
+        lines: list[Line],
         role: str = "",
         section: str | None = None,
         text: str | None = None,
@@ -917,13 +549,13 @@ class _Assembler:
         are not searched.
         """
         C, n = self.C, min(first_num, len(self.C))
-        notice = _NOTICE.search("".join(ln.text for ln in C[start : min(len(C), start + 40)]))
+        notice = NOTICE.search("".join(ln.text for ln in C[start : min(len(C), start + 40)]))
         span = None
         if notice:
-            key = _WS.sub("", notice.group(1) or notice.group(2))
+            key = WS.sub("", notice.group(1) or notice.group(2))
             for i in range(start, n):
-                one = _WS.sub("", C[i].text)
-                two = one + (_WS.sub("", C[i + 1].text) if i + 1 < n else "")
+                one = WS.sub("", C[i].text)
+                two = one + (WS.sub("", C[i + 1].text) if i + 1 < n else "")
                 if one == key or (one.startswith(key) and len(one) <= len(key) + 2):
                     span = (i, i)
                 elif two == key:
@@ -933,32 +565,32 @@ class _Assembler:
             # OCR: a title line one or two characters off the notice's 《X》 (要操 for 要点)
             # (and OCR may run the title into the first words of the next line)
             for i in range(start, n):
-                one = _WS.sub("", C[i].text)
+                one = WS.sub("", C[i].text)
                 head = one[: len(key)]
                 if (
                     len(key) >= 8
                     and len(key) - 2 <= len(one) <= len(key) + 8
-                    and not _NOTICE_LINE.match(C[i].text)
+                    and not NOTICE_LINE.match(C[i].text)
                     and "《" not in one
                     and difflib.SequenceMatcher(None, head, key).ratio() >= 0.85
                 ):
                     # the better spelling: the one that ends in a genre word
-                    self.meta["title_from_notice"] = head if _TITLE_END.search(head) else key
+                    self.meta["title_from_notice"] = head if TITLE_END.search(head) else key
                     span = (i, i)
             if span:
                 return span
         seen = 0
         for i in range(start, n):
             t = C[i].text
-            if _info_fields(t) or _is_chrome(t):
+            if info_fields(t) or is_chrome(t):
                 continue  # portal chrome does not count towards the opening lines
             seen += 1
             if seen > 15:
                 break
             if (
-                _TITLE_END.search(t)
+                TITLE_END.search(t)
                 and len(t) <= 60
-                and not _NOTICE_LINE.match(t)
+                and not NOTICE_LINE.match(t)
                 and not self.p._full(C[i])
                 and "。" not in t
             ):
@@ -967,7 +599,7 @@ class _Assembler:
                     prev
                     and len(prev) <= 20
                     and not _preamble_role(prev)
-                    and prev[-1:] not in _TERMINAL
+                    and prev[-1:] not in TERMINAL
                     and "，" not in prev
                 ):
                     return (i - 1, i)
@@ -984,14 +616,14 @@ class _Assembler:
 
     def _info_value_line(self, i: int) -> int:
         """1 when info line i is a key without its value and the next line is the value."""
-        fields = _info_fields(self.C[i].text)
+        fields = info_fields(self.C[i].text)
         if not fields or fields[-1][1] or i + 1 >= len(self.C):
             return 0
         nxt = self.C[i + 1].text
         return int(
             len(nxt) <= 60
             and _preamble_role(nxt) not in ("info", "chrome")
-            and _numbering(nxt) is None
+            and numbering_of(nxt) is None
         )
 
     def read_info(self, fields: list[tuple[str, str]]) -> None:
@@ -1000,19 +632,19 @@ class _Assembler:
             if not value:
                 continue
             if key in ("文号", "发文字号"):
-                number = _norm_doc_number(value)
+                number = normalise_doc_number(value)
                 if number:
                     self.meta.setdefault("doc_number", number)
             elif key in ("发布机构", "发文机关", "发文机构", "发文单位", "发布单位", "所属机构"):
-                self.meta.setdefault("info_issuer", _WS.sub("", value))
+                self.meta.setdefault("info_issuer", WS.sub("", value))
             elif key in ("信息来源", "文章来源", "来源"):
-                self.meta.setdefault("info_source", _WS.sub("", value))
+                self.meta.setdefault("info_source", WS.sub("", value))
             elif key in ("成文日期", "发文日期", "印发日期"):
-                iso = _info_date(value)
+                iso = info_date(value)
                 if iso:
                     self.meta.setdefault("info_date", iso)
             elif key in ("名称", "标题", "信息名称"):
-                self.meta.setdefault("info_title", _WS.sub("", value))
+                self.meta.setdefault("info_title", WS.sub("", value))
 
     def read_preamble(self, end: int, start: int = 0) -> None:
         """Classify the lines before the title: metadata, notice text, attachments."""
@@ -1025,7 +657,7 @@ class _Assembler:
         while i < end:
             ln, t = C[i], C[i].text
             if (
-                _NOTICE_LINE.match(t)
+                NOTICE_LINE.match(t)
                 and not _preamble_role(t)
                 and ("通知" in t or (i + 1 < end and "通知" in C[i + 1].text))
             ):
@@ -1038,7 +670,7 @@ class _Assembler:
             if role == "info":
                 flush()
                 extra = self._info_value_line(i) if i + 1 < end else 0
-                fields = _info_fields(t) or []
+                fields = info_fields(t) or []
                 if extra:
                     fields[-1] = (fields[-1][0], C[i + 1].text)
                 self.read_info(fields)
@@ -1046,15 +678,15 @@ class _Assembler:
                 i += 1 + extra
                 continue
             if role == "doc_number":
-                self.meta.setdefault("doc_number", _norm_doc_number(t) or "")
+                self.meta.setdefault("doc_number", normalise_doc_number(t) or "")
             elif role == "letterhead":
-                self.meta.setdefault("letterhead", _WS.sub("", t)[:-2])
+                self.meta.setdefault("letterhead", WS.sub("", t)[:-2])
             elif role == "date":
-                iso = _find_date(t)
+                iso = find_date(t)
                 if iso:
                     self.meta.setdefault("issue_date", iso)
             elif role == "issuer":
-                self.meta.setdefault("issuer", _WS.sub("", t))
+                self.meta.setdefault("issuer", WS.sub("", t))
             if role:
                 flush()
                 self.add_block(
@@ -1073,25 +705,25 @@ class _Assembler:
         j = len(C) - 1
         closing: list[tuple[int, str]] = []
         while j >= body_start:
-            t = _WS.sub("", C[j].text)
+            t = WS.sub("", C[j].text)
             role = _preamble_role(C[j].text)
             if role in ("info", "chrome"):
                 closing.append((j, role))
             elif j > body_start and _info_value_line_of(C[j - 1].text, C[j].text):
                 closing += [(j, "info"), (j - 1, "info")]
                 j -= 1
-            elif _DATE_LINE.match(t):
+            elif DATE_LINE.match(t):
                 closing.append((j, "date"))
-            elif _ORG_LINE.match(t) and len(t) <= 30:
+            elif ORG_LINE.match(t) and len(t) <= 30:
                 closing.append((j, "issuer"))
-            elif _CLOSING.match(t) or _PUBLICITY.match(t) or t in ("特此通知", "特此通知。"):
+            elif CLOSING.match(t) or PUBLICITY.match(t) or t in ("特此通知", "特此通知。"):
                 closing.append((j, ""))
             else:
                 break
             j -= 1
         body_end = j + 1 if closing else len(C)
         for k in range(max(body_start, first_num + 1), body_end):
-            if _ATTACHMENT.match(_WS.sub("", C[k].text)):
+            if ATTACHMENT.match(WS.sub("", C[k].text)):
                 self.add_block("attachment", C[k:body_end])
                 body_end = k
                 break
@@ -1099,22 +731,22 @@ class _Assembler:
             t = C[k].text
             if role in ("info", "chrome"):
                 if role == "info":
-                    self.read_info(_info_fields(t) or [])
+                    self.read_info(info_fields(t) or [])
                 self.add_block("metadata", [C[k]], role=role)
                 continue
             if role == "date":
-                iso = _find_date(t)
+                iso = find_date(t)
                 if iso:
                     self.meta.setdefault("closing_date", iso)
-                org = _ORG_LINE.match(_WS.sub("", _DATE.split(t)[0]))
+                org = ORG_LINE.match(WS.sub("", DATE.split(t)[0]))
                 if org:
                     self.meta.setdefault("closing_issuer", org.group(0))
             elif role == "issuer":
-                self.meta.setdefault("closing_issuer", _WS.sub("", t))
+                self.meta.setdefault("closing_issuer", WS.sub("", t))
             self.add_block("closing", [C[k]], role=role)
         return body_end
 
-    def read_intro(self, lines: list[_Line]) -> None:
+    def read_intro(self, lines: list[Line]) -> None:
         """Hints from the opening paragraph when the header is missing or silent.
 
         ``2025年是…`` / ``2025年，…`` gives the year; ``XX区卫生健康…`` the
@@ -1122,12 +754,12 @@ class _Assembler:
         """
         if not lines:
             return
-        first = _WS.sub("", self.p.paragraphs(lines).split("\n")[0])
+        first = WS.sub("", self.p.paragraphs(lines).split("\n")[0])
         m = re.match(r"(\d{4})年(?![底末初前后\d])", first)
         if m:
             self.meta["intro_year"] = m.group(1)
-        for d in _DISTRICT.finditer(first):
-            if d.group(1).startswith(_NOT_A_NAME) or not first[d.end() :].startswith(
+        for d in DISTRICT.finditer(first):
+            if d.group(1).startswith(NOT_A_NAME) or not first[d.end() :].startswith(
                 ("卫生", "卫健")
             ):
                 continue
@@ -1139,7 +771,7 @@ class _Assembler:
         if genre:
             word = genre.group(1) or genre.group(2)
             if word == "规划":
-                if _FYP.search(first):
+                if FYP.search(first):
                     self.meta["intro_kind"] = "five_year_plan"
             else:
                 self.meta["intro_kind"] = (
@@ -1209,7 +841,7 @@ class _Assembler:
             while parent is not None and parent not in sec_ids:
                 parent = heads[parent].parent
             parent_id = sec_ids.get(parent) if parent is not None else None
-            first = _Line(ln.no, ln.raw, h.num.rest, ln.bold, False)
+            first = Line(ln.no, ln.raw, h.num.rest, ln.bold, False)
             inline = self.inline_items(heads, k, end)
             if task_level is not None and h.level == task_level and not inline:
                 bare = (
@@ -1300,7 +932,7 @@ class _Assembler:
         text, line_of = "", []
         for k, (no, piece) in enumerate(pieces):
             sep = ""
-            if k and self.p._ends_paragraph(_Line(0, "", pieces[k - 1][1], "", False)):
+            if k and self.p._ends_paragraph(Line(0, "", pieces[k - 1][1], "", False)):
                 sep = "\n"
             elif text and len(self.p._join(text, piece)) > len(text) + len(piece):
                 sep = " "
@@ -1348,7 +980,7 @@ class _Assembler:
 
 #: An item written inline: 一是…；二是…, after the start of a paragraph or a
 #: clause boundary (not 统一是, 这一是).
-_INLINE_ITEM = re.compile(rf"(?:^|(?<=[。；;：:，,！？!?\n]))({_CN})是(?![否非])")
+_INLINE_ITEM = re.compile(rf"(?:^|(?<=[。；;：:，,！？!?\n]))({CN})是(?![否非])")
 
 
 def _inline_spans(text: str) -> list[tuple[int, int, str, int]]:
@@ -1377,11 +1009,11 @@ def _inline_spans(text: str) -> list[tuple[int, int, str, int]]:
 
 
 def _is_context_part(title: str) -> bool:
-    return len(title) <= 16 and bool(_CONTEXT_PART.match(title))
+    return len(title) <= 16 and bool(CONTEXT_PART.match(title))
 
 
 def _is_task_part(title: str) -> bool:
-    return len(title) <= 12 and bool(_TASK_PART.search(title))
+    return len(title) <= 12 and bool(TASK_PART.search(title))
 
 
 def parse_text(
@@ -1423,7 +1055,7 @@ def parse_text(
         sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
     a = _Assembler(text, sha256[:12])
     C = a.C
-    first_num = next((i for i, ln in enumerate(C) if _numbering(ln.text)), len(C))
+    first_num = next((i for i, ln in enumerate(C) if numbering_of(ln.text)), len(C))
     # a page from a web portal: the plan's own title follows the chrome
     top = a.portal_end(first_num)
     span = a.locate_title(first_num, top) or (a.locate_title(first_num) if top else None)
@@ -1464,34 +1096,34 @@ def parse_text(
 
 
 def _document(meta: dict[str, str], title: str | None) -> Document:
-    title = _squash(title) if title else None
+    title = squash_spaces(title) if title else None
     if title:
-        title = _WS.sub("", title) if not re.search(r"[A-Za-z]\s+[A-Za-z]", title) else title
+        title = WS.sub("", title) if not re.search(r"[A-Za-z]\s+[A-Za-z]", title) else title
     # a portal's information table names the issuer better than a site name above it
     source = meta.get("info_source", "")
     issuer = (
         meta.get("info_issuer")
-        or (source if _ORG_LINE.match(source) else None)
+        or (source if ORG_LINE.match(source) else None)
         or meta.get("issuer")
         or meta.get("closing_issuer")
         or meta.get("letterhead")
     )
     if issuer and issuer.endswith("委员会办公室"):
         issuer = issuer.removesuffix("办公室")
-    kind = _kind(title or "")
+    kind = kind_of_title(title or "")
     if kind == "other" and not title:
         kind = meta.get("intro_kind", "other")
     year = period_start = period_end = None
     if kind == "five_year_plan":
-        m = _FYP.search(title or "")
-        period = _fyp_period(m.group(1)) if m else None
+        m = FYP.search(title or "")
+        period = fyp_period(m.group(1)) if m else None
         if period is None:
-            r = _YEAR_RANGE.search(title or "")
+            r = YEAR_RANGE.search(title or "")
             period = (int(r.group(1)), int(r.group(2))) if r else None
         if period:
             period_start, period_end = period
     else:
-        r = _YEAR_RANGE.search(title or "")
+        r = YEAR_RANGE.search(title or "")
         if r:
             period_start, period_end = int(r.group(1)), int(r.group(2))
         else:
@@ -1507,7 +1139,7 @@ def _document(meta: dict[str, str], title: str | None) -> Document:
         m = re.search(r"〔(\d{4})〕", meta.get("doc_number") or "")
         year = int(m.group(1)) if m else (int(issue_date[:4]) if issue_date else None)
     return Document(
-        district=_district(title, issuer, meta.get("letterhead")) or meta.get("intro_district"),
+        district=find_district(title, issuer, meta.get("letterhead")) or meta.get("intro_district"),
         issuer=issuer,
         title=title,
         year=year,
@@ -1605,7 +1237,7 @@ def coverage(plan: Plan) -> dict[str, float]:
     1.0
     """
     units = sorted(_unit_chars(plan), key=lambda u: (u[0], u[1]))
-    produced = "".join(_WS.sub("", u[2]) for u in units)
+    produced = "".join(WS.sub("", u[2]) for u in units)
     if produced == plan.content:  # the usual case: exact, no need to normalise and count
         return {"coverage": 1.0 if produced else 0.0, "invented": 0.0, "exact": 1.0}
 

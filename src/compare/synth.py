@@ -49,18 +49,18 @@ from pathlib import Path
 
 from compare import config
 from compare.exceptions import PlanInputError
-from compare.io import decode_bytes
-from compare.parse import (
-    _ATTACHMENT,
-    _CLOSING,
-    _CONTEXT_PART,
-    _ORG_LINE,
-    _PAGE_MARKER,
-    _TASK_PART,
-    _numbering,
-    _width,
-    parse_plan,
+from compare.grammar import (
+    ATTACHMENT,
+    CLOSING,
+    CONTEXT_PART,
+    ORG_LINE,
+    PAGE_MARKER,
+    TASK_PART,
+    display_width,
+    numbering_of,
 )
+from compare.io import decode_bytes
+from compare.parse import parse_plan
 
 __all__ = [
     "GENERATOR_VERSION",
@@ -223,9 +223,9 @@ def _ok_title(t: str) -> bool:
     return (
         4 <= len(t) <= 30
         and not _BAD_TITLE.search(t)
-        and not _CONTEXT_PART.match(t)
-        and not _TASK_PART.search(t)
-        and _numbering(t) is None
+        and not CONTEXT_PART.match(t)
+        and not TASK_PART.search(t)
+        and numbering_of(t) is None
     )
 
 
@@ -246,7 +246,7 @@ def _pools(raw_dir: str) -> _Pools:
             if _ok_title(t.title):
                 task_titles.append(t.title)
             body = t.text[len(t.title) :] if t.text.startswith(t.title) else t.text
-            sents = [s for s in _sentences(body) if _numbering(s) is None]
+            sents = [s for s in _sentences(body) if numbering_of(s) is None]
             if sents:
                 bodies.append(tuple(sents))
         for b in plan.unassigned:
@@ -256,7 +256,7 @@ def _pools(raw_dir: str) -> _Pools:
                 context.extend(
                     p
                     for p in b.text.split("\n")
-                    if len(p) > 40 and p.endswith("。") and _numbering(p) is None
+                    if len(p) > 40 and p.endswith("。") and numbering_of(p) is None
                 )
     sentences = tuple(s for b in bodies for s in b)
     return _Pools(
@@ -325,10 +325,10 @@ def _safe_start(line: str) -> bool:
     """A wrapped continuation line must not read as a heading, marker or closing."""
     s = line.strip()
     return not (
-        _numbering(s) is not None
-        or _PAGE_MARKER.match(s)
-        or _ATTACHMENT.match(s)
-        or _CLOSING.match(s)
+        numbering_of(s) is not None
+        or PAGE_MARKER.match(s)
+        or ATTACHMENT.match(s)
+        or CLOSING.match(s)
         or s[:1] in "#>*-_=—"
     )
 
@@ -338,7 +338,7 @@ def _wrap(text: str, width: int) -> list[str]:
     lines: list[str] = []
     cur, w = "", 0
     for ch in text:
-        cw = _width(ch)
+        cw = display_width(ch)
         if w + cw > width and cur:
             lines.append(cur)
             cur, w = "", 0
@@ -356,7 +356,7 @@ def _wrap(text: str, width: int) -> list[str]:
                 and nxt[:1].isascii()
                 and nxt[:1].isalnum()
             )
-            if not glued and _safe_start(nxt) and not _ORG_LINE.match(nxt):
+            if not glued and _safe_start(nxt) and not ORG_LINE.match(nxt):
                 break
             lines[k - 1], lines[k] = prev[:-1], prev[-1] + nxt
     return lines
@@ -365,10 +365,10 @@ def _wrap(text: str, width: int) -> list[str]:
 def _fits_pdf(text: str, width: int, terminal: bool) -> bool:
     """Whether the last wrapped line of ``text`` stops clearly short of the edge."""
     lines = _wrap(text, width)
-    if any(_width(ln) < 0.9 * width for ln in lines[:-1]):
+    if any(display_width(ln) < 0.9 * width for ln in lines[:-1]):
         return False
     limit = 0.85 if terminal else 0.7
-    return _width(lines[-1]) < limit * width
+    return display_width(lines[-1]) < limit * width
 
 
 def _fit_paragraph(text: str, width: int) -> str:

@@ -72,7 +72,7 @@ import numpy as np
 import pandas as pd
 
 from compare.exceptions import CompareError
-from compare.parse import clean_line  # the parser's own notion of an artefact line
+from compare.grammar import clean_line  # the parser's own notion of an artefact line
 
 __all__ = [
     "TARGET_COLUMNS",

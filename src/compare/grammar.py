@@ -1,0 +1,432 @@
+"""The grammar of Chinese plans: the patterns the parser reads them by.
+
+Public so that every stage (extraction, targets, the test corpus generator)
+shares one notion of a line's artefacts, a numbering, a page marker, a
+document number, a date, a district or a part title, instead of copying
+regular expressions. Grouped as:
+
+* **lines**: :func:`clean_line` (markdown marks, rules, page markers such as
+  ``— 4 —`` / ``第4页``, control characters), :func:`content_chars`,
+  :func:`display_width`;
+* **numbering**: GB/T 9704 and its informal relatives (:func:`numbering_of`,
+  :class:`Num`, :func:`cn_to_int`);
+* **metadata**: document numbers, dates, issuers, letterheads, notices,
+  closings, portal chrome and info tables, districts, plan kinds and periods;
+* **parts**: titles of context parts (:data:`CONTEXT_PART`) and task parts
+  (:data:`TASK_PART`).
+
+Examples
+--------
+>>> numbering_of("（三）加强基层").label, cn_to_int("二十一")
+('（三）', 21)
+>>> normalise_doc_number("沪松卫 〔2026〕 26 号"), find_date("二〇二五年三月二十日")
+('沪松卫〔2026〕26号', '2025-03-20')
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+CN_DIGITS = "零一二三四五六七八九十百"
+CN = f"[{CN_DIGITS}]+"
+LEFT = r"[（(]"
+RIGHT = r"[）)]"
+
+
+# --------------------------------------------------------------------------- lines
+
+PAGE_MARKER = re.compile(
+    r"^(?:[-—–－─]{1,2}\s*\d{1,4}\s*[-—–－─]{1,2}"
+    r"|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4}"
+    r"|\d{1,3})$"  # a bare page number on its own line
+)
+RULE = re.compile(r"^(?:[-*_=]\s*){3,}$")
+MD_HEADING = re.compile(r"^#{1,6}\s*")
+MD_QUOTE = re.compile(r"^>\s*")
+BOLD = re.compile(r"\*\*|__")
+WS = re.compile(r"[\s\u3000\u00a0\ufeff\u200b]+")
+#: Control and invisible format characters (NUL, BEL, ESC, DEL, C1 controls,
+#: soft hyphen, zero-width marks): never content, removed from every line.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200c-\u200f\u2060\ufffe]")
+
+#: Characters that end a sentence or a clause block: a line ending in one of
+#: these is not a hard wrap.
+TERMINAL = set("。！？；：!?;:…")
+CLOSE_QUOTES = set("”’」』）)】》")
+
+
+def is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+
+
+def squash_spaces(text: str) -> str:
+    """Collapse white space; drop it between CJK characters (PDF artefacts).
+
+    >>> squash_spaces("2025 年长宁区　卫生健康 工作要点")
+    '2025年长宁区卫生健康工作要点'
+    """
+    parts = WS.split(text.strip())
+    out = parts[0] if parts else ""
+    for part in parts[1:]:
+        if not part:
+            continue
+        a, b = out[-1:] or " ", part[0]
+        both_alnum = a.isascii() and a.isalnum() and b.isascii() and b.isalnum()
+        a_letter = a.isascii() and a.isalpha()
+        b_letter = b.isascii() and b.isalpha()
+        out += (" " + part) if both_alnum or a_letter or b_letter else part
+    return out
+
+
+def indent_of(raw: str) -> int:
+    """Width of a raw line's leading white space (a full-width space counts 2)."""
+    return display_width(raw[: len(raw) - len(raw.lstrip())].replace("\t", "    "))
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1 for c in text)
+
+
+@dataclass
+class Line:
+    no: int  # 1-based line number in the raw file
+    raw: str
+    text: str  # cleaned: markup and outer white space removed, inner spaces squashed
+    bold: str  # the leading bold span (cleaned), if the line starts with one
+    artefact: bool  # page marker, rule or blank
+
+
+def clean_line(no: int, raw: str) -> Line:
+    """Clean one raw line: markup and white space removed; artefact lines flagged.
+
+    Examples
+    --------
+    >>> clean_line(3, "**1. 加强 应急。**配置AED").text, clean_line(9, "— 4 —").artefact
+    ('1.加强应急。配置AED', True)
+    >>> clean_line(5, "做好\\x00监测\\x07。").text
+    '做好监测。'
+    """
+    s = CONTROL.sub("", raw).replace("\u3000", " ").strip()
+    if not s or RULE.match(s) or PAGE_MARKER.match(WS.sub(" ", s)):
+        return Line(no, raw, "", "", True)
+    s = MD_QUOTE.sub("", MD_HEADING.sub("", s))
+    bold = ""
+    m = re.match(r"^\s*(\*\*|__)(.+?)(\*\*|__)", s)
+    if m:
+        bold = squash_spaces(BOLD.sub("", m.group(2)))
+    s = squash_spaces(BOLD.sub("", s))
+    if not s:
+        return Line(no, raw, "", "", True)
+    return Line(no, raw, s, bold, False)
+
+
+def content_chars(text: str) -> str:
+    """Every content character of a raw text, in order, without white space.
+
+    Artefacts (markdown marks, rules, page markers) are not content.
+
+    Examples
+    --------
+    >>> content_chars("## **一、总则**\\n\\n— 4 —\\n正文")
+    '一、总则正文'
+    """
+    lines = [clean_line(i, r) for i, r in enumerate(text.split("\n"), start=1)]
+    return "".join(WS.sub("", ln.text) for ln in lines if not ln.artefact)
+
+
+# --------------------------------------------------------------------------- numbering
+
+CN_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")}
+
+
+def cn_to_int(s: str) -> int:
+    """Chinese numeral (up to 999) to int.
+
+    >>> [cn_to_int(x) for x in ("一", "十", "十二", "二十三", "一百", "一百零一", "一百一十")]
+    [1, 10, 12, 23, 100, 101, 110]
+    """
+    if "百" in s:
+        hundreds, _, rest = s.partition("百")
+        rest = rest.lstrip("零")
+        return (CN_VALUE.get(hundreds, 1) if hundreds else 1) * 100 + (
+            cn_to_int(rest) if rest else 0
+        )
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return (CN_VALUE.get(tens, 1) if tens else 1) * 10 + (CN_VALUE.get(ones, 0) if ones else 0)
+    return CN_VALUE.get(s, 0)
+
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+# (style, rank, pattern). The pattern captures the number; the match's end is
+# where the heading text starts.
+STYLES: list[tuple[str, int, re.Pattern[str]]] = [
+    ("chapter", 0, re.compile(rf"^第({CN})(?:章|部分|篇)\s*")),
+    ("jie", 1, re.compile(rf"^第({CN})节\s*")),
+    ("cn_dun", 2, re.compile(rf"^({CN})\s*[、，．.]\s*")),
+    ("cn_paren", 3, re.compile(rf"^{LEFT}\s*({CN})\s*{RIGHT}\s*[、，．.]?\s*")),
+    ("ar_dot", 4, re.compile(r"^(\d{1,3})\s*[.．](?![\d.．])\s*")),
+    ("ar_dun", 4, re.compile(r"^(\d{1,3})\s*[、，]\s*")),
+    ("ar_paren", 5, re.compile(rf"^{LEFT}\s*(\d{{1,3}})\s*{RIGHT}\s*[、，．.]?\s*")),
+    ("cn_shi", 6, re.compile(rf"^({CN})是\s*")),
+    ("circled", 7, re.compile(rf"^([{CIRCLED}])\s*")),
+]
+
+
+@dataclass
+class Num:
+    style: str
+    rank: int
+    value: int
+    label: str  # the number token as printed, white space removed: "一、", "（一）", "1."
+    rest: str  # the text after the number token
+
+
+def numbering_of(text: str) -> Num | None:
+    for style, rank, pat in STYLES:
+        m = pat.match(text)
+        if not m:
+            continue
+        token = m.group(1)
+        if style in ("ar_dot", "ar_dun", "ar_paren"):
+            value = int(token)
+        elif style == "circled":
+            value = CIRCLED.index(token) + 1
+        else:
+            value = cn_to_int(token)
+        rest = text[m.end() :]
+        if value <= 0 or not rest.strip():
+            continue
+        if style == "cn_dun" and rest[:1] in "是":
+            continue
+        return Num(style, rank, value, WS.sub("", m.group(0)), rest)
+    return None
+
+
+# --------------------------------------------------------------------------- metadata
+
+DOC_NUMBER = re.compile(
+    r"^([\u4e00-\u9fff]{1,10})\s*[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]\s*第?\s*(\d{1,4})\s*号$"
+)
+CN_YEAR = "[〇○零一二三四五六七八九]"
+DATE = re.compile(
+    rf"(\d{{4}}|{CN_YEAR}{{4}})\s*年\s*(\d{{1,2}}|[一二三四五六七八九十]{{1,2}})\s*月"
+    r"\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
+)
+DATE_LINE = re.compile(
+    r"^(?:[\u4e00-\u9fff]{2,30}?(?:委员会|局|办公室|政府|中心)(?:办公室)?)?\s*"
+    + DATE.pattern
+    + r"\s*(?:印发|发布|制发)?$"
+)
+ORG_LINE = re.compile(
+    r"^[\u4e00-\u9fff]{2,40}?(?:委员会|卫生健康局|卫生局|卫健委|政府|办公室|管理局|中心)(?:办公室)?$"
+)
+LETTERHEAD = re.compile(r"^[\u4e00-\u9fff]{4,40}文件$")
+NOTICE = re.compile(
+    r"关于(?:印发|转发|下发)?.{0,6}《(.+?)》.{0,12}?的?通知"
+    r"|关于(?:印发|转发|下发)(?!.{0,6}《)(.+?)的通知"
+)
+#: A notice's own title line: "关于印发…的通知", possibly after the issuer's name.
+NOTICE_LINE = re.compile(r"^[\u4e00-\u9fff]{0,30}?关于")
+#: A title ends with the name of its genre (and perhaps a period or draft note).
+TITLE_END = re.compile(
+    r"(?:规划|要点|计划|方案|意见|纲要|安排)(?:[（(][^（()）]{0,20}[）)])?[》”\"]?$"
+)
+ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*(?:[:：].{0,80})?$")
+CLOSING = re.compile(r"^(?:抄送|抄报|主送|印发|联系人|联系电话)[:：]?")
+PUBLICITY = re.compile(r"^[（(]?\s*(?:(?:信息)?公开属性|此件(?:主动|不予|依申请)?公开)")
+#: Web-portal chrome around a plan published as a page: breadcrumbs, site
+#: names, print/close/font/share controls, previous/next links, footers.
+BREADCRUMB_SEP = re.compile(r"\s*(?:>>|[>＞»›→]|&gt;)\s*")
+CHROME_START = re.compile(
+    r"^[【\[]?(?:当前位置|当前的位置|您的位置|您当前的位置|您现在的位置|所在位置|现在位置)[:：]"
+    r"|^[【\[]?(?:字体|字号)[:：]?\s*[【\[]?(?:大|特大)"
+    r"|^(?:分享到|分享至|分享)[:：]?|^扫一扫|^(?:上一篇|下一篇|上一条|下一条)[:：]"
+    r"|^(?:相关链接|相关文章|相关阅读|相关新闻|相关文件|推荐阅读|热点推荐)[:：]?$"
+    r"|^(?:主办单位|承办单位|技术支持|维护单位|网站标识码|版权所有|Copyright|©)"
+    r"|ICP备|公网安备|网站标识码|版权所有"
+    r"|^[\u4e00-\u9fff]{2,30}(?:门户网站|政府网|政务网|政务服务网)$"
+    r"|^(?:政府信息公开|政务公开|信息公开)(?:专栏|目录|平台)?$",
+    re.I,
+)
+CHROME_WORDS = re.compile(
+    r"打印(?:本页|此页|文章|正文)?|关闭(?:窗口|本页|页面)?|加入收藏|收藏(?:本页)?|返回(?:顶部|首页|列表)?"
+    r"|保存(?:本页)?|我要纠错|纠错|分享到?|微信|微博|QQ空间|字体|字号|[大中小]|默认|扫一扫"
+    r"|[【】\[\]\s|｜/:：·]"
+)
+#: Keys of the information table a portal prints above a published document.
+INFO_KEY = re.compile(
+    r"(索\s*引\s*号|发布机构|发文机关|发文机构|发文单位|发布单位|信息来源|文章来源|来\s*源"
+    r"|发文字号|文\s*号|成文日期|发文日期|印发日期|发布日期|发布时间|生效日期|实施日期|有\s*效\s*性"
+    r"|主题分类|主\s*题\s*词|体裁分类|组配分类|服务对象|公开方式|公开范围|公开时限|所属机构"
+    r"|信息名称|名\s*称|标\s*题|浏览次数|访问次数|点击数|阅读次数|作\s*者)\s*[:：]"
+)
+ISO_DATE = re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})")
+
+
+def is_chrome(text: str) -> bool:
+    """A line of web-portal chrome (never title, district or task).
+
+    >>> [is_chrome(t) for t in ("首页>政务公开>计划总结", "【打印】【关闭】", "一、加强基层")]
+    [True, True, False]
+    """
+    flat = WS.sub("", text)
+    if not flat:
+        return False
+    if CHROME_START.search(flat):
+        return True
+    parts = [x for x in BREADCRUMB_SEP.split(flat) if x]
+    short = len(parts) >= 2 and len(flat) <= 100 and all(len(x) <= 16 for x in parts)
+    if short and (parts[0] in ("首页", "网站首页", "主页") or len(parts) >= 3):
+        return True
+    return len(flat) <= 40 and not CHROME_WORDS.sub("", flat) and len(flat) >= 2
+
+
+def info_fields(text: str) -> list[tuple[str, str]] | None:
+    """Fields of a portal information-table line, or None if it is not one.
+
+    >>> info_fields("索引号：113305/2025-00031 发布机构：某某区卫生健康局")
+    [('索引号', '113305/2025-00031'), ('发布机构', '某某区卫生健康局')]
+    """
+    flat = squash_spaces(text)
+    if not INFO_KEY.match(flat):
+        return None
+    keys = list(INFO_KEY.finditer(flat))
+    if not keys or keys[0].start() != 0:
+        return None
+    out = []
+    for k, key in enumerate(keys):
+        end = keys[k + 1].start() if k + 1 < len(keys) else len(flat)
+        out.append((WS.sub("", key.group(1)), flat[key.end() : end].strip()))
+    return out
+
+
+def info_date(value: str) -> str | None:
+    m = ISO_DATE.search(value)
+    if m:
+        y, mo, d = (int(x) for x in m.groups())
+        return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
+    return find_date(value)
+
+
+DISTRICT = re.compile(
+    # at the start, after a year or after a non-Chinese character; then an
+    # optional province and city: 浙江省湖州市吴兴区, 鄂尔多斯市伊金霍洛旗, 南山区
+    r"(?:^|(?<=[^\u4e00-\u9fff])|(?<=年))"
+    r"(?:[\u4e00-\u9fff]{2,5}?(?:省|自治区))?(?:[\u4e00-\u9fff]{1,5}?(?:市|州|盟|地区))?"
+    r"(?![市州盟区县旗])([\u4e00-\u9fff]{2,5}?)(新区|区|县|市|旗)"
+    r"(?=卫生|卫健|医|人民政府|疾病|中医|健康|\d|“|\")"
+)
+#: Words that open a phrase such as 全区, 本县, 各区: no place name.
+NOT_A_NAME = tuple("全本我各该辖此")
+TITLE_WORDS = re.compile(r"(规划|要点|计划|方案|意见|纲要|安排)")
+FYP = re.compile(
+    r"[“\"]?(十[一二三四五六七八九]|[一二三四五六七八九])五[”\"]?\s*(?:时期|期间)?.{0,12}规划"
+)
+YEAR_RANGE = re.compile(r"[（(]\s*(\d{4})\s*[-—–～~至]\s*(\d{4})\s*年?\s*[）)]")
+
+#: Part titles that hold context, not tasks: review, situation, principles,
+#: targets, safeguards (matched whole, on short titles only).
+CONTEXT_PART = re.compile(
+    r"^(?:\d{4}年|[“\"]?十[一二三四五六七八九]五[”\"]?(?:时期|期间)?)?"
+    r"(?:发展|主要|总体|基本|工作|指导|规划|重要|保障|组织|实施|预期|项目|具体|年度|考核)?"
+    r"(?:基础|形势|要求|思想|原则|目标|指标|措施|回顾|成效|成绩|进展|背景|愿景|环境|机遇|挑战|实施|保障|定位"
+    r"|对象|范围)"
+    r"(?:和|与|及)?(?:主要)?(?:目标|指标|原则|措施|挑战|机遇|保障|要求|范围|对象)?$"
+)
+#: Part titles that hold the tasks (主要任务, 重点任务和举措, 重点工作…).
+TASK_PART = re.compile(r"(?:主要|重点|核心)(?:任务|工作|举措)|任务举措|工作任务|主要措施")
+
+
+def cn_or_int(s: str) -> int:
+    if s.isdigit():
+        return int(s)
+    if len(s) == 4:  # 二〇二五: digit by digit
+        return int(
+            "".join(
+                str("〇一二三四五六七八九".index(c.replace("○", "〇").replace("零", "〇")))
+                for c in s
+            )
+        )
+    return cn_to_int(s)
+
+
+def find_date(text: str) -> str | None:
+    """ISO date of the first date in ``text`` (Arabic or Chinese numerals).
+
+    >>> find_date("二〇二五年三月二十日"), find_date("2026 年 5 月 10 日印发")
+    ('2025-03-20', '2026-05-10')
+    """
+    m = DATE.search(text)
+    if not m:
+        return None
+    y, mo, d = (cn_or_int(x) for x in m.groups())
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def fyp_period(n_text: str) -> tuple[int, int] | None:
+    """Period of the n-th five-year plan from its Chinese ordinal.
+
+    The 3rd plan ran 1966–1970 and every later one follows on; earlier ones
+    are before any health-commission plan of interest.
+
+    >>> fyp_period("十四"), fyp_period("十五")
+    ((2021, 2025), (2026, 2030))
+    """
+    n = cn_to_int(n_text)
+    if n < 3:
+        return None
+    start = 1966 + 5 * (n - 3)
+    return start, start + 4
+
+
+def normalise_doc_number(text: str) -> str | None:
+    """A document number in its normal form, ``None`` when ``text`` is not one.
+
+    >>> normalise_doc_number("长卫健发 〔2025〕 27 号")
+    '长卫健发〔2025〕27号'
+    """
+    m = DOC_NUMBER.match(WS.sub("", text))
+    if not m:
+        return None
+    return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号"
+
+
+def district_of(text: str | None) -> str | None:
+    """The district named in an issuer or title, without its suffix.
+
+    >>> district_of("上海市长宁区卫生健康委员会")
+    '长宁'
+    """
+    return find_district(text)
+
+
+def kind_of_title(title: str) -> str:
+    if FYP.search(title) or "五年规划" in title:
+        return "five_year_plan"
+    if "医政" in title and ("要点" in title or "计划" in title):
+        return "medical_admin_points"
+    if "要点" in title or "工作计划" in title:
+        return "work_points"
+    return "other"
+
+
+def find_district(*texts: str | None) -> str | None:
+    """The first district name in the texts, without its suffix.
+
+    >>> find_district(None, "浙江省湖州市吴兴区卫生健康局"), find_district("伊金霍洛旗卫生健康委员会")
+    ('吴兴', '伊金霍洛')
+    """
+    for text in texts:
+        if not text:
+            continue
+        for m in DISTRICT.finditer(re.sub(r"^\d{4}年", "", WS.sub("", text))):
+            if not m.group(1).startswith(NOT_A_NAME):
+                return m.group(1)
+    return None
