@@ -210,3 +210,47 @@ def test_cache_round_trips_and_is_keyed_by_content(tmp_path):
     again = extract_cached(data, "other-name.pdf", tmp_path)
     assert again == first
     assert Extracted.from_json(first.to_json()) == first
+
+
+def test_an_old_table_layout_portal_with_br_paragraphs_and_spaced_labels():
+    """Layout tables, <br>-separated paragraphs in one <p>, a th/td info table with
+    spaced labels (索 引 号), a site name as <title>, charset in http-equiv."""
+    body = "<br>".join(
+        [
+            "2024年某某县卫生健康工作计划",
+            "　　2024年是实施“十四五”规划的关键之年。全县卫生健康工作要坚持以人民健康为中心。",
+            "　　一、深化医药卫生体制改革",
+            "　　1.推进县域医共体建设。完善医共体运行机制，提升县域就诊率。",
+            "　　2.深化公立医院改革。落实党委领导下的院长负责制，推进薪酬制度改革。",
+            "　　二、提升公共卫生服务水平",
+            "　　3.加强重大传染病防控。完善监测预警体系，提高应急处置能力。",
+            "　　4.做实基本公共卫生服务。规范健康档案管理，提升慢病管理率。",
+            "　　　　　　　　　　　　　某某县卫生健康局",
+            "　　　　　　　　　　　　　2024年2月5日",
+        ]
+    )
+    page = f"""<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"><title>某某县人民政府</title></head>
+    <body><table width=100%><tr><td><a href=/>网站首页</a> | <a>政务公开</a> | <a>办事服务</a> | <a>互动交流</a></td></tr></table>
+    <table width=980><tr><td width=200 valign=top><ul><li><a>通知公告</a></li><li><a>部门动态</a></li><li><a>乡镇动态</a></li><li><a>县长信箱在线回复</a></li></ul></td>
+    <td valign=top><table class=xxgk><tr><th>索 引 号：</th><td>001234-2024-00015</td><th>发布机构：</th><td>某某县卫生健康局</td></tr>
+    <tr><th>文　　号：</th><td>某卫发〔2024〕3号</td><th>成文日期：</th><td>2024-02-05</td></tr></table>
+    <div id=zoom><p>{body}</p></div>
+    <div>【<a href=javascript:window.print()>打印</a>】【<a href=javascript:window.close()>关闭</a>】</div></td></tr></table>
+    <div align=center>主办：某某县人民政府办公室 ICP备案号：苏ICP备12345678号-1</div></body></html>"""
+    ex = extract_bytes(page.encode("gb18030"), "p.html")
+    lines = ex.text.split("\n")
+    assert lines[0] == "2024年某某县卫生健康工作计划"  # not the site name in <title>
+    assert not any(x in ex.text for x in ("政务公开", "县长信箱", "打印", "ICP", "索引号"))
+    assert ex.meta["doc_number"] == "某卫发〔2024〕3号" and ex.meta["issue_date"] == "2024-02-05"
+    plan = parse_text(ex.text, meta=ex.meta)
+    assert [t.title for t in plan.tasks] == [
+        "推进县域医共体建设",
+        "深化公立医院改革",
+        "加强重大传染病防控",
+        "做实基本公共卫生服务",
+    ]
+    assert (plan.document.district, plan.document.year, plan.document.issuer) == (
+        "某某",
+        2024,
+        "某某县卫生健康局",
+    )

@@ -67,7 +67,7 @@ __all__ = [
 ]
 
 #: Bump whenever extraction output may change: it keys every cache.
-EXTRACT_VERSION = "1.0.3"
+EXTRACT_VERSION = "1.0.4"
 #: Formats this module reads (what :func:`detect_format` returns).
 FORMATS = ("text", "pdf", "scan", "docx", "doc", "html")
 #: Mean Tesseract word confidence (0–100) below which an OCR page is flagged.
@@ -685,10 +685,14 @@ def _html_lines(html: str, name: str) -> tuple[list[str], dict[str, str], list[s
     total = _cjk(root)
     # the info table: any small table or list whose cells carry the portal's labels
     dropped: list[str] = []
-    for el in list(root.iter("table", "ul", "div", "dl")):
+    # innermost first: a layout table holding both the info table and the plan keeps the plan
+    candidates = sorted(
+        root.iter("table", "ul", "div", "dl"), key=lambda e: -sum(1 for _ in e.iterancestors())
+    )
+    for el in candidates:
         if el.getparent() is None:
             continue
-        text = el.text_content()
+        text = re.sub(r"\s", "", el.text_content())
         labels = {
             lab
             for lab in ("索引号", "发布机构", "文号", "成文日期", "发布日期", "发文机关")
@@ -696,6 +700,7 @@ def _html_lines(html: str, name: str) -> tuple[list[str], dict[str, str], list[s
         }
         if len(labels) >= 2 and len(_CJK.findall(text)) < 400:
             for line in _node_lines(el):
+                line = re.sub(r"(?<=[\u4e00-\u9fff])[\s\u3000]+(?=[\u4e00-\u9fff])", "", line)
                 for lab, value in _INFO_RE.findall(line):
                     key = _INFO_LABELS.get(lab)
                     if key and value.strip():
@@ -705,7 +710,7 @@ def _html_lines(html: str, name: str) -> tuple[list[str], dict[str, str], list[s
                 c.text_content().strip() for c in el.iter("td", "th", "dt", "dd", "span", "li")
             ]
             for a, b in zip(cells, cells[1:], strict=False):
-                lab = a.rstrip(":： ")
+                lab = re.sub(r"[\s\u3000]", "", a).rstrip(":：")
                 if (
                     lab in _INFO_LABELS
                     and _INFO_LABELS[lab]
@@ -760,7 +765,15 @@ def _html_lines(html: str, name: str) -> tuple[list[str], dict[str, str], list[s
             else ""
         )
     title = re.sub(r"\s+", " ", title or "").strip()
-    if title and title.replace(" ", "") not in "".join(lines[:8]).replace(" ", ""):
+    # the page's own heading is the plan's title only when it names a plan (a site name
+    # such as "XX县人民政府" in <title> is not)
+    from compare.grammar import TITLE_END
+
+    if (
+        title
+        and TITLE_END.search(title.replace(" ", ""))
+        and title.replace(" ", "") not in "".join(lines[:8]).replace(" ", "")
+    ):
         lines.insert(0, title)
     kept: list[str] = []
     for ln in lines:
