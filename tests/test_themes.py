@@ -379,3 +379,9 @@ def test_cli_labels_are_used_as_overrides(isolated_home, raw_dir, capsys, tmp_pa
     assert frame.set_index("task_id").loc[task, "theme"] == other
     assert frame["overridden"].sum() == 1
     assert "1 labels" in out.err and "text only" in out.err
+
+
+def test_clusters_do_not_depend_on_row_order(tasks):
+    a = themes.cluster_tasks(tasks, k_range=range(2, 6), n_resamples=4)
+    b = themes.cluster_tasks(tasks.iloc[::-1], k_range=range(2, 6), n_resamples=4)
+    np.testing.assert_array_equal(a.labels, b.labels[::-1])

@@ -188,6 +188,7 @@ def coded_tasks(
         n_overridden=int(table.attrs.get("n_overridden", 0)),
         n_unclear=int(table.attrs.get("n_unclear", 0)),
         n_labels=int(table.attrs.get("n_labels", 0)),
+        n_seen=int(table.attrs.get("n_seen", 0)),
         threshold=table.attrs.get("threshold"),
         guide=float(table.attrs.get("guide", 0.0)),
         k_auto=not int(k),
@@ -631,8 +632,9 @@ def theme_facts(coded: pd.DataFrame, shares: pd.DataFrame, low: float = 0.5) -> 
         "n_low": int((coded["confidence"] < low).sum()),
         "share_low": float((coded["confidence"] < low).mean()),
         "n_overridden": int(coded["overridden"].fillna(False).astype(bool).sum()),
-        "n_unclear": int((coded["theme"].astype(str) == UNCLEAR).sum()),
+        "n_unclear": int((coded["theme"].astype(str) == UNCLEAR).sum()) if "theme" in coded else 0,
         "n_labels": int(coded.attrs.get("n_labels", 0)),
+        "n_seen": int(coded["task_id"].isin(_seed_ids()).sum()) if coded.attrs.get("n_seen") else 0,
         "threshold": float(coded.attrs.get("threshold") or 0.0),
         "guided": float(coded.attrs.get("guide", 0.0)) > 0,
         "cluster_kind": (
@@ -641,6 +643,12 @@ def theme_facts(coded: pd.DataFrame, shares: pd.DataFrame, low: float = 0.5) -> 
             else "纯文本（text only）"
         ),
     }
+
+
+def _seed_ids() -> set[str]:
+    from compare.coder import seed_labels
+
+    return set(seed_labels()["task_id"])
 
 
 def cluster_theme_table(coded: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -668,6 +676,7 @@ def cluster_theme_table(coded: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, An
     names = dict(zip(coded["theme"].astype(str), coded["theme_name"].astype(str), strict=False))
     labels = coded.groupby("cluster")["cluster_label"].first()
     counts = agree.table.rename(columns=lambda c: f"{c} {names.get(c, c)}")
+    counts.columns.name = None
     spread = agree.spread.set_index("cluster")
     table = counts.copy()
     table.insert(0, "任务数 Tasks", spread["size"])
@@ -724,8 +733,10 @@ def expected_accuracy(
     Returns
     -------
     dict
-        ``n, n_districts, top1, top2, unclear, top1_clear, threshold``, and
-        ``sentence`` (Chinese and English), which says when it cannot apply.
+        ``n, n_districts, top1, top2, unclear, top1_clear, threshold``,
+        ``bands`` (confidence band, tasks, share right), ``calibration`` (a
+        sentence of the bands) and ``sentence`` (Chinese and English), which
+        says when it cannot apply.
 
     Examples
     --------
@@ -741,6 +752,26 @@ def expected_accuracy(
     acc = coder.accuracy(cv, coder.DEFAULT_THRESHOLD)
     n_districts = int(cv["group"].nunique()) if len(cv) else 0
     out = {**acc, "n_districts": n_districts, "threshold": coder.DEFAULT_THRESHOLD}
+    conf = cv["confidence"].astype(float) if len(cv) else pd.Series(dtype=float)
+    hit = (cv["guess"] == cv["code"]) if len(cv) else pd.Series(dtype=bool)
+    bands = [(0.9, 1.01), (coder.DEFAULT_THRESHOLD, 0.9), (0.0, coder.DEFAULT_THRESHOLD)]
+    out["bands"] = [
+        (
+            lo,
+            min(hi, 1.0),
+            int(((conf >= lo) & (conf < hi)).sum()),
+            float(hit[(conf >= lo) & (conf < hi)].mean())
+            if ((conf >= lo) & (conf < hi)).any()
+            else float("nan"),
+        )
+        for lo, hi in bands
+    ]
+    out["calibration"] = (
+        "；".join(
+            f"置信度 {lo:g}–{hi:g} 的 {n} 项中 {a:.0%} 正确" for lo, hi, n, a in out["bands"] if n
+        )
+        + "（confidence band: share right）。"
+    )
     if n_districts < 2:
         out["sentence"] = (
             "标注任务不足两个区，无法估计编码在新区规划上的准确率（no estimate: labelled tasks "
