@@ -58,7 +58,7 @@ lab: setup ## open the notebooks in JupyterLab with the project's kernel
 bench: setup ## scaling benchmark → benchmarks/RESULTS.md (BENCH_SIZES=10,100,1000,10000 to add 10k)
 	$(BIN)/python -m compare.bench $(if $(BENCH_SIZES),--sizes $(BENCH_SIZES))
 
-themes-eval: setup ## measure theme coding and clustering against our labels (benchmarks/THEMES.md)
+themes-eval: setup ## cross-validate the theme coder, held-out set, clusters: writes benchmarks/THEMES.md
 	$(BIN)/python benchmarks/eval_themes.py
 
 clean-cache: ## delete derived caches under data/interim (never data/raw)

@@ -368,7 +368,9 @@ def evaluate(quick: bool = False, raw_dir: str | Path | None = None) -> str:
         "\nText-only clusters are what the report shows by default: they assume no "
         "categories, so they can be set against the codebook. Their stability rises with k "
         "(table below), so automatic k lands near the top of the range; the guided variant "
-        "(`--guide 0.5`) agrees far better with the codes because it is built partly from them.\n"
+        "(`--guide 0.5`) agrees far better with the codes because it is built partly from them. "
+        "On the seed plans the codes equal the labels (the model is trained on them), so the "
+        "columns against the codes repeat those against the labels.\n"
     )
     say("Automatic-k table, text only, seed 0 (score = stability − null stability):\n")
     say(_table(cl0.k_table.to_dict("records")))

@@ -3,24 +3,27 @@
 Two views of what a plan spends its attention on:
 
 * **Codebook coding** (:func:`code_tasks`): every task gets a primary theme code
-  from the codebook (``resources/themes.tsv`` by default), a confidence and a
-  runner-up. Each theme carries generic Chinese *seed terms*; a task scores a
-  theme by the seed terms found in its title (weighted) and body (sublinear),
-  each term weighted by how specific it is to one theme and by its inverse
-  document frequency. The scores are then smoothed with the theme centroids of
-  the corpus's own TF-IDF vectors, so that words the seed lists lack still count.
-  Nothing is keyed to a particular task or file; a researcher's overrides file
-  (``task_id,code``) corrects single tasks and wins.
+  from the codebook (``resources/themes.tsv`` by default), a calibrated
+  confidence and a runner-up, from the supervised coder of :mod:`compare.coder`
+  (trained on labelled tasks, the codebook notes and the seed terms). A task
+  below the confidence threshold is coded ``?`` (未定, unclear). The earlier
+  seed-term coder (:func:`seed_scores` blended with centroid similarity,
+  ``method="seed"``) stays for comparison and as the prior of themes without
+  examples. Nothing is keyed to a particular task or file; a researcher's
+  labels file (``task_id,code``) corrects single tasks, wins, and trains the model.
 * **Clusters** (:func:`cluster_tasks`): KMeans on the task vectors: the TF-IDF
   of the tokens (title tokens counted ``title_weight`` times, sublinear tf,
-  reduced by truncated SVD) concatenated with the codebook profile of the task
-  (``guide`` sets its weight; ``guide=0`` gives purely textual clusters). The
+  reduced by truncated SVD). By default they are purely textual (``guide=0``);
+  ``guide > 0`` adds the codebook profile of each task (the *guided* variant).
+  The
   number of clusters is chosen automatically by stability: for each candidate
   k, KMeans is fitted on resamples of 80 % of the tasks with different seeds,
   and the mean pairwise ARI of their labelings is compared with the same
   figure on a copy of the data whose columns were permuted (no structure);
   the k with the largest excess stability wins. Silhouette is not used: on
   these texts it keeps rising with k. Memory is O(n·(d+k)): no n×n matrix.
+  :func:`cluster_agreement` sets clusters against the codes (ARI, NMI, and
+  clusters spread over several themes).
 
 Each cluster is labelled by its top class-based TF-IDF (c-TF-IDF) terms and by
 the titles of its most central tasks.
