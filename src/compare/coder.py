@@ -74,8 +74,8 @@ UNCLEAR: str = "?"
 #: Name of :data:`UNCLEAR` in tables and figures.
 UNCLEAR_NAME: str = "未定 unclear"
 #: Calibrated probability below which a task is coded :data:`UNCLEAR`
-#: (chosen in ``benchmarks/eval_themes.py``: below it, cross-validated
-#: top-1 accuracy on the seeds is about one half).
+#: (the calibration table in ``benchmarks/THEMES.md`` shows how often codes
+#: in each confidence band were right in cross-validation).
 DEFAULT_THRESHOLD: float = 0.35
 #: The codebook notes: per theme, Chinese inclusion/exclusion notes and examples.
 NOTES_FILE: Path = config.RESOURCES_DIR / "themes_notes.tsv"
