@@ -60,7 +60,7 @@ bench: setup system ## scaling → benchmarks/RESULTS.md, formats → FORMATS.md
 	$(BIN)/python -m compare.bench $(if $(BENCH_SIZES),--sizes $(BENCH_SIZES))
 	$(BIN)/python benchmarks/formats.py
 
-themes-eval: setup ## measure theme coding and clustering against our labels (benchmarks/THEMES.md)
+themes-eval: setup ## cross-validate the theme coder, held-out set, clusters: writes benchmarks/THEMES.md
 	$(BIN)/python benchmarks/eval_themes.py
 
 clean-cache: ## delete derived caches under data/interim (never data/raw)

@@ -221,3 +221,33 @@ def test_method_paragraphs_state_the_constants_the_code_uses():
 def test_unknown_method_section_lists_the_options():
     with pytest.raises(CompareError, match="shares"):
         findings.method_text("nope")
+
+
+def test_the_themes_report_says_which_clusters_it_shows():
+    coded = pd.DataFrame(
+        {"cluster": [0, 0, 1], "cluster_label": ["a", "a", "b"], "confidence": [0.9, 0.2, 0.8],
+         "overridden": [False, False, False], "theme": ["A", "?", "B"]}
+    )  # fmt: skip
+    shares = pd.DataFrame({"theme": ["A"], "theme_name": ["x"], "share": [1.0], "n_tasks": [3]})
+    coded.attrs["guide"] = 0.0
+    plain = findings.theme_facts(coded, shares)
+    assert not plain["guided"] and "text only" in plain["cluster_kind"]
+    assert plain["n_unclear"] == 1
+    coded.attrs["guide"] = 0.5
+    assert "guided" in findings.theme_facts(coded, shares)["cluster_kind"]
+
+
+def test_cluster_theme_table_flags_a_spread_cluster():
+    coded = pd.DataFrame(
+        {"cluster": [0] * 6 + [1] * 2, "cluster_label": ["甲"] * 6 + ["乙"] * 2,
+         "theme": ["A", "A", "B", "B", "C", "C", "D", "D"], "theme_name": list("xxyyzzww")}
+    )  # fmt: skip
+    table, facts = findings.cluster_theme_table(coded)
+    assert facts["n_flagged"] == 1 and facts["flagged"] == "甲"
+    assert table.loc[table["聚类 Cluster"] == 0, "待议 Flag"].item() != ""
+
+
+def test_expected_accuracy_is_stated_for_a_new_district():
+    acc = findings.expected_accuracy()
+    assert acc["n_districts"] == 3 and "留一区交叉验证" in acc["sentence"]
+    assert f"{acc['top1']:.0%}" in acc["sentence"]

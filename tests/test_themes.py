@@ -244,8 +244,16 @@ def test_same_seed_gives_the_same_clusters(tasks):
     pd.testing.assert_frame_equal(a.k_table, b.k_table)
 
 
-def test_automatic_k_finds_the_four_themes(tasks):
-    result = themes.cluster_tasks(tasks, k_range=range(2, 7), n_resamples=6)
+def test_default_clusters_are_text_only(tasks):
+    plain = themes.cluster_tasks(tasks, k=4)
+    text_only = themes.cluster_tasks(tasks, k=4, guide=0.0)
+    np.testing.assert_array_equal(plain.features, text_only.features)
+    guided = themes.cluster_tasks(tasks, k=4, guide=0.5)
+    assert guided.features.shape[1] > plain.features.shape[1]  # codebook profile added
+
+
+def test_automatic_k_of_the_guided_variant_finds_the_four_themes(tasks):
+    result = themes.cluster_tasks(tasks, k_range=range(2, 7), n_resamples=6, guide=0.5)
     assert result.k == 4
     assert set(result.k_table["k"]) == set(range(2, 7))
     from sklearn.metrics import adjusted_rand_score
@@ -309,3 +317,71 @@ def test_cli_reports_a_bad_codebook_in_one_line(isolated_home, raw_dir, capsys, 
     )
     assert main(["themes", str(tmp_path / "plans"), "--codebook", str(bad)]) == 1
     assert "bad.tsv: missing column theme" in capsys.readouterr().err
+
+
+def test_a_cluster_spread_over_themes_is_flagged():
+    clusters = [0] * 6 + [1] * 4
+    codes = ["A", "A", "B", "B", "C", "C"] + ["D"] * 4
+    agree = themes.cluster_agreement(clusters, codes)
+    assert agree.spread.set_index("cluster")["flagged"].to_dict() == {0: True, 1: False}
+    assert agree.table.loc[0, "B"] == 2 and agree.table.loc[1, "D"] == 4
+    assert 0 < agree.ari < 1 and 0 < agree.nmi < 1
+
+
+def test_identical_partitions_agree_fully():
+    agree = themes.cluster_agreement([0, 0, 1, 1], ["E", "E", "K", "K"])
+    assert agree.ari == 1.0 and agree.nmi == 1.0 and not agree.spread["flagged"].any()
+
+
+def test_a_task_below_the_threshold_is_coded_unclear_not_defaulted(tasks):
+    coded = themes.code_tasks(tasks, threshold=1.01)  # nothing is that sure
+    assert (coded["theme"] == "?").all()
+    assert (coded["theme_name"] == "未定 unclear").all()
+    assert coded.attrs["n_unclear"] == len(tasks)
+    best = coded.attrs["probabilities"].argmax(axis=1)
+    assert coded["theme_2"].tolist() == [coded.attrs["codes"][j] for j in best]
+
+
+def test_labels_override_and_count(tasks):
+    labels = pd.DataFrame({"task_id": [tasks["task_id"].iloc[0]], "code": ["K"]})
+    coded = themes.code_tasks(tasks, labels=labels)
+    assert coded["theme"].iloc[0] == "K" and coded["overridden"].iloc[0]
+    assert coded.attrs["n_labels"] == 1
+
+
+def test_coding_does_not_depend_on_row_order(tasks):
+    a = themes.code_tasks(tasks).set_index("task_id").sort_index()
+    b = themes.code_tasks(tasks.iloc[::-1]).set_index("task_id").sort_index()
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_the_code_question_mark_is_reserved(tmp_path):
+    path = _write_codebook(tmp_path / "q.tsv", ["code", "theme"], [["?", "其他"], ["A", "甲"]])
+    with pytest.raises(CodebookError, match="reserved"):
+        themes.load_codebook(path)
+
+
+def test_cli_labels_are_used_as_overrides(isolated_home, raw_dir, capsys, tmp_path):
+    from compare.cli import main
+
+    plan = (raw_dir / "changning_2025_work_points.txt").read_text(encoding="utf-8")
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "changning.txt").write_text(plan, encoding="utf-8")
+    assert main(["themes", str(tmp_path / "plans"), "--k", "3"]) == 0
+    first = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out))
+    task = first["task_id"].iloc[0]
+    other = "Q" if first["theme"].iloc[0] != "Q" else "K"
+    (tmp_path / "labels.csv").write_text(f"task_id,code\n{task},{other}\n", encoding="utf-8")
+    argv = ["themes", str(tmp_path / "plans"), "--k", "3", "--labels", str(tmp_path / "labels.csv")]
+    assert main(argv) == 0
+    out = capsys.readouterr()
+    frame = pd.read_csv(pd.io.common.StringIO(out.out))
+    assert frame.set_index("task_id").loc[task, "theme"] == other
+    assert frame["overridden"].sum() == 1
+    assert "1 labels" in out.err and "text only" in out.err
+
+
+def test_clusters_do_not_depend_on_row_order(tasks):
+    a = themes.cluster_tasks(tasks, k_range=range(2, 6), n_resamples=4)
+    b = themes.cluster_tasks(tasks.iloc[::-1], k_range=range(2, 6), n_resamples=4)
+    np.testing.assert_array_equal(a.labels, b.labels[::-1])

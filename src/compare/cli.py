@@ -167,15 +167,28 @@ def cmd_themes(args: argparse.Namespace) -> int:
     from compare.themes import OUTPUT_COLUMNS, theme_table
 
     corpus = _load_for_analysis(args.dir)
+    labels = args.labels or args.overrides
     table = theme_table(
-        corpus.tasks, k=args.k, codebook=args.codebook, overrides=args.overrides, seed=args.seed
+        corpus.tasks,
+        k=args.k,
+        codebook=args.codebook,
+        labels=labels,
+        seed=args.seed,
+        guide=args.guide,
+        threshold=args.threshold,
     )
-    columns = list(OUTPUT_COLUMNS) + (["overridden"] if args.overrides else [])
+    columns = list(OUTPUT_COLUMNS) + (["overridden"] if labels else [])
     _write_frame(table[columns], args.format)
     how = "given" if args.k else "automatic"
-    note = f", {table.attrs['n_overridden']} overridden" if args.overrides else ""
+    kind = f"guided {args.guide:g}" if args.guide > 0 else "text only"
+    note = (
+        f", {table.attrs['n_labels']} labels ({table.attrs['n_overridden']} of these tasks here)"
+        if labels
+        else ""
+    )
     print(
-        f"compare: {len(table)} tasks, {table['cluster'].nunique()} clusters ({how} k){note}",
+        f"compare: {len(table)} tasks, {table['cluster'].nunique()} clusters ({how} k, {kind}), "
+        f"{table.attrs.get('n_unclear', 0)} unclear (code ?){note}",
         file=sys.stderr,
     )
     return 1 if corpus.failures else 0
@@ -353,7 +366,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--codebook", metavar="FILE", default=None, help="codebook TSV (default: the shipped one)"
     )
     p.add_argument(
-        "--overrides", metavar="FILE", default=None, help="CSV task_id,code of corrections"
+        "--labels",
+        metavar="FILE",
+        default=None,
+        help="CSV task_id,code of your labels: they override those tasks' codes "
+        "and train the model",
+    )
+    p.add_argument(
+        "--overrides", metavar="FILE", default=None, help="older name of --labels (same use)"
+    )
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        metavar="P",
+        help="confidence below which a task is coded ? (unclear); default 0.35",
+    )
+    p.add_argument(
+        "--guide",
+        type=float,
+        default=0.0,
+        metavar="W",
+        help="weight of the codebook in the clusters (default 0: text only; >0: guided)",
     )
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     p.add_argument("--format", choices=["csv", "json"], default="csv")

@@ -34,6 +34,7 @@ import pandas as pd
 
 from compare import config
 from compare.atomic import write_atomic
+from compare.coder import UNCLEAR
 from compare.exceptions import CompareError
 from compare.labels import KIND_NAMES as LABEL_KIND_NAMES
 from compare.labels import is_unknown_district, known_districts, unknown_facts
@@ -49,6 +50,9 @@ __all__ = [
     "priority_facts",
     "records",
     "uncertain_table",
+    "unclear_table",
+    "cluster_theme_table",
+    "expected_accuracy",
     "citations",
     "cluster_table",
     "coded_tasks",
@@ -72,8 +76,8 @@ __all__ = [
 
 _THEME_COLUMNS = ("cluster", "cluster_label", *CODED_COLUMNS)
 #: Package files whose change invalidates the cached coding.
-_THEME_SOURCES = ("themes.py", "text.py", "findings.py")
-_CACHE_FORMAT = 1
+_THEME_SOURCES = ("themes.py", "coder.py", "text.py", "findings.py")
+_CACHE_FORMAT = 2
 
 
 def _theme_code_digest() -> str:
@@ -96,6 +100,7 @@ def coded_tasks(
     k: int = 0,
     codebook: str | Path = "",
     overrides: str | Path = "",
+    labels: str | Path = "",
     seed: int = 0,
     use_cache: bool = True,
 ) -> pd.DataFrame:
@@ -110,9 +115,12 @@ def coded_tasks(
         ``Corpus.tasks``; not modified.
     k : int
         Number of clusters; 0 chooses it automatically (stability).
-    codebook, overrides : str or pathlib.Path
-        A codebook TSV and a ``task_id,code`` overrides file; ``""`` means
-        the shipped codebook and no overrides.
+    codebook : str or pathlib.Path
+        A codebook TSV; ``""`` means the shipped codebook.
+    labels, overrides : str or pathlib.Path
+        The researcher's labels file (``task_id,code``), used as overrides and
+        as training examples; ``overrides`` is its older name (if both are
+        given, ``labels`` wins for a task in both). ``""`` means none.
     seed : int
         Seed of the clustering.
     use_cache : bool
@@ -125,7 +133,8 @@ def coded_tasks(
         The task columns plus ``cluster, cluster_label, theme, theme_name,
         confidence, theme_2, theme_2_name, confidence_2, overridden``.
         ``attrs`` holds ``clusters`` (cluster summary), ``k_table``,
-        ``n_overridden`` and ``k_auto`` (whether k was chosen automatically).
+        ``n_overridden``, ``n_unclear``, ``n_labels``, ``threshold``,
+        ``guide`` and ``k_auto`` (whether k was chosen automatically).
 
     Examples
     --------
@@ -145,6 +154,7 @@ def coded_tasks(
         ).hexdigest(),
         "codebook": hashlib.sha256(_file_bytes(codebook)).hexdigest(),
         "overrides": hashlib.sha256(_file_bytes(overrides)).hexdigest(),
+        "labels": hashlib.sha256(_file_bytes(labels)).hexdigest(),
         "k": int(k),
         "seed": int(seed),
         "code": _theme_code_digest(),
@@ -163,6 +173,7 @@ def coded_tasks(
             k=int(k) or None,
             codebook=codebook or None,
             overrides=overrides or None,
+            labels=labels or None,
             seed=int(seed),
         )
         if use_cache:
@@ -175,6 +186,11 @@ def coded_tasks(
         clusters=table.attrs.get("clusters"),
         k_table=table.attrs.get("k_table"),
         n_overridden=int(table.attrs.get("n_overridden", 0)),
+        n_unclear=int(table.attrs.get("n_unclear", 0)),
+        n_labels=int(table.attrs.get("n_labels", 0)),
+        n_seen=int(table.attrs.get("n_seen", 0)),
+        threshold=table.attrs.get("threshold"),
+        guide=float(table.attrs.get("guide", 0.0)),
         k_auto=not int(k),
     )
     return out
@@ -646,7 +662,164 @@ def theme_facts(coded: pd.DataFrame, shares: pd.DataFrame, low: float = 0.5) -> 
         "n_low": int((coded["confidence"] < low).sum()),
         "share_low": float((coded["confidence"] < low).mean()),
         "n_overridden": int(coded["overridden"].fillna(False).astype(bool).sum()),
+        "n_unclear": int((coded["theme"].astype(str) == UNCLEAR).sum()) if "theme" in coded else 0,
+        "n_labels": int(coded.attrs.get("n_labels", 0)),
+        "n_seen": int(coded["task_id"].isin(_seed_ids()).sum()) if coded.attrs.get("n_seen") else 0,
+        "threshold": float(coded.attrs.get("threshold") or 0.0),
+        "guided": float(coded.attrs.get("guide", 0.0)) > 0,
+        "cluster_kind": (
+            f"由编码本引导（guided, guide={float(coded.attrs.get('guide', 0.0)):g}）"
+            if float(coded.attrs.get("guide", 0.0)) > 0
+            else "纯文本（text only）"
+        ),
     }
+
+
+def _seed_ids() -> set[str]:
+    from compare.coder import seed_labels
+
+    return set(seed_labels()["task_id"])
+
+
+def cluster_theme_table(coded: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Cluster × codebook theme task counts, with agreement figures and flagged clusters.
+
+    Returns
+    -------
+    (pandas.DataFrame, dict)
+        One row per cluster (label, size, a column per theme name with its
+        task count, and ``待议 Flag``: the cluster spreads over several themes,
+        a candidate for a new or split code); and ``ari``, ``nmi``,
+        ``n_flagged``, ``flagged`` (the flagged clusters' labels, listed).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"cluster": [0, 0, 1], "cluster_label": ["a", "a", "b"],
+    ...                   "theme": ["A", "B", "B"], "theme_name": ["x", "y", "y"]})
+    >>> table, facts = cluster_theme_table(c)
+    >>> table.columns.tolist()[:3], facts["n_flagged"]
+    (['聚类 Cluster', '标签 Label', '任务数 Tasks'], 0)
+    """
+    from compare.themes import cluster_agreement
+
+    agree = cluster_agreement(coded["cluster"].to_numpy(), coded["theme"].astype(str).to_numpy())
+    names = dict(zip(coded["theme"].astype(str), coded["theme_name"].astype(str), strict=False))
+    labels = coded.groupby("cluster")["cluster_label"].first()
+    counts = agree.table.rename(columns=lambda c: f"{c} {names.get(c, c)}")
+    counts.columns.name = None
+    spread = agree.spread.set_index("cluster")
+    table = counts.copy()
+    table.insert(0, "任务数 Tasks", spread["size"])
+    table.insert(0, "标签 Label", [labels.get(c, "") for c in table.index])
+    table.insert(0, "聚类 Cluster", table.index.astype(int))
+    table["待议 Flag"] = ["分散于多个主题 spread" if f else "" for f in spread["flagged"]]
+    table = table.sort_values(["任务数 Tasks", "聚类 Cluster"], ascending=[False, True])
+    flagged = [str(labels.get(c, c)) for c in spread.index[spread["flagged"]]]
+    facts = {
+        "ari": agree.ari,
+        "nmi": agree.nmi,
+        "n_flagged": len(flagged),
+        "flagged": listing(flagged),
+    }
+    return table.reset_index(drop=True), facts
+
+
+def unclear_table(coded: pd.DataFrame, sections: pd.DataFrame) -> pd.DataFrame:
+    """The tasks coded 未定 (unclear), with the model's best guess and citation.
+
+    Examples
+    --------
+    >>> from compare import load_corpus
+    >>> c = load_corpus()
+    >>> t = c.tasks.assign(theme="?", theme_2_name="x", confidence=0.2)
+    >>> len(unclear_table(t.head(2), c.sections))
+    2
+    """
+    cite = citations(coded, sections)
+    low = coded[coded["theme"].astype(str) == UNCLEAR].sort_values(["confidence", "task_id"])
+    return pd.DataFrame(
+        {
+            "任务 Task": low["title"],
+            "最可能主题 Best guess": low["theme_2_name"],
+            "置信度 Conf.": low["confidence"].astype(float).round(2),
+            "任务编号 task_id": low["task_id"],
+            "出处 Source": low["task_id"].map(cite),
+        }
+    ).reset_index(drop=True)
+
+
+def expected_accuracy(
+    tasks: pd.DataFrame | None = None,
+    *,
+    codebook: str | Path = "",
+    labels: str | Path = "",
+) -> dict[str, Any]:
+    """Expected accuracy of the coding on a plan from a new district (leave-one-district-out).
+
+    Every district of the labelled tasks (the shipped seed labels of the
+    codebook's themes, plus the researcher's labels of tasks in ``tasks``) is
+    held out in turn; the model trained on the others codes it.
+
+    Returns
+    -------
+    dict
+        ``n, n_districts, top1, top2, unclear, top1_clear, threshold``,
+        ``bands`` (confidence band, tasks, share right), ``calibration`` (a
+        sentence of the bands) and ``sentence`` (Chinese and English), which
+        says when it cannot apply.
+
+    Examples
+    --------
+    >>> expected_accuracy()["n_districts"]  # doctest: +SKIP
+    3
+    """
+    from compare import coder
+    from compare.themes import load_codebook
+
+    cb = load_codebook(codebook or None)
+    own = coder.read_labels(labels, list(cb["code"])) if labels else None
+    cv = coder.cross_validate(cb, by="district", labels=own, tasks=tasks)
+    acc = coder.accuracy(cv, coder.DEFAULT_THRESHOLD)
+    n_districts = int(cv["group"].nunique()) if len(cv) else 0
+    out = {**acc, "n_districts": n_districts, "threshold": coder.DEFAULT_THRESHOLD}
+    conf = cv["confidence"].astype(float) if len(cv) else pd.Series(dtype=float)
+    hit = (cv["guess"] == cv["code"]) if len(cv) else pd.Series(dtype=bool)
+    bands = [(0.9, 1.01), (coder.DEFAULT_THRESHOLD, 0.9), (0.0, coder.DEFAULT_THRESHOLD)]
+    out["bands"] = [
+        (
+            lo,
+            min(hi, 1.0),
+            int(((conf >= lo) & (conf < hi)).sum()),
+            float(hit[(conf >= lo) & (conf < hi)].mean())
+            if ((conf >= lo) & (conf < hi)).any()
+            else float("nan"),
+        )
+        for lo, hi in bands
+    ]
+    out["calibration"] = (
+        "；".join(
+            f"置信度 {lo:g}–{hi:g} 的 {n} 项中 {a:.0%} 正确" for lo, hi, n, a in out["bands"] if n
+        )
+        + "（confidence band: share right）。"
+    )
+    if n_districts < 2:
+        out["sentence"] = (
+            "标注任务不足两个区，无法估计编码在新区规划上的准确率（no estimate: labelled tasks "
+            "come from fewer than two districts）。"
+        )
+        return out
+    out["sentence"] = (
+        f"**新区规划的预期准确率**：以 {acc['n']} 项已标注任务（{n_districts} 个区）做留一区交叉验证，"
+        f"首选主题正确率 {acc['top1']:.0%}，首选或次选正确率 {acc['top2']:.0%}；"
+        f"{acc['unclear']:.0%} 的任务置信度低于 {coder.DEFAULT_THRESHOLD} 而记为未定，其余任务正确率 "
+        f"{acc['top1_clear']:.0%}。"
+        f"*Expected accuracy on a plan from a new district (leave-one-district-out over "
+        f"{acc['n']} labelled tasks in {n_districts} districts): top-1 {acc['top1']:.0%}, "
+        f"top-2 {acc['top2']:.0%}; {acc['unclear']:.0%} fall below {coder.DEFAULT_THRESHOLD} "
+        f"and are coded unclear, the rest are {acc['top1_clear']:.0%} right. Plans worded "
+        f"unlike the labelled ones will score lower.*"
+    )
+    return out
 
 
 # --------------------------------------------------------------------------- 03 priorities

@@ -3,24 +3,27 @@
 Two views of what a plan spends its attention on:
 
 * **Codebook coding** (:func:`code_tasks`): every task gets a primary theme code
-  from the codebook (``resources/themes.tsv`` by default), a confidence and a
-  runner-up. Each theme carries generic Chinese *seed terms*; a task scores a
-  theme by the seed terms found in its title (weighted) and body (sublinear),
-  each term weighted by how specific it is to one theme and by its inverse
-  document frequency. The scores are then smoothed with the theme centroids of
-  the corpus's own TF-IDF vectors, so that words the seed lists lack still count.
-  Nothing is keyed to a particular task or file; a researcher's overrides file
-  (``task_id,code``) corrects single tasks and wins.
+  from the codebook (``resources/themes.tsv`` by default), a calibrated
+  confidence and a runner-up, from the supervised coder of :mod:`compare.coder`
+  (trained on labelled tasks, the codebook notes and the seed terms). A task
+  below the confidence threshold is coded ``?`` (未定, unclear). The earlier
+  seed-term coder (:func:`seed_scores` blended with centroid similarity,
+  ``method="seed"``) stays for comparison and as the prior of themes without
+  examples. Nothing is keyed to a particular task or file; a researcher's
+  labels file (``task_id,code``) corrects single tasks, wins, and trains the model.
 * **Clusters** (:func:`cluster_tasks`): KMeans on the task vectors: the TF-IDF
   of the tokens (title tokens counted ``title_weight`` times, sublinear tf,
-  reduced by truncated SVD) concatenated with the codebook profile of the task
-  (``guide`` sets its weight; ``guide=0`` gives purely textual clusters). The
+  reduced by truncated SVD). By default they are purely textual (``guide=0``);
+  ``guide > 0`` adds the codebook profile of each task (the *guided* variant).
+  The
   number of clusters is chosen automatically by stability: for each candidate
   k, KMeans is fitted on resamples of 80 % of the tasks with different seeds,
   and the mean pairwise ARI of their labelings is compared with the same
   figure on a copy of the data whose columns were permuted (no structure);
   the k with the largest excess stability wins. Silhouette is not used: on
   these texts it keeps rising with k. Memory is O(n·(d+k)): no n×n matrix.
+  :func:`cluster_agreement` sets clusters against the codes (ARI, NMI, and
+  clusters spread over several themes).
 
 Each cluster is labelled by its top class-based TF-IDF (c-TF-IDF) terms and by
 the titles of its most central tasks.
@@ -231,6 +234,8 @@ def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
         frame[col] = frame[col].fillna("").str.strip()
     if (frame["code"] == "").any():
         raise CodebookError(f"{path}: a row has an empty code")
+    if (frame["code"] == "?").any():
+        raise CodebookError(f"{path}: the code ? is reserved for tasks coded 未定 (unclear)")
     dup = frame["code"][frame["code"].duplicated()].unique().tolist()
     if dup:
         raise CodebookError(f"{path}: duplicate code(s) {', '.join(dup)}")
@@ -265,7 +270,10 @@ def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
 
 
 def read_overrides(path: str | Path, codebook: pd.DataFrame) -> pd.DataFrame:
-    """Read a researcher's overrides file: CSV with columns ``task_id,code``.
+    """Read a researcher's labels file as overrides: CSV with columns ``task_id,code``.
+
+    The same file is also a set of training examples
+    (:func:`compare.coder.read_labels`, ``code_tasks(labels=...)``).
 
     Parameters
     ----------
@@ -292,27 +300,9 @@ def read_overrides(path: str | Path, codebook: pd.DataFrame) -> pd.DataFrame:
     >>> read_overrides(f, load_codebook()).to_dict("records")
     [{'task_id': 'abc-t001', 'code': 'E'}]
     """
-    path = Path(path)
-    try:
-        frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig", sep=None, engine="python")
-    except FileNotFoundError:
-        raise CompareError(f"{path}: overrides file not found") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
-        raise CompareError(f"{path}: cannot read overrides ({err})") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    missing = [c for c in ("task_id", "code") if c not in frame.columns]
-    if missing:
-        raise CompareError(f"{path}: missing column(s) {', '.join(missing)} (need task_id, code)")
-    frame = frame[["task_id", "code"]].fillna("")
-    frame = frame.apply(lambda s: s.str.strip())
-    frame = frame[frame["task_id"] != ""]
-    valid = list(codebook["code"])
-    bad = sorted(set(frame["code"]) - set(valid))
-    if bad:
-        raise CompareError(
-            f"{path}: unknown code(s) {', '.join(bad)}; valid codes: {', '.join(valid)}"
-        )
-    return frame.drop_duplicates("task_id", keep="last").reset_index(drop=True)
+    from compare.coder import read_labels
+
+    return read_labels(path, list(codebook["code"]))[["task_id", "code"]]
 
 
 # ------------------------------------------------------------------ features
@@ -596,7 +586,10 @@ def code_tasks(
     tasks: pd.DataFrame,
     codebook: pd.DataFrame | None = None,
     *,
+    labels: pd.DataFrame | None = None,
     overrides: pd.DataFrame | None = None,
+    method: str = "model",
+    threshold: float | None = None,
     X=None,
     blend: float = 0.3,
     dictionary: Dictionary | None = None,
@@ -609,36 +602,62 @@ def code_tasks(
         At least ``task_id``, ``title``, ``text`` (the corpus ``tasks`` table).
     codebook : pandas.DataFrame, optional
         From :func:`load_codebook`; default the shipped codebook.
-    overrides : pandas.DataFrame, optional
-        From :func:`read_overrides`. An override sets the theme (confidence
-        1.0, ``overridden`` True); the model's best other code becomes
-        ``theme_2``. Overrides for task ids not in ``tasks`` are ignored.
+    labels, overrides : pandas.DataFrame, optional
+        The researcher's labels (:func:`compare.coder.read_labels`, or the
+        ``task_id, code`` of :func:`read_overrides`; both names mean the same
+        and are merged). A label sets its task's theme (confidence 1.0,
+        ``overridden`` True; the model's best other code becomes ``theme_2``)
+        and, with ``method="model"``, is a training example. Labels for task
+        ids not in ``tasks`` still train the model when they carry text.
+    method : {"model", "seed"}
+        ``"model"`` (default): the supervised coder of :mod:`compare.coder`.
+        Themes with neither labelled tasks nor notes (a user's own theme)
+        have only their seed terms; the seed-term coding is then blended in
+        with a weight equal to their share of the codebook (``attrs["seed_prior"]``).
+        ``"seed"``: the earlier seed-term coder (seed terms blended with
+        centroid similarity), kept for comparison in the benchmark.
+    threshold : float, optional
+        Below this confidence a task is coded :data:`compare.coder.UNCLEAR`
+        (``?``, 未定) instead of its best guess, which becomes ``theme_2``.
+        Default :data:`compare.coder.DEFAULT_THRESHOLD` for the model, 0 for
+        ``"seed"``.
     X : sparse matrix, optional
-        TF-IDF rows of the tasks (:func:`tfidf_matrix`); computed if omitted.
+        TF-IDF rows of the tasks (:func:`tfidf_matrix`), for the seed-term coding.
     blend : float
-        Weight of the corpus-vector smoothing (see :func:`theme_probabilities`).
+        ``method="seed"`` only: weight of the corpus-vector smoothing
+        (see :func:`theme_probabilities`).
 
     Returns
     -------
     pandas.DataFrame
         ``task_id, theme, theme_name, confidence, theme_2, theme_2_name,
-        confidence_2, overridden``; the input is not modified.
+        confidence_2, overridden``; the input is not modified. ``attrs``:
+        ``probabilities`` (tasks × codes), ``codes``, ``threshold``,
+        ``n_unclear``, ``n_labels`` (researcher labels used) and, for the
+        model, ``temperature`` and ``n_examples`` (training examples per code).
 
     Examples
     --------
     >>> t = pd.DataFrame({"task_id": ["a-t001", "a-t002"],
     ...                   "title": ["推进中医药传承创新发展", "做好信访稳定和安全生产工作"],
     ...                   "text": ["推进中医药传承创新发展。建设中医馆。", "做好信访稳定和安全生产工作。"]})
-    >>> code_tasks(t, X=None)[["task_id", "theme", "theme_2"]].theme.tolist()
+    >>> code_tasks(t)["theme"].tolist()
     ['E', 'P']
     """
+    from compare import coder
+
+    if method not in ("model", "seed"):
+        raise CompareError(f"unknown coding method {method!r}; valid: model, seed")
     order = content_order(tasks)
     if not _is_identity(order):  # code in content order, return in the caller's order
         inverse = np.argsort(order)
         ordered = code_tasks(
             tasks.iloc[order].reset_index(drop=True),
             codebook,
+            labels=labels,
             overrides=overrides,
+            method=method,
+            threshold=threshold,
             X=None if X is None else X[order],
             blend=blend,
             dictionary=dictionary,
@@ -650,26 +669,61 @@ def code_tasks(
     codebook = codebook if codebook is not None else load_codebook()
     codes = np.array(codebook["code"])
     names = dict(zip(codebook["code"], codebook["theme"], strict=True))
-    if X is None:
-        titles_tok, texts_tok = task_tokens(tasks, dictionary)
-        groups = tasks["district"] if "district" in tasks.columns else None
-        X, _ = tfidf_matrix(titles_tok, texts_tok, groups=groups)
-    scores = seed_scores(list(tasks["title"].fillna("")), list(tasks["text"].fillna("")), codebook)
-    P = theme_probabilities(scores, X, blend=blend)
-    order = np.argsort(-P, axis=1, kind="stable")
-    rows = []
-    forced = (
-        {} if overrides is None else dict(zip(overrides["task_id"], overrides["code"], strict=True))
+    names[coder.UNCLEAR] = coder.UNCLEAR_NAME
+    given = [f for f in (overrides, labels) if f is not None and len(f)]
+    own = (
+        pd.concat(given, ignore_index=True).drop_duplicates("task_id", keep="last")
+        if given
+        else pd.DataFrame(columns=["task_id", "code"])
     )
+    titles, texts = list(tasks["title"].fillna("")), list(tasks["text"].fillna(""))
+    attrs: dict = {}
+    if method == "model":
+        examples = coder.training_examples(codebook, labels=own, tasks=tasks)
+        model = coder.ThemeCoder(list(codes)).fit(examples)
+        P = model.predict_proba(titles, texts)
+        # Seed terms as a prior: themes with no labelled task and no note have
+        # only their seed-term example; their share of the codebook is the
+        # weight of the seed-term coding blended in (0 for the shipped codebook).
+        real = examples.loc[examples["source"] != "terms", "code"].value_counts()
+        prior = float(np.mean([real.get(c, 0) == 0 for c in codes]))
+        if prior > 0:
+            if X is None:
+                titles_tok, texts_tok = task_tokens(tasks, dictionary)
+                groups = tasks["district"] if "district" in tasks.columns else None
+                X, _ = tfidf_matrix(titles_tok, texts_tok, groups=groups)
+            P_seed = theme_probabilities(seed_scores(titles, texts, codebook), X, blend=blend)
+            P = (1 - prior) * P + prior * P_seed
+        seen = set(examples.loc[examples["source"] == "seed", "group"]) and set(
+            coder.seed_labels()["task_id"]
+        )
+        attrs["n_seen"] = int(tasks["task_id"].isin(seen).sum()) if seen else 0
+        attrs.update(
+            temperature=model.temperature,
+            n_examples=model.n_examples.to_dict(),
+            seed_prior=prior,
+        )
+        threshold = coder.DEFAULT_THRESHOLD if threshold is None else threshold
+    else:
+        if X is None:
+            titles_tok, texts_tok = task_tokens(tasks, dictionary)
+            groups = tasks["district"] if "district" in tasks.columns else None
+            X, _ = tfidf_matrix(titles_tok, texts_tok, groups=groups)
+        P = theme_probabilities(seed_scores(titles, texts, codebook), X, blend=blend)
+        threshold = 0.0 if threshold is None else threshold
+    order = np.argsort(-P, axis=1, kind="stable")
+    forced = dict(zip(own["task_id"], own["code"], strict=True))
+    rows = []
     for i, task_id in enumerate(tasks["task_id"]):
-        first, second = order[i, 0], order[i, 1] if P.shape[1] > 1 else order[i, 0]
-        theme, conf = codes[first], float(P[i, first])
-        theme_2, conf_2 = codes[second], float(P[i, second])
+        first = order[i, 0]
+        theme, conf = str(codes[first]), float(P[i, first])
         overridden = task_id in forced
         if overridden:
             theme, conf = forced[task_id], 1.0
-            alt = next((j for j in order[i] if codes[j] != theme), order[i, 0])
-            theme_2, conf_2 = codes[alt], float(P[i, alt])
+        elif conf < threshold:
+            theme = coder.UNCLEAR
+        alt = next((j for j in order[i] if codes[j] != theme), order[i, 0])
+        theme_2, conf_2 = str(codes[alt]), float(P[i, alt])
         rows.append(
             {
                 "task_id": task_id,
@@ -683,8 +737,15 @@ def code_tasks(
             }
         )
     out = pd.DataFrame(rows, columns=["task_id", *CODED_COLUMNS])
-    out.attrs["probabilities"] = P
-    out.attrs["codes"] = list(codes)
+    out.attrs.update(
+        probabilities=P,
+        codes=list(codes),
+        threshold=float(threshold),
+        n_unclear=int((out["theme"] == coder.UNCLEAR).sum()),
+        n_labels=len(own),
+        method=method,
+        **attrs,
+    )
     return out
 
 
@@ -692,14 +753,33 @@ def code_tasks(
 
 
 def _lsa(X, n_components: int, seed: int) -> np.ndarray:
-    from sklearn.decomposition import TruncatedSVD
+    """Unit rows of the truncated SVD of ``X``, the same for the same ``X`` every time.
+
+    ARPACK (scikit-learn's ``TruncatedSVD``) is not: where singular values tie
+    (plans repeat wordings) or the rank is below the components asked for, its
+    vectors rotated from one call to the next, and the same tasks fell into other
+    clusters. A dense LAPACK SVD (small corpora) or a seeded randomized SVD
+    (large ones), on one BLAS thread, with signs fixed and null directions
+    dropped, is deterministic.
+    """
     from sklearn.preprocessing import normalize as l2
+    from sklearn.utils.extmath import randomized_svd, svd_flip
+    from threadpoolctl import threadpool_limits
 
     n, d = X.shape
     dims = min(n_components, n - 1, d - 1)
     if dims < 1:
         return l2(X.toarray() if hasattr(X, "toarray") else np.asarray(X))
-    return l2(TruncatedSVD(dims, random_state=seed, algorithm="arpack").fit_transform(X))
+    with threadpool_limits(limits=1):
+        if n * d <= 20_000_000:
+            A = X.toarray() if hasattr(X, "toarray") else np.asarray(X)
+            U, S, Vt = np.linalg.svd(A, full_matrices=False)
+        else:
+            U, S, Vt = randomized_svd(X, dims, n_iter=7, random_state=seed)
+        U, Vt = svd_flip(U, Vt)
+    U, S = U[:, :dims], S[:dims]
+    keep = S > (S[0] if len(S) else 0.0) * 1e-9
+    return l2(U[:, keep] * S[keep])
 
 
 def cluster_features(
@@ -905,7 +985,7 @@ def cluster_tasks(
     *,
     k: int | None = None,
     seed: int = 0,
-    guide: float = 0.5,
+    guide: float = 0.0,
     codebook: pd.DataFrame | None = None,
     probabilities: np.ndarray | None = None,
     title_weight: int = 2,
@@ -925,7 +1005,9 @@ def cluster_tasks(
     seed : int
         Every random step derives from it: the same seed gives the same clusters.
     guide : float
-        Weight of the codebook profile in the vectors (0 = text only).
+        Weight of the codebook profile in the vectors. Default 0: purely
+        textual clusters that assume no categories. ``guide > 0`` gives the
+        *guided* variant (built partly from the codebook coding).
     codebook, probabilities :
         The codebook profile: ``probabilities`` (tasks × themes, e.g. from
         :func:`code_tasks`) or computed from ``codebook`` (default: shipped).
@@ -970,6 +1052,34 @@ def cluster_tasks(
         empty = pd.DataFrame(columns=["cluster", "size", "label", "top_terms", "examples"])
         return Clustering(np.zeros(0, dtype=int), 0, pd.DataFrame(), empty, np.zeros((0, 0)))
     title_tok, text_tok = tokens if tokens is not None else task_tokens(tasks, dictionary)
+    # Fit on a canonical order (task id, then text) so row order never changes the result.
+    keys = tasks["task_id"].astype(str) if "task_id" in tasks.columns else pd.Series([""] * n)
+    order = np.array(
+        sorted(
+            range(n),
+            key=lambda i: (keys.iloc[i], str(tasks["title"].iloc[i]), str(tasks["text"].iloc[i])),
+        ),
+        dtype=int,
+    )
+    if not np.array_equal(order, np.arange(n)):
+        result = cluster_tasks(
+            tasks.iloc[order].reset_index(drop=True),
+            k=k,
+            seed=seed,
+            guide=guide,
+            codebook=codebook,
+            probabilities=None if probabilities is None else np.asarray(probabilities)[order],
+            title_weight=title_weight,
+            k_range=k_range,
+            n_resamples=n_resamples,
+            dictionary=dictionary,
+            tokens=([title_tok[i] for i in order], [text_tok[i] for i in order]),
+        )
+        back = np.empty(n, dtype=int)
+        back[order] = np.arange(n)
+        result.labels = result.labels[back]
+        result.features = result.features[back]
+        return result
     groups = tasks["district"] if "district" in tasks.columns else None
     X, _ = tfidf_matrix(title_tok, text_tok, title_weight=title_weight, groups=groups)
     if probabilities is None and guide > 0:
@@ -1019,6 +1129,79 @@ def _summarize(labels, F, titles, title_tok, text_tok, groups) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@dataclass
+class Agreement:
+    """How clusters and codebook themes agree (:func:`cluster_agreement`).
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Cluster × theme task counts (rows: clusters, columns: theme codes).
+    ari, nmi : float
+        Adjusted Rand index and normalized mutual information of the two partitions.
+    spread : pandas.DataFrame
+        One row per cluster: ``cluster, size, main_theme, main_share, n_themes,
+        flagged``; ``flagged`` marks a cluster that spreads over several themes,
+        a candidate for a new code or for splitting one.
+    """
+
+    table: pd.DataFrame
+    ari: float
+    nmi: float
+    spread: pd.DataFrame
+
+
+def cluster_agreement(
+    clusters: Sequence[int],
+    themes: Sequence[str],
+    *,
+    min_size: int = 4,
+    max_share: float = 0.5,
+) -> Agreement:
+    """Cross-tabulate clusters and themes; flag clusters that spread over several themes.
+
+    A cluster of at least ``min_size`` tasks is flagged when its most frequent
+    theme holds less than ``max_share`` of its tasks and at least two themes
+    hold two tasks or more: the text groups these tasks together although
+    the codebook splits them.
+
+    Examples
+    --------
+    >>> a = cluster_agreement([0, 0, 0, 0, 1, 1], ["A", "A", "B", "B", "C", "C"], max_share=0.6)
+    >>> a.spread["flagged"].tolist()
+    [True, False]
+    """
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    c = np.asarray(clusters)
+    t = np.asarray(themes, dtype=object).astype(str)
+    table = pd.crosstab(pd.Series(c, name="cluster"), pd.Series(t, name="theme"))
+    rows = []
+    for cluster, counts in table.iterrows():
+        size = int(counts.sum())
+        ranked = counts.sort_values(ascending=False, kind="stable")
+        share = float(ranked.iloc[0] / size) if size else 0.0
+        rows.append(
+            {
+                "cluster": int(cluster),
+                "size": size,
+                "main_theme": str(ranked.index[0]),
+                "main_share": share,
+                "n_themes": int((counts > 0).sum()),
+                "flagged": bool(
+                    size >= min_size and share < max_share and (counts >= 2).sum() >= 2
+                ),
+            }
+        )
+    spread = pd.DataFrame(
+        rows, columns=["cluster", "size", "main_theme", "main_share", "n_themes", "flagged"]
+    )
+    n = len(c)
+    ari = float(adjusted_rand_score(t, c)) if n else float("nan")
+    nmi = float(normalized_mutual_info_score(t, c)) if n else float("nan")
+    return Agreement(table, ari, nmi, spread)
+
+
 # ------------------------------------------------------------------- output
 
 
@@ -1028,8 +1211,10 @@ def theme_table(
     k: int | None = None,
     codebook: pd.DataFrame | str | Path | None = None,
     overrides: pd.DataFrame | str | Path | None = None,
+    labels: pd.DataFrame | str | Path | None = None,
     seed: int = 0,
-    guide: float = 0.5,
+    guide: float = 0.0,
+    threshold: float | None = None,
     dictionary: Dictionary | None = None,
     precomputed: dict | None = None,
 ) -> pd.DataFrame:
@@ -1043,10 +1228,15 @@ def theme_table(
         Number of clusters (default: automatic).
     codebook : DataFrame or path, optional
         Default: the shipped codebook.
-    overrides : DataFrame or path, optional
-        ``task_id,code`` corrections; they win, and ``overridden`` marks them.
+    labels, overrides : DataFrame or path, optional
+        The researcher's labels file (``task_id,code``; :func:`compare.coder.read_labels`).
+        It is used twice: its codes win (``overridden`` marks them), and its
+        tasks train the model. ``overrides`` is the older name of the same thing.
     seed, guide :
-        See :func:`cluster_tasks`.
+        See :func:`cluster_tasks`. The default clusters are text only
+        (``guide=0``); ``guide > 0`` gives the *guided* variant.
+    threshold : float, optional
+        See :func:`code_tasks`.
     precomputed : dict, optional
         Results already computed for exactly these tasks and defaults
         (``tokens`` from :func:`task_tokens`, ``X`` from :func:`tfidf_matrix`,
@@ -1058,8 +1248,10 @@ def theme_table(
     -------
     pandas.DataFrame
         :data:`OUTPUT_COLUMNS` plus ``theme_2_name``, ``confidence_2`` and
-        ``overridden``. ``attrs["clusters"]`` holds the cluster summary and
-        ``attrs["k_table"]`` the automatic-k table.
+        ``overridden``. ``attrs["clusters"]`` holds the cluster summary,
+        ``attrs["k_table"]`` the automatic-k table, ``attrs["guide"]`` the
+        clusters' guide, and ``n_overridden``, ``n_unclear``, ``n_labels``,
+        ``threshold`` the coding's counts.
 
     Examples
     --------
@@ -1068,8 +1260,17 @@ def theme_table(
     """
     if codebook is None or isinstance(codebook, str | Path):
         codebook = load_codebook(codebook)
-    if overrides is not None and not isinstance(overrides, pd.DataFrame):
-        overrides = read_overrides(overrides, codebook)
+    from compare.coder import read_labels
+
+    own = []
+    for given in (overrides, labels):
+        if given is not None and not isinstance(given, pd.DataFrame):
+            given = read_labels(given, list(codebook["code"]))
+        if given is not None:
+            own.append(given)
+    labels = (
+        pd.concat(own, ignore_index=True).drop_duplicates("task_id", keep="last") if own else None
+    )
     tasks = tasks.reset_index(drop=True)
     pre = precomputed or {}
     title_tok, text_tok = pre.get("tokens") or task_tokens(tasks, dictionary)
@@ -1079,7 +1280,7 @@ def theme_table(
         X, _ = tfidf_matrix(title_tok, text_tok, groups=groups)
     coded = pre.get("coded")
     if coded is None:
-        coded = code_tasks(tasks, codebook, overrides=overrides, X=X)
+        coded = code_tasks(tasks, codebook, labels=labels, threshold=threshold)
     probs = coded.attrs["probabilities"]
     clustering = pre.get("clustering") or cluster_tasks(
         tasks, k=k, seed=seed, guide=guide, probabilities=probs, tokens=(title_tok, text_tok)
@@ -1104,4 +1305,8 @@ def theme_table(
     out.attrs["clusters"] = clustering.summary
     out.attrs["k_table"] = clustering.k_table
     out.attrs["n_overridden"] = int(out["overridden"].sum())
+    out.attrs["guide"] = float(guide)
+    for key in ("n_unclear", "n_labels", "n_seen", "threshold", "temperature"):
+        if key in coded.attrs:
+            out.attrs[key] = coded.attrs[key]
     return out

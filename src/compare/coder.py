@@ -1,0 +1,670 @@
+"""A theme coder that learns from labelled tasks, and says when it cannot tell.
+
+:func:`compare.themes.code_tasks` calls this module. The model is a
+linear SVM (one-vs-rest, balanced class weights) on two TF-IDF blocks of a
+task (title counted three times, sublinear tf, unit rows each):
+
+* **words**: jieba tokens with the project dictionary (:mod:`compare.text`);
+* **characters**: 1- to 3-character n-grams of the NFKC text, which carry
+  words the dictionary splits or does not know.
+
+It is trained on labelled examples (:func:`training_examples`):
+
+1. the project's labels for the seed plans (``resources/labels_seed.csv``,
+   task text included, so training does not depend on the folder coded);
+2. the codebook notes (``resources/themes_notes.tsv``): each theme's example
+   task phrases and its inclusion note, one example each;
+3. the seed terms of each theme as one more example (a prior that matters
+   most for themes with few labelled tasks, and the only knowledge of a
+   user's own theme that has no notes or labels);
+4. the researcher's labels (``task_id,code``), which also override the coding
+   of those tasks.
+
+Shipped labels and notes are used for a theme only when its code *and* name
+match the shipped codebook, so a user's own codebook is never trained on
+examples of another theme that happens to share a code.
+
+Probabilities are a softmax of the SVM margins, calibrated by one
+temperature fitted on grouped (per document) out-of-fold predictions of the
+labelled tasks. A task whose best
+theme is below ``threshold`` is coded :data:`UNCLEAR` (未定) rather than
+given a default theme.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from compare.themes import load_codebook
+>>> cb = load_codebook()
+>>> model = ThemeCoder(list(cb["code"])).fit(training_examples(cb))
+>>> P = model.predict_proba(["开展世界无烟日宣传活动"], ["开展世界无烟日宣传活动。"])
+>>> cb["code"][P.argmax()]
+'K'
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from compare import config
+from compare.exceptions import CompareError
+from compare.text import normalize, tokenize_many
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "UNCLEAR",
+    "UNCLEAR_NAME",
+    "ThemeCoder",
+    "load_notes",
+    "read_labels",
+    "seed_labels",
+    "training_examples",
+    "labelled_pool",
+    "cross_validate",
+    "accuracy",
+]
+
+#: Code of a task the model cannot place with enough confidence.
+UNCLEAR: str = "?"
+#: Name of :data:`UNCLEAR` in tables and figures.
+UNCLEAR_NAME: str = "未定 unclear"
+#: Calibrated probability below which a task is coded :data:`UNCLEAR`
+#: (the calibration table in ``benchmarks/THEMES.md`` shows how often codes
+#: in each confidence band were right in cross-validation).
+DEFAULT_THRESHOLD: float = 0.35
+#: The codebook notes: per theme, Chinese inclusion/exclusion notes and examples.
+NOTES_FILE: Path = config.RESOURCES_DIR / "themes_notes.tsv"
+#: The project's labels of the seed tasks, with their text.
+SEED_LABELS_FILE: Path = config.RESOURCES_DIR / "labels_seed.csv"
+#: Columns of :func:`training_examples`.
+EXAMPLE_COLUMNS: tuple[str, ...] = ("title", "text", "code", "source", "group")
+
+_LIST_SPLIT = "；;"
+
+
+def _split_list(cell: str) -> list[str]:
+    out = [normalize(cell or "")]
+    for sep in _LIST_SPLIT:
+        out = [part for piece in out for part in piece.split(sep)]
+    return [p.strip() for p in out if p.strip()]
+
+
+def load_notes(path: str | Path | None = None) -> pd.DataFrame:
+    """Read the codebook notes (TSV: ``code, theme, include, exclude, examples``).
+
+    ``include`` says in Chinese what belongs to the theme, ``exclude`` the
+    near-misses and where they go (``→ K``), ``examples`` short task phrases
+    separated by ``；``. Researchers edit the file; a missing file gives no notes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per theme; ``examples`` holds lists of str.
+
+    Examples
+    --------
+    >>> notes = load_notes()
+    >>> "世界无烟日" in notes.set_index("code").loc["K", "include"]
+    True
+    """
+    path = Path(path) if path is not None else NOTES_FILE
+    columns = ["code", "theme", "include", "exclude", "examples"]
+    if not path.is_file():
+        return pd.DataFrame(columns=columns)
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    frame = pd.DataFrame(rows, dtype=str).reindex(columns=columns).fillna("")
+    for col in columns:
+        frame[col] = frame[col].str.strip()
+    frame["examples"] = frame["examples"].map(_split_list)
+    return frame
+
+
+def seed_labels(path: str | Path | None = None) -> pd.DataFrame:
+    """The project's labelled seed tasks: ``task_id, doc_id, district, code, title, text``.
+
+    Examples
+    --------
+    >>> s = seed_labels()
+    >>> len(s), s["code"].nunique()
+    (110, 18)
+    """
+    path = Path(path) if path is not None else SEED_LABELS_FILE
+    if not path.is_file():
+        return pd.DataFrame(columns=["task_id", "doc_id", "district", "code", "title", "text"])
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def read_labels(path: str | Path, codes: Sequence[str]) -> pd.DataFrame:
+    """Read a researcher's labels file: CSV ``task_id,code`` (``title``, ``text`` optional).
+
+    The file serves twice: its codes override the coding of those tasks, and
+    the labelled tasks train the next run's model. Rows without a code, or
+    coded :data:`UNCLEAR`, are skipped; the last row wins for a repeated task.
+
+    Parameters
+    ----------
+    path : str or Path
+    codes : sequence of str
+        The codebook's codes; any other code is an error that lists them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``task_id, code, title, text`` (title and text empty when the file
+        has none; they are then looked up in the tasks coded).
+
+    Raises
+    ------
+    CompareError
+        Naming the file: unreadable, missing columns, unknown codes.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> f = os.path.join(tempfile.mkdtemp(), "labels.csv")
+    >>> _ = open(f, "w", encoding="utf-8").write("task_id,code\\nabc-t001,E\\nabc-t002,?\\n")
+    >>> read_labels(f, ["E", "K"])[["task_id", "code"]].to_dict("records")
+    [{'task_id': 'abc-t001', 'code': 'E'}]
+    """
+    path = Path(path)
+    try:
+        frame = pd.read_csv(
+            path, dtype=str, encoding="utf-8-sig", sep=None, engine="python", keep_default_na=False
+        )
+    except FileNotFoundError:
+        raise CompareError(f"{path}: labels file not found") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
+        raise CompareError(f"{path}: cannot read labels ({err})") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    missing = [c for c in ("task_id", "code") if c not in frame.columns]
+    if missing:
+        raise CompareError(f"{path}: missing column(s) {', '.join(missing)} (need task_id, code)")
+    frame = frame.reindex(columns=["task_id", "code", "title", "text"]).astype(object)
+    frame = frame.where(frame.notna(), "").apply(lambda s: s.astype(str).str.strip())
+    frame = frame[(frame["task_id"] != "") & ~frame["code"].isin(["", UNCLEAR])]
+    bad = sorted(set(frame["code"]) - set(codes))
+    if bad:
+        raise CompareError(
+            f"{path}: unknown code(s) {', '.join(bad)}; valid codes: {', '.join(codes)}"
+        )
+    return frame.drop_duplicates("task_id", keep="last").reset_index(drop=True)
+
+
+def _shipped_keys() -> set[tuple[str, str]]:
+    from compare.themes import load_codebook
+
+    ref = load_codebook(config.CODEBOOK_FILE)
+    return set(zip(ref["code"], ref["theme"], strict=True))
+
+
+def training_examples(
+    codebook: pd.DataFrame,
+    *,
+    labels: pd.DataFrame | None = None,
+    tasks: pd.DataFrame | None = None,
+    use_seed_labels: bool = True,
+    use_notes: bool = True,
+    use_seed_terms: bool = True,
+    exclude: Sequence[str] = (),
+) -> pd.DataFrame:
+    """The labelled examples the model learns from, sorted (so row order never matters).
+
+    Parameters
+    ----------
+    codebook : pandas.DataFrame
+        From :func:`compare.themes.load_codebook`. Shipped labels and notes
+        count for a theme only when its code and name match the shipped codebook;
+        notes columns (``include``, ``examples``) in the codebook itself count too.
+    labels : pandas.DataFrame, optional
+        From :func:`read_labels`; a label without text takes it from ``tasks``.
+    tasks : pandas.DataFrame, optional
+        The tasks being coded (``task_id, title, text``).
+    use_seed_labels, use_notes, use_seed_terms : bool
+        Which sources to use (the benchmark switches them).
+    exclude : sequence of str
+        Task ids left out (cross-validation holds out a document or district).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`EXAMPLE_COLUMNS`; ``source`` is ``seed``, ``label``, ``note``
+        or ``terms``; ``group`` is the document of a task (for calibration).
+
+    Examples
+    --------
+    >>> from compare.themes import load_codebook
+    >>> ex = training_examples(load_codebook())
+    >>> sorted(ex["source"].unique())
+    ['note', 'seed', 'terms']
+    """
+    codes = list(codebook["code"])
+    shipped = _shipped_keys()
+    matched = {
+        c for c, t in zip(codebook["code"], codebook["theme"], strict=True) if (c, t) in shipped
+    }
+    skip = set(exclude)
+    rows: list[dict] = []
+    own = labels if labels is not None else pd.DataFrame(columns=["task_id", "code"])
+    skip_seed = skip | set(own["task_id"])
+    if use_seed_labels:
+        for r in seed_labels().itertuples():
+            if r.code in matched and r.task_id not in skip_seed:
+                rows.append(
+                    {
+                        "title": r.title,
+                        "text": r.text,
+                        "code": r.code,
+                        "source": "seed",
+                        "group": r.doc_id,
+                    }
+                )
+    if len(own):
+        known = (
+            tasks.set_index("task_id")[["title", "text", "doc_id"]]
+            if tasks is not None and "doc_id" in tasks
+            else (
+                tasks.set_index("task_id")[["title", "text"]].assign(doc_id="")
+                if tasks is not None
+                else None
+            )
+        )
+        for r in own.itertuples():
+            if r.task_id in skip:
+                continue
+            title, text = str(getattr(r, "title", "") or ""), str(getattr(r, "text", "") or "")
+            group = str(getattr(r, "doc_id", "") or "")
+            if known is not None and r.task_id in known.index:
+                k = known.loc[r.task_id]
+                title, text = title or k["title"], text or k["text"]
+                group = group or str(k["doc_id"])
+            if title or text:
+                rows.append(
+                    {
+                        "title": title,
+                        "text": text or title,
+                        "code": r.code,
+                        "source": "label",
+                        "group": group or r.task_id,
+                    }
+                )
+    if use_notes:
+        notes = load_notes()
+        notes = notes[
+            [
+                (c, t) in shipped and c in matched
+                for c, t in zip(notes["code"], notes["theme"], strict=True)
+            ]
+        ]
+        for col in ("include", "examples"):  # notes carried by the user's codebook itself
+            if col in codebook.columns:
+                extra = codebook[["code", "theme", col]].copy()
+                if col == "examples":
+                    extra[col] = extra[col].map(
+                        lambda v: v if isinstance(v, list) else _split_list(v)
+                    )
+                notes = pd.concat([notes, extra], ignore_index=True)
+        for r in notes.fillna("").itertuples():
+            if r.code not in codes:
+                continue
+            for phrase in r.examples if isinstance(r.examples, list) else []:
+                rows.append(
+                    {"title": phrase, "text": phrase, "code": r.code, "source": "note", "group": ""}
+                )
+            if r.include:
+                rows.append(
+                    {
+                        "title": r.theme,
+                        "text": f"{r.theme}。{r.include}",
+                        "code": r.code,
+                        "source": "note",
+                        "group": "",
+                    }
+                )
+    if use_seed_terms:
+        for code, theme, terms in zip(
+            codebook["code"], codebook["theme"], codebook["seed_terms"], strict=True
+        ):
+            rows.append(
+                {
+                    "title": theme,
+                    "text": "、".join(terms),
+                    "code": code,
+                    "source": "terms",
+                    "group": "",
+                }
+            )
+    out = pd.DataFrame(rows, columns=list(EXAMPLE_COLUMNS)).fillna("")
+    out = out.drop_duplicates(["title", "text", "code"])
+    return out.sort_values(["code", "source", "title", "text"], kind="stable").reset_index(
+        drop=True
+    )
+
+
+def _identity(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+def _softmax(Z: np.ndarray) -> np.ndarray:
+    Z = Z - Z.max(axis=1, keepdims=True)
+    E = np.exp(Z)
+    return E / E.sum(axis=1, keepdims=True)
+
+
+class ThemeCoder:
+    """Linear SVM (or logistic regression) on word and character TF-IDF, with a fitted temperature.
+
+    Parameters
+    ----------
+    codes : sequence of str
+        The codebook's codes; :meth:`predict_proba` returns them in this order.
+    C : float
+        Inverse regularisation strength (1.0; 0.3–10 measured within a point
+        or two in cross-validation).
+    char_ngrams : (int, int)
+        Character n-gram range.
+    title_weight : int
+        Times the title is counted (the text already contains it once).
+    classifier : {"svm", "logistic"}
+        ``LinearSVC`` (default: as accurate in cross-validation and several
+        times faster) or ``LogisticRegression``; both give logits to calibrate.
+    calibrate : bool
+        Fit a temperature on grouped out-of-fold predictions of the labelled
+        tasks (at least 3 groups needed; otherwise the temperature stays 1).
+    seed : int
+        Seed of the folds.
+
+    Examples
+    --------
+    >>> ex = pd.DataFrame({"title": ["中医馆", "疫苗接种"], "text": ["建设中医馆", "疫苗接种"],
+    ...                    "code": ["E", "F"], "source": "note", "group": ""})
+    >>> m = ThemeCoder(["E", "F"], calibrate=False).fit(ex)
+    >>> m.predict_proba(["中医"], ["推广中医"]).argmax()
+    0
+    """
+
+    def __init__(
+        self,
+        codes: Sequence[str],
+        *,
+        C: float = 1.0,
+        char_ngrams: tuple[int, int] = (1, 3),
+        title_weight: int = 2,
+        calibrate: bool = True,
+        classifier: str = "svm",
+        seed: int = 0,
+    ) -> None:
+        self.classifier = classifier
+        self.codes = list(codes)
+        self.C = C
+        self.char_ngrams = char_ngrams
+        self.title_weight = title_weight
+        self.calibrate = calibrate
+        self.seed = seed
+        self.temperature = 1.0
+
+    # ---------------------------------------------------------------- features
+    def _docs(self, titles: Sequence[str], texts: Sequence[str]) -> tuple[list, list]:
+        titles = [t or "" for t in titles]
+        texts = [x or "" for x in texts]
+        tok = tokenize_many(titles + texts, cache=False)
+        n = len(titles)
+        words = [a * self.title_weight + b for a, b in zip(tok[:n], tok[n:], strict=True)]
+        chars = [
+            normalize("。".join([t] * self.title_weight + [x]))
+            for t, x in zip(titles, texts, strict=True)
+        ]
+        return words, chars
+
+    def _fit_on(self, words: list, chars: list, y: np.ndarray) -> tuple:
+        """Vectorizers and classifier fitted on already segmented examples."""
+        import scipy.sparse as sp
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        vw = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, lowercase=False)
+        vc = TfidfVectorizer(
+            analyzer="char", ngram_range=self.char_ngrams, sublinear_tf=True, min_df=2
+        )
+        X = (sp.hstack([vw.fit_transform(words), vc.fit_transform(chars)]) / math.sqrt(2)).tocsr()
+        if self.classifier == "svm":
+            from sklearn.svm import LinearSVC
+
+            clf = LinearSVC(C=self.C, class_weight="balanced", random_state=self.seed).fit(X, y)
+        else:
+            clf = LogisticRegression(C=self.C, max_iter=5000, class_weight="balanced").fit(X, y)
+        return vw, vc, clf
+
+    def _logits(self, fitted: tuple, words: list, chars: list) -> np.ndarray:
+        import scipy.sparse as sp
+
+        vw, vc, clf = fitted
+        X = (sp.hstack([vw.transform(words), vc.transform(chars)]) / math.sqrt(2)).tocsr()
+        raw = clf.decision_function(X)
+        if raw.ndim == 1:  # two classes
+            raw = np.column_stack([-raw / 2, raw / 2])
+        Z = np.full((X.shape[0], len(self.codes)), -1e3)
+        for j, c in enumerate(clf.classes_):
+            Z[:, self.codes.index(c)] = raw[:, j]
+        return Z
+
+    # ---------------------------------------------------------------- fit
+    def fit(self, examples: pd.DataFrame) -> ThemeCoder:
+        """Fit on :func:`training_examples` (sorted first, so row order does not matter)."""
+        ex = examples[examples["code"].isin(self.codes)]
+        ex = ex.sort_values(["code", "title", "text"], kind="stable").reset_index(drop=True)
+        if ex.empty:
+            raise CompareError("no labelled examples for any theme of the codebook")
+        self.n_examples = ex["code"].value_counts().reindex(self.codes, fill_value=0)
+        y = ex["code"].to_numpy()
+        self._single = y[0] if len(set(y)) == 1 else None
+        if self._single is not None:
+            return self
+        words, chars = self._docs(list(ex["title"]), list(ex["text"]))
+        self._fitted = self._fit_on(words, chars, y)
+        if self.calibrate:
+            self.temperature = self._fit_temperature(ex, words, chars, y)
+        return self
+
+    def _fit_temperature(self, ex: pd.DataFrame, words: list, chars: list, y: np.ndarray) -> float:
+        """One temperature minimising the log loss of grouped out-of-fold predictions.
+
+        The labelled tasks are split by document into (at most) 5 folds (by
+        task when there are fewer than 5 documents); the notes and seed-term
+        examples stay in every training fold.
+        """
+        groups = ex["group"].astype(str).to_numpy()
+        held = sorted(g for g in set(groups) if g)
+        if len(held) < 5:  # too few documents: folds over the labelled tasks instead
+            labelled = np.flatnonzero(groups != "")
+            if len(labelled) < 5:
+                return 1.0
+            groups = groups.copy()
+            groups[labelled] = [f"fold{i % 5}" for i in range(len(labelled))]
+            held = sorted(g for g in set(groups) if g)
+        Z_all, y_all = [], []
+        for k in range(min(5, len(held))):
+            test = np.isin(groups, held[k::5])
+            train = ~test
+            if len(set(y[train])) < 2:
+                continue
+            fitted = self._fit_on(
+                [w for w, t in zip(words, train, strict=True) if t],
+                [c for c, t in zip(chars, train, strict=True) if t],
+                y[train],
+            )
+            idx = np.flatnonzero(test)
+            Z_all.append(self._logits(fitted, [words[i] for i in idx], [chars[i] for i in idx]))
+            y_all += [self.codes.index(c) for c in y[test]]
+        if not Z_all:
+            return 1.0
+        Z, target = np.vstack(Z_all), np.array(y_all)
+        grid = np.exp(np.linspace(math.log(0.02), math.log(3.0), 60))
+        rows = np.arange(len(target))
+        losses = [-np.log(_softmax(Z / t)[rows, target] + 1e-12).mean() for t in grid]
+        return float(grid[int(np.argmin(losses))])
+
+    # ---------------------------------------------------------------- predict
+    def predict_proba(self, titles: Sequence[str], texts: Sequence[str]) -> np.ndarray:
+        """Calibrated probabilities, tasks × :attr:`codes`."""
+        n = len(titles)
+        if self._single is not None:
+            P = np.zeros((n, len(self.codes)))
+            P[:, self.codes.index(self._single)] = 1.0
+            return P
+        if n == 0:
+            return np.zeros((0, len(self.codes)))
+        words, chars = self._docs(list(titles), list(texts))
+        return _softmax(self._logits(self._fitted, words, chars) / self.temperature)
+
+
+def labelled_pool(
+    codebook: pd.DataFrame,
+    *,
+    labels: pd.DataFrame | None = None,
+    tasks: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Every labelled task with its text, document and district (what cross-validation holds out).
+
+    The shipped seed labels of the codebook's matching themes, plus the
+    researcher's labels of tasks in ``tasks`` (their text, document and
+    district taken from there); a researcher's label replaces a seed label.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``task_id, code, title, text, doc_id, district, source`` sorted by ``task_id``.
+
+    Examples
+    --------
+    >>> from compare.themes import load_codebook
+    >>> labelled_pool(load_codebook())["district"].nunique()
+    3
+    """
+    cols = ["task_id", "code", "title", "text", "doc_id", "district", "source"]
+    shipped = _shipped_keys()
+    matched = {
+        c for c, t in zip(codebook["code"], codebook["theme"], strict=True) if (c, t) in shipped
+    }
+    seeds = seed_labels()
+    seeds = seeds[seeds["code"].isin(matched)].assign(source="seed")
+    parts = [seeds.reindex(columns=cols)]
+    if labels is not None and len(labels) and tasks is not None:
+        known = tasks.drop_duplicates("task_id").set_index("task_id")
+        own = labels[labels["task_id"].isin(known.index)][["task_id", "code"]]
+        info = known.loc[own["task_id"]].reindex(columns=["title", "text", "doc_id", "district"])
+        own = own.reset_index(drop=True).join(info.reset_index(drop=True)).assign(source="label")
+        parts = [parts[0][~parts[0]["task_id"].isin(own["task_id"])], own.reindex(columns=cols)]
+    pool = pd.concat(parts, ignore_index=True).fillna("")
+    for col in ("doc_id", "district"):
+        pool[col] = pool[col].astype(str)
+    return pool.sort_values("task_id", kind="stable").reset_index(drop=True)
+
+
+def cross_validate(
+    codebook: pd.DataFrame,
+    *,
+    by: str = "district",
+    labels: pd.DataFrame | None = None,
+    tasks: pd.DataFrame | None = None,
+    **model_kwargs,
+) -> pd.DataFrame:
+    """Leave-one-group-out predictions for every labelled task.
+
+    Each group (a ``district`` or a ``doc_id``) is held out in turn; the model
+    is trained on the other groups' labelled tasks plus the codebook notes and
+    seed terms (which belong to no group), then codes the held-out tasks.
+
+    Parameters
+    ----------
+    codebook : pandas.DataFrame
+    by : {"district", "doc_id"}
+    labels, tasks :
+        See :func:`labelled_pool`.
+    **model_kwargs :
+        Passed to :class:`ThemeCoder`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``task_id, group, code, guess, guess_2, confidence`` (guess = top-1,
+        guess_2 = runner-up, confidence = calibrated probability of the guess);
+        ``attrs["probabilities"]`` holds tasks × codes. Empty with fewer than
+        two groups.
+
+    Examples
+    --------
+    >>> from compare.themes import load_codebook
+    >>> cv = cross_validate(load_codebook(), by="district")  # doctest: +SKIP
+    >>> (cv["guess"] == cv["code"]).mean()                  # doctest: +SKIP
+    """
+    if by not in ("district", "doc_id"):
+        raise CompareError(f"unknown cross-validation group {by!r}; valid: district, doc_id")
+    codes = list(codebook["code"])
+    pool = labelled_pool(codebook, labels=labels, tasks=tasks)
+    pool = pool[pool[by] != ""]
+    groups = sorted(pool[by].unique())
+    cols = ["task_id", "group", "code", "guess", "guess_2", "confidence"]
+    if len(groups) < 2:
+        return pd.DataFrame(columns=cols)
+    P = np.zeros((len(pool), len(codes)))
+    for g in groups:
+        test = (pool[by] == g).to_numpy()
+        train = pool[~test].assign(group=pool.loc[~test, "doc_id"])
+        ex = training_examples(codebook, labels=train, use_seed_labels=False)
+        model = ThemeCoder(codes, **model_kwargs).fit(ex)
+        P[test] = model.predict_proba(list(pool.loc[test, "title"]), list(pool.loc[test, "text"]))
+    order = np.argsort(-P, axis=1, kind="stable")
+    out = pd.DataFrame(
+        {
+            "task_id": pool["task_id"].to_numpy(),
+            "group": pool[by].to_numpy(),
+            "code": pool["code"].to_numpy(),
+            "guess": np.array(codes)[order[:, 0]],
+            "guess_2": np.array(codes)[order[:, 1]]
+            if len(codes) > 1
+            else np.array(codes)[order[:, 0]],
+            "confidence": P[np.arange(len(P)), order[:, 0]],
+        }
+    )
+    out.attrs["probabilities"] = P
+    return out
+
+
+def accuracy(cv: pd.DataFrame, threshold: float = 0.0) -> dict[str, float]:
+    """Top-1, top-2 and the unclear share of :func:`cross_validate` predictions.
+
+    ``top1`` counts every task by its best guess; ``unclear`` is the share
+    below ``threshold`` and ``top1_clear`` the accuracy of the others.
+
+    Examples
+    --------
+    >>> cv = pd.DataFrame({"code": ["A", "B"], "guess": ["A", "C"], "guess_2": ["B", "B"],
+    ...                    "confidence": [0.9, 0.2]})
+    >>> accuracy(cv, threshold=0.35)
+    {'n': 2, 'top1': 0.5, 'top2': 1.0, 'unclear': 0.5, 'top1_clear': 1.0}
+    """
+    n = len(cv)
+    if not n:
+        return {
+            "n": 0,
+            "top1": float("nan"),
+            "top2": float("nan"),
+            "unclear": float("nan"),
+            "top1_clear": float("nan"),
+        }
+    hit1 = (cv["guess"] == cv["code"]).to_numpy()
+    hit2 = hit1 | (cv["guess_2"] == cv["code"]).to_numpy()
+    clear = (cv["confidence"] >= threshold).to_numpy()
+    return {
+        "n": n,
+        "top1": float(hit1.mean()),
+        "top2": float(hit2.mean()),
+        "unclear": float(1 - clear.mean()),
+        "top1_clear": float(hit1[clear].mean()) if clear.any() else float("nan"),
+    }

@@ -1,0 +1,109 @@
+"""Tests of compare.coder: notes, labels, training examples, the model, cross-validation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from compare import coder, themes
+from compare.exceptions import CompareError
+
+
+@pytest.fixture(scope="module")
+def codebook():
+    return themes.load_codebook()
+
+
+@pytest.fixture(scope="module")
+def model(codebook):
+    return coder.ThemeCoder(list(codebook["code"])).fit(coder.training_examples(codebook))
+
+
+def test_every_shipped_theme_has_chinese_notes_and_examples(codebook):
+    notes = coder.load_notes().set_index("code")
+    assert list(notes.index) == list(codebook["code"])
+    for code, row in notes.iterrows():
+        assert row["include"] and row["exclude"], code
+        assert len(row["examples"]) >= 3, code
+    assert "→ K" in notes.loc["P", "exclude"]  # health weeks and awareness days go to K
+
+
+def test_the_seed_labels_ship_with_their_text():
+    seeds = coder.seed_labels()
+    assert len(seeds) == 110 and seeds["task_id"].is_unique
+    assert (seeds["text"].str.len() > seeds["title"].str.len()).all()
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "code"),
+    [
+        ("开展世界无烟日主题宣传", "组织进社区宣传活动，普及控烟知识。", "K"),
+        ("组织全民营养周活动", "开展合理膳食宣传，发放限盐勺。", "K"),
+        ("推进医养结合机构建设", "支持卫生院开展医养结合服务。", "I"),
+        ("深化公立医院薪酬制度改革", "完善绩效考核和薪酬分配。", "N"),
+    ],
+)
+def test_awareness_days_and_other_wordings_find_their_theme(model, codebook, title, body, code):
+    P = model.predict_proba([title], [f"{title}。{body}"])
+    assert codebook["code"][int(P.argmax())] == code
+
+
+def test_probabilities_are_calibrated_rows(model):
+    P = model.predict_proba(["加强卫生应急"], ["加强卫生应急。完善应急预案。"])
+    assert P.shape == (1, 18) and np.isclose(P.sum(), 1.0)
+    assert 0 < model.temperature < 3
+
+
+def test_training_does_not_depend_on_row_order(codebook):
+    ex = coder.training_examples(codebook)
+    a = coder.ThemeCoder(list(codebook["code"]), calibrate=False).fit(ex)
+    b = coder.ThemeCoder(list(codebook["code"]), calibrate=False).fit(ex.iloc[::-1])
+    x = (["推进家庭医生签约"], ["推进家庭医生签约。做实签约服务。"])
+    np.testing.assert_allclose(a.predict_proba(*x), b.predict_proba(*x))
+
+
+def test_researcher_labels_become_training_examples(codebook):
+    tasks = pd.DataFrame(
+        {
+            "task_id": ["x-t001"],
+            "doc_id": ["x"],
+            "title": ["办好健康讲堂"],
+            "text": ["办好健康讲堂。"],
+        }
+    )
+    labels = pd.DataFrame({"task_id": ["x-t001"], "code": ["K"]})
+    ex = coder.training_examples(codebook, labels=labels, tasks=tasks)
+    mine = ex[ex["source"] == "label"]
+    assert mine[["title", "code", "group"]].values.tolist() == [["办好健康讲堂", "K", "x"]]
+
+
+def test_a_users_own_theme_uses_no_shipped_examples(tmp_path):
+    path = tmp_path / "mine.tsv"
+    path.write_text("code\ttheme\tscope\nE\t健康城市\thealthy cities\n", encoding="utf-8")
+    with pytest.warns(themes.CodebookWarning):
+        mine = themes.load_codebook(path)
+    ex = coder.training_examples(mine)
+    assert ex["source"].tolist() == ["terms"]  # E here is not the shipped 中医药
+
+
+def test_the_shared_codebook_format_uses_the_shipped_notes_and_labels(tmp_path, codebook):
+    path = tmp_path / "shared.tsv"
+    codebook[["code", "theme", "scope"]].to_csv(path, sep="\t", index=False)
+    shared = themes.load_codebook(path)
+    assert set(coder.training_examples(shared)["source"]) == {"seed", "note", "terms"}
+
+
+def test_labels_with_an_unknown_code_list_the_valid_codes(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text("task_id,code\na-t001,ZZ\n", encoding="utf-8")
+    with pytest.raises(CompareError, match="valid codes: A, B"):
+        coder.read_labels(path, ["A", "B"])
+
+
+def test_leave_one_district_out_holds_out_every_district(codebook):
+    cv = coder.cross_validate(codebook, by="district")
+    assert len(cv) == 110 and cv["group"].nunique() == 3
+    acc = coder.accuracy(cv, coder.DEFAULT_THRESHOLD)
+    assert acc["top2"] >= acc["top1"] > 1 / 18  # far above chance
+    assert 0 <= acc["unclear"] < 1
