@@ -27,7 +27,7 @@ pytestmark = [
 ]
 
 
-def _page(tmp_path: Path, max_text_tasks: int = 3000) -> Path:
+def _page(tmp_path: Path, max_text_tasks: int = 3000, codebook=None) -> Path:  # noqa: ANN001
     c = load_corpus()
     rec = explorer_records(c.tasks, c.sections)
     by_district = rec.groupby("district")
@@ -47,7 +47,7 @@ def _page(tmp_path: Path, max_text_tasks: int = 3000) -> Path:
     body = (
         fig.to_html(include_plotlyjs=False, include_mathjax=False, full_html=False, div_id="fig1")
         + source_panel_html(rec, max_text_tasks=max_text_tasks)
-        + explorer_html(rec)
+        + explorer_html(rec, codebook=codebook)
     )
     html = (
         '<!doctype html><html lang="zh"><head><meta charset="utf-8">'
@@ -124,3 +124,34 @@ def test_a_panel_without_full_texts_still_lists_the_tasks_and_their_lines(tmp_pa
         assert "undefined" not in page.locator(".compare-detail").first.inner_text()
         browser.close()
     assert errors == []
+
+
+def test_a_researcher_corrects_themes_offline_and_downloads_them_as_labels(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from compare.coder import read_labels
+    from compare.themes import load_codebook
+
+    codebook = load_codebook()
+    page_file = _page(tmp_path, codebook=codebook)
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser, page = _open_offline(p, page_file, errors)
+        page.wait_for_selector(".compare-row")
+        assert page.locator(".compare-download").is_disabled()
+        for i, code in ((0, "K"), (3, "C")):
+            row = page.locator(".compare-row").nth(i)
+            row.click()
+            page.locator(".compare-detail select").first.select_option(code)
+            assert row.locator(".col-theme_name").inner_text().startswith("✎")
+            row.click()  # close the detail again
+        assert "2" in page.locator(".compare-corrections-count").inner_text()
+        ids = [page.locator(".compare-row").nth(i).get_attribute("data-task-id") for i in (0, 3)]
+        with page.expect_download() as dl:
+            page.click(".compare-download")
+        path = tmp_path / "corrections.csv"
+        dl.value.save_as(path)
+        browser.close()
+    assert errors == []
+    labels = read_labels(path, list(codebook["code"]))
+    assert dict(zip(labels["task_id"], labels["code"], strict=True)) == {ids[0]: "K", ids[1]: "C"}

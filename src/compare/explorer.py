@@ -285,7 +285,11 @@ def source_panel_html(records: pd.DataFrame, max_text_tasks: int = MAX_TEXT_TASK
     )
 
 
-def explorer_html(records: pd.DataFrame, element_id: str = "compare-explorer") -> str:
+def explorer_html(
+    records: pd.DataFrame,
+    element_id: str = "compare-explorer",
+    codebook: pd.DataFrame | None = None,
+) -> str:
     """A searchable, sortable, filterable table of tasks (needs the panel script).
 
     Parameters
@@ -294,6 +298,11 @@ def explorer_html(records: pd.DataFrame, element_id: str = "compare-explorer") -
         From :func:`explorer_records`.
     element_id : str
         HTML id of the explorer; one per page.
+    codebook : pandas.DataFrame, optional
+        ``code, theme`` of the codebook: with it, a researcher can set a
+        task's theme in the row detail (offline) and download the corrections
+        as ``corrections.csv`` (``task_id,code,title``), the file
+        ``compare themes --labels`` and the notebooks' ``labels`` parameter read.
 
     Returns
     -------
@@ -326,6 +335,10 @@ def explorer_html(records: pd.DataFrame, element_id: str = "compare-explorer") -
     ]
     rows = records[["task_id", *cols]].astype(object).where(records[["task_id", *cols]].notna(), "")
     payload = {"columns": cols, "rows": rows.values.tolist()}
+    if codebook is not None and len(codebook):
+        payload["themes"] = [
+            [str(c), str(t)] for c, t in zip(codebook["code"], codebook["theme"], strict=True)
+        ]
     return (
         f'<div class="compare-explorer" id="{element_id}" data-compare-explorer>'
         '<div class="compare-explorer-controls">'
@@ -334,6 +347,12 @@ def explorer_html(records: pd.DataFrame, element_id: str = "compare-explorer") -
         '<select class="compare-filter" data-column="theme_name" aria-label="theme"><option value="">全部主题 All themes</option></select>'
         '<button type="button" class="compare-reset">显示全部 Show all</button>'
         '<span class="compare-count"></span></div>'
+        '<div class="compare-corrections" hidden>'
+        "点开一行可更正其主题；更正存于本页，下载为 CSV 后用于下次运行（compare themes --labels，或参数 labels）。"
+        "<em>Open a row to correct its theme; download the corrections as CSV for the next run.</em> "
+        '<span class="compare-corrections-count"></span> '
+        '<button type="button" class="compare-download" disabled>下载更正 Download CSV</button> '
+        '<button type="button" class="compare-clear">清除 Clear</button></div>'
         '<div class="compare-table-wrap"><table class="compare-table"><thead></thead><tbody></tbody></table></div>'
         + _json_script(f"{element_id}-data", payload)
         + "</div>"

@@ -778,7 +778,8 @@ def _lsa(X, n_components: int, seed: int) -> np.ndarray:
             U, S, Vt = randomized_svd(X, dims, n_iter=7, random_state=seed)
         U, Vt = svd_flip(U, Vt)
     U, S = U[:, :dims], S[:dims]
-    keep = S > (S[0] if len(S) else 0.0) * 1e-9
+    floor = (S[0] if len(S) else 0.0) * 1e-9
+    keep = floor < S
     return l2(U[:, keep] * S[keep])
 
 

@@ -128,6 +128,45 @@
     var count = root.querySelector(".compare-count");
     var thead = root.querySelector("thead"), tbody = root.querySelector("tbody");
     var state = { sort: null, desc: false, only: null, onlyLabel: "" };
+    /* Corrections: a researcher sets a task's theme here (offline) and downloads them as
+       CSV (task_id,code,title) for `compare themes --labels FILE` or the `labels` parameter. */
+    var themes = data.themes || [];
+    var corrections = {};
+    var STORE = "compare-corrections:" + (document.title || "");
+    try { corrections = JSON.parse(window.localStorage.getItem(STORE) || "{}"); } catch (e) { corrections = {}; }
+    var bar = root.querySelector(".compare-corrections");
+    function saveCorrections() {
+      try { window.localStorage.setItem(STORE, JSON.stringify(corrections)); } catch (e) { /* file:// may refuse */ }
+      if (!bar) return;
+      var n = Object.keys(corrections).length;
+      bar.querySelector(".compare-corrections-count").textContent =
+        n ? n + " 项更正 corrections" : "无更正 no corrections";
+      bar.querySelector(".compare-download").disabled = !n;
+    }
+    function csvCell(v) {
+      v = String(v === undefined || v === null ? "" : v);
+      return /[",\n\r]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
+    }
+    function downloadCorrections() {
+      var lines = ["task_id,code,title"];
+      Object.keys(corrections).sort().forEach(function (id) {
+        var c = corrections[id];
+        lines.push([id, c.code, c.title].map(csvCell).join(","));
+      });
+      var blob = new Blob(["\ufeff" + lines.join("\n") + "\n"], { type: "text/csv;charset=utf-8" });
+      var a = document.createElement("a");
+      a.href = URL.createObjectURL(blob);
+      a.download = "corrections.csv";
+      document.body.appendChild(a); a.click(); a.remove();
+    }
+    if (bar) {
+      bar.hidden = !themes.length;
+      bar.querySelector(".compare-download").addEventListener("click", downloadCorrections);
+      bar.querySelector(".compare-clear").addEventListener("click", function () {
+        corrections = {}; saveCorrections(); render();
+      });
+      saveCorrections();
+    }
     var NAMES = { district: "区 District", document: "文件 Document", section: "章节 Section", number: "编号 No.",
       title: "任务 Task", theme_name: "主题 Theme", confidence: "置信度 Conf.", theme_2: "次选 2nd",
       cluster_label: "聚类 Cluster", targets: "指标 Targets", citation: "出处 Source" };
@@ -191,7 +230,7 @@
         row.dataset.taskId = r[0];
         cols.forEach(function (c) {
           var td = el("td", "col-" + c);
-          highlighted(td, r[idx[c]], q);
+          highlighted(td, c === "theme_name" ? shownTheme(r) : r[idx[c]], q);
           row.appendChild(td);
         });
         row.addEventListener("click", function () { toggleDetail(row, r[0], q); });
@@ -201,6 +240,35 @@
       if (out.length > MAX_ROWS) note += " (first " + MAX_ROWS + " shown; refine the search)";
       if (state.only) note += " · from chart: " + state.onlyLabel;
       count.textContent = note;
+    }
+
+    function themeChooser(id, row) {
+      var wrap = el("label", "compare-set-theme", "改为 Set theme: ");
+      var sel = el("select");
+      var current = corrections[id] ? corrections[id].code : "";
+      var none = el("option", null, "（不更正 keep the coding）"); none.value = ""; sel.appendChild(none);
+      themes.forEach(function (t) {
+        var o = el("option", null, t[0] + " " + t[1]); o.value = t[0];
+        if (t[0] === current) o.selected = true;
+        sel.appendChild(o);
+      });
+      sel.addEventListener("change", function () {
+        var r = rows.filter(function (x) { return x[0] === id; })[0];
+        if (sel.value) corrections[id] = { code: sel.value, title: r ? r[idx.title] : "" };
+        else delete corrections[id];
+        saveCorrections();
+        var cell = row.querySelector(".col-theme_name");
+        if (cell) cell.textContent = shownTheme(r || [id]);
+      });
+      wrap.appendChild(sel);
+      return wrap;
+    }
+
+    function shownTheme(r) {
+      var c = corrections[r[0]];
+      if (!c) return idx.theme_name ? r[idx.theme_name] : "";
+      var name = themes.filter(function (t) { return t[0] === c.code; })[0];
+      return "✎ " + (name ? name[1] : c.code);
     }
 
     function toggleDetail(row, id, q) {
@@ -214,6 +282,7 @@
         var para = el("p", "compare-text"); highlighted(para, p, q); td.appendChild(para);
       });
       if (t && t.source) td.appendChild(sourceLines(t));
+      if (themes.length) td.appendChild(themeChooser(id, row));
       d.appendChild(td);
       row.parentNode.insertBefore(d, row.nextSibling);
     }
