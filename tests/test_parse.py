@@ -669,3 +669,33 @@ def test_an_ocr_misread_title_is_named_by_its_notice():
     assert doc.title == "2025年某某区医政管理工作要点"
     assert (doc.kind, doc.year, doc.issue_date) == ("medical_admin_points", 2025, "2025-05-06")
     assert coverage(parse_text(text))["coverage"] == 1.0
+
+
+def test_a_box_of_projects_is_set_aside_and_its_items_are_never_tasks():
+    text = (
+        "某某区卫生健康事业发展“十四五”规划\n"
+        "第三章 主要任务\n"
+        "一、构建公共卫生体系\n"
+        "1. 完善疾病预防控制体系。加强区疾控中心建设。\n"
+        "2. 健全应急医疗救治体系。完善发热门诊布局。\n"
+        "专栏1 公共卫生重点项目\n"
+        "1. 区疾控中心迁建工程\n"
+        "2. 区传染病医院建设项目\n"
+        "3. 提升基层服务能力。推进社区卫生服务中心标准化建设。\n"
+        "二、强化医疗服务\n"
+        "4. 推进区域医疗中心建设。加快新院区建设。\n"
+    )
+    plan = parse_text(text)
+    assert [t.title for t in plan.tasks] == [
+        "完善疾病预防控制体系",
+        "健全应急医疗救治体系",
+        "提升基层服务能力",
+        "推进区域医疗中心建设",
+    ]
+    assert "迁建" not in plan.tasks[1].text
+    boxes = [b for b in plan.unassigned if b.kind == "box"]
+    assert len(boxes) == 1 and boxes[0].text.splitlines()[1:] == [
+        "1.区疾控中心迁建工程",
+        "2.区传染病医院建设项目",
+    ]
+    assert coverage(plan)["coverage"] == 1.0

@@ -430,3 +430,40 @@ def find_district(*texts: str | None) -> str | None:
             if not m.group(1).startswith(NOT_A_NAME):
                 return m.group(1)
     return None
+
+
+#: The title line of a box (专栏) in a five-year plan: a list of projects or an
+#: indicator table set beside the text, never a task's own words.
+BOX_START = re.compile(r"^专栏\s*[0-9一二三四五六七八九十]+")
+
+
+def box_spans(lines: list[str]) -> list[tuple[int, int]]:
+    """(first, stop) index ranges of the boxes (专栏) among content lines.
+
+    A box runs from its title over the short lines after it that end no
+    sentence (project names, table rows, numbered items), up to a line that
+    ends a sentence or a heading of section rank (第X章/节, 一、, （一）).
+
+    Examples
+    --------
+    >>> box_spans(["一、任务", "专栏1 重点项目", "1.疾控中心迁建", "2.传染病医院", "二、保障措施。"])
+    [(1, 4)]
+    """
+    spans = []
+    i = 0
+    while i < len(lines):
+        if not BOX_START.match(lines[i]):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(lines):
+            t = lines[j]
+            num = numbering_of(t)
+            if (num is not None and num.rank <= 3) or t[-1:] in "。；;" or len(t) > 60:
+                break
+            if BOX_START.match(t):
+                break
+            j += 1
+        spans.append((i, j))
+        i = j
+    return spans

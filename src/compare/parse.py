@@ -75,6 +75,7 @@ from compare.grammar import (
     YEAR_RANGE,
     Line,
     Num,
+    box_spans,
     clean_line,
     cn_to_int,
     content_chars,
@@ -112,7 +113,7 @@ __all__ = [
 ]
 
 #: Bump whenever parsing output may change: it keys every cache.
-PARSER_VERSION = "1.3.1"
+PARSER_VERSION = "1.4.0"
 
 
 #: Chinese names of the document kinds the parser recognises ("other" has none:
@@ -211,7 +212,7 @@ class Block:
     """Text that is neither a heading nor a task, kept so nothing is lost.
 
     ``kind`` is one of ``metadata``, ``preamble``, ``intro``, ``section_text``,
-    ``list_item``, ``closing``, ``attachment``; ``role`` refines metadata
+    ``list_item``, ``box`` (a 专栏 of projects or indicators), ``closing``, ``attachment``; ``role`` refines metadata
     (``doc_number``, ``notice_title``, ``title``, ``issuer``, ``date``,
     ``letterhead``, ``info`` for a portal's information table, ``chrome`` for
     portal navigation and controls).
@@ -515,9 +516,19 @@ class _Assembler:
 
     def __init__(self, text: str, doc_id: str) -> None:
         self.p = _Parser(text)
-        self.C = self.p.content
         self.doc_id = doc_id
         self.blocks: list[Block] = []
+        # boxes (专栏) are set aside first: their numbered project lists are not tasks,
+        # and a task's text ends where a box begins
+        content = self.p.content
+        boxed: set[int] = set()
+        for a, b in box_spans([ln.text for ln in content]):
+            box = content[a:b]
+            self.add_block("box", box, text="\n".join(ln.text for ln in box))
+            boxed.update(range(a, b))
+        if boxed:
+            self.p.content = [ln for i, ln in enumerate(content) if i not in boxed]
+        self.C = self.p.content
         self.meta: dict[str, str] = {}
         self.sections: list[Section] = []
         self.tasks: list[Task] = []
