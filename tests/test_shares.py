@@ -124,3 +124,14 @@ def test_share_test_with_many_groups_does_not_overflow_category_codes():
     ]
     result = share_test(pd.DataFrame(rows), n_perm=50)
     assert 0 < result.p_permutation <= 1
+
+
+def test_tasks_coded_unclear_are_left_out_of_the_test():
+    t = pd.DataFrame(
+        {
+            "district": ["甲"] * 6 + ["乙"] * 6 + ["乙"] * 4,
+            "theme": list("AAAAAB") + list("BBBBBA") + ["?"] * 4,
+        }
+    )
+    r = share_test(t, n_perm=50)
+    assert r.n == 12 and "?" not in set(r.table["theme"])

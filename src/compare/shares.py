@@ -361,7 +361,8 @@ class ShareTest:
     min_expected : float
         Smallest expected count (below 5: trust the permutation p-value).
     n : int
-        Tasks in the test.
+        Tasks in the test (tasks coded unclear, ``?``, are left out: an
+        undetermined code is not a theme to compare).
     """
 
     table: pd.DataFrame
@@ -412,8 +413,12 @@ def share_test(
 
     _check(tasks, by)
     _check_count("n_perm", n_perm)
-    # a task without a group cannot be compared; content order: see _in_content_order
+    # a task without a group cannot be compared, and an unclear code (?) is no theme:
+    # neither enters the test; content order: see _in_content_order
+    from compare.coder import UNCLEAR
+
     t = _in_content_order(tasks.dropna(subset=["theme", by]))
+    t = t[t["theme"].astype(str) != UNCLEAR]
     O_df = pd.crosstab(t[by].astype(str), t["theme"].astype(str))
     if O_df.shape[0] < 2 or O_df.shape[1] < 2:
         raise CompareError(
