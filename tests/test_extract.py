@@ -254,3 +254,62 @@ def test_an_old_table_layout_portal_with_br_paragraphs_and_spaced_labels():
         2024,
         "某某县卫生健康局",
     )
+
+
+def _numbered_docx() -> bytes:
+    """A plan whose 一、 and 1. are Word's automatic numbering, not typed text."""
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+    def build(doc):  # noqa: ANN001
+        numbering = doc.part.numbering_part.element
+        numbering.insert(
+            0,
+            parse_xml(
+                f'<w:abstractNum {w} w:abstractNumId="90">'
+                '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+                '<w:lvlText w:val="%1、"/></w:lvl>'
+                '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+                '<w:lvlText w:val="%2."/></w:lvl></w:abstractNum>'
+            ),
+        )
+        numbering.append(
+            parse_xml(f'<w:num {w} w:numId="90"><w:abstractNumId w:val="90"/></w:num>')
+        )
+
+        def numbered(text: str, level: int) -> None:
+            p = doc.add_paragraph(text)
+            p._p.get_or_add_pPr().append(
+                parse_xml(f'<w:numPr {w}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>')
+            )
+
+        doc.add_paragraph("2025年某某区卫生健康工作要点", style="Title")
+        numbered("深化医药卫生体制改革", 0)
+        numbered("推进紧密型医联体建设。完善区域医疗中心布局。", 1)
+        numbered("深化公立医院改革。落实绩效考核。", 1)
+        numbered("提升公共卫生服务能力", 0)
+        numbered("加强疾病预防控制。完善监测预警体系。", 1)
+
+    return _docx(build)
+
+
+def test_word_automatic_numbering_is_put_back_before_the_text():
+    ex = extract_bytes(_numbered_docx(), "auto.docx")
+    lines = [x for x in ex.text.split("\n") if x]
+    assert lines[1:4] == [
+        "一、深化医药卫生体制改革",
+        "1.推进紧密型医联体建设。完善区域医疗中心布局。",
+        "2.深化公立医院改革。落实绩效考核。",
+    ]
+    assert lines[4:6] == ["二、提升公共卫生服务能力", "1.加强疾病预防控制。完善监测预警体系。"]
+    plan = parse_text(ex.text)
+    assert [(s.number, s.title) for s in plan.sections] == [
+        ("一、", "深化医药卫生体制改革"),
+        ("二、", "提升公共卫生服务能力"),
+    ]
+    assert [t.title for t in plan.tasks] == [
+        "推进紧密型医联体建设",
+        "深化公立医院改革",
+        "加强疾病预防控制",
+    ]

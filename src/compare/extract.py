@@ -67,7 +67,7 @@ __all__ = [
 ]
 
 #: Bump whenever extraction output may change: it keys every cache.
-EXTRACT_VERSION = "1.0.4"
+EXTRACT_VERSION = "1.1.0"
 #: Formats this module reads (what :func:`detect_format` returns).
 FORMATS = ("text", "pdf", "scan", "docx", "doc", "html")
 #: Mean Tesseract word confidence (0–100) below which an OCR page is flagged.
@@ -487,6 +487,132 @@ def _style_bold(p) -> bool:  # noqa: ANN001 - a python-docx Paragraph
     return False
 
 
+_CN_UNITS = "零一二三四五六七八九"
+
+
+def _int_to_cn(n: int) -> str:
+    """Chinese numeral of 1–999, as Word's chineseCounting prints it.
+
+    >>> [_int_to_cn(n) for n in (1, 10, 12, 20, 105)]
+    ['一', '十', '十二', '二十', '一百零五']
+    """
+    if n < 10:
+        return _CN_UNITS[n]
+    if n < 20:
+        return "十" + (_CN_UNITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return _CN_UNITS[n // 10] + "十" + (_CN_UNITS[n % 10] if n % 10 else "")
+    rest = n % 100
+    tail = "" if not rest else ("零" + _int_to_cn(rest) if rest < 10 else _int_to_cn(rest))
+    if 10 <= rest < 20:
+        tail = "一" + tail
+    return _CN_UNITS[n // 100] + "百" + tail
+
+
+def _format_number(n: int, fmt: str) -> str:
+    if fmt.startswith(("chinese", "ideograph", "japaneseCounting", "taiwanese")):
+        return _int_to_cn(n)
+    if fmt == "decimalEnclosedCircle" and 1 <= n <= 20:
+        return chr(0x245F + n)
+    if fmt in ("upperLetter", "lowerLetter"):
+        c = chr(ord("A") + (n - 1) % 26)
+        return c if fmt == "upperLetter" else c.lower()
+    if fmt in ("upperRoman", "lowerRoman"):
+        vals = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+        out, k = "", n
+        for v, r in vals:
+            while k >= v:
+                out, k = out + r, k - v
+        return out if fmt == "upperRoman" else out.lower()
+    return str(n)
+
+
+class _WordNumbering:
+    """Labels of Word's automatic numbering, which is not in the paragraph's text.
+
+    Government plans typed in Word often number 一、/（一）/1. with list styles;
+    without the labels the parser would see headings with no numbers. The
+    labels are rebuilt from ``numbering.xml`` (level start, format and text such
+    as ``%1、`` or ``（%1）``), counting per list as Word does.
+    """
+
+    def __init__(self, doc) -> None:  # noqa: ANN001 - a python-docx Document
+        self.levels: dict[str, dict[int, tuple[int, str, str]]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        try:
+            root = doc.part.numbering_part.element
+        except (NotImplementedError, KeyError, AttributeError, ValueError):
+            return
+        abstract: dict[str, dict[int, tuple[int, str, str]]] = {}
+        for a in root.iter(f"{_W}abstractNum"):
+            lv = {}
+            for lvl in a.iter(f"{_W}lvl"):
+
+                def val(tag: str, default: str, lvl=lvl) -> str:  # noqa: ANN001
+                    e = lvl.find(f"{_W}{tag}")
+                    return e.get(f"{_W}val", default) if e is not None else default
+
+                start = val("start", "1")
+                lv[int(lvl.get(f"{_W}ilvl", "0"))] = (
+                    int(start) if start.isdigit() else 1,
+                    val("numFmt", "decimal"),
+                    val("lvlText", ""),
+                )
+            abstract[a.get(f"{_W}abstractNumId")] = lv
+        for num in root.iter(f"{_W}num"):
+            ref = num.find(f"{_W}abstractNumId")
+            if ref is not None and ref.get(f"{_W}val") in abstract:
+                self.levels[num.get(f"{_W}numId")] = abstract[ref.get(f"{_W}val")]
+
+    def _num_pr(self, p):  # noqa: ANN001, ANN202 - python-docx objects
+        ppr = p._p.pPr
+        if ppr is not None and ppr.numPr is not None:
+            return ppr.numPr
+        style = p.style
+        while style is not None:
+            spp = style.element.pPr
+            if spp is not None and spp.numPr is not None:
+                return spp.numPr
+            style = style.base_style
+        return None
+
+    def label(self, p) -> str:  # noqa: ANN001 - a python-docx Paragraph
+        """The number Word shows before paragraph ``p`` ('' when it has none)."""
+        if not self.levels:
+            return ""
+        num_pr = self._num_pr(p)
+        if num_pr is None or num_pr.numId is None:
+            return ""
+        num_id = str(num_pr.numId.val)
+        ilvl = int(num_pr.ilvl.val) if num_pr.ilvl is not None else 0
+        levels = self.levels.get(num_id)
+        if not levels or ilvl not in levels:
+            return ""
+        count = self.counters.setdefault(num_id, {})
+        count[ilvl] = count.get(ilvl, levels[ilvl][0] - 1) + 1
+        for deeper in [k for k in count if k > ilvl]:
+            del count[deeper]
+        start, fmt, text = levels[ilvl]
+        if fmt in ("bullet", "none") or not text:
+            return ""
+
+        def fill(m: re.Match[str]) -> str:
+            k = int(m.group(1)) - 1
+            n = count.get(k, levels.get(k, (1, "", ""))[0])
+            return _format_number(n, levels.get(k, (1, fmt, ""))[1])
+
+        return re.sub(r"%(\d)", fill, text)
+
+
+def _with_label(text: str, label: str) -> str:
+    """Put a numbering label before a paragraph's text (inside an opening bold mark)."""
+    if not label:
+        return text
+    if text.startswith("**"):
+        return "**" + label + text[2:]
+    return label + text
+
+
 def _docx(data: bytes, name: str, fmt: str = "docx") -> Extracted:
     import docx
     from docx.table import Table
@@ -510,9 +636,12 @@ def _docx(data: bytes, name: str, fmt: str = "docx") -> Extracted:
             any_break = True
             page += breaks
 
+    numbering = _WordNumbering(doc)
     for el in doc.element.body.iterchildren():
         if el.tag == f"{_W}p":
-            add(*_docx_paragraph(Paragraph(el, doc)))
+            para = Paragraph(el, doc)
+            text, breaks = _docx_paragraph(para)
+            add(_with_label(text, numbering.label(para)) if text.strip() else text, breaks)
         elif el.tag == f"{_W}tbl":
             seen: set[int] = set()
             for row in Table(el, doc).rows:
