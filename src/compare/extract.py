@@ -67,7 +67,7 @@ __all__ = [
 ]
 
 #: Bump whenever extraction output may change: it keys every cache.
-EXTRACT_VERSION = "1.1.0"
+EXTRACT_VERSION = "1.1.1"
 #: Formats this module reads (what :func:`detect_format` returns).
 FORMATS = ("text", "pdf", "scan", "docx", "doc", "html")
 #: Mean Tesseract word confidence (0–100) below which an OCR page is flagged.
@@ -763,7 +763,14 @@ def _html_decode(data: bytes, name: str) -> tuple[str, str]:
 
 
 def _node_lines(node) -> list[str]:  # noqa: ANN001 - an lxml element
-    """Text of an element, a line per block element and per <br>."""
+    """Text of an element, a line per block element and per <br>; <ol> items numbered.
+
+    >>> import lxml.html
+    >>> _node_lines(lxml.html.fromstring("<div><p>一、总则</p><ol><li>做好。</li><li>推进。</li></ol></div>"))
+    ['一、总则', '1.做好。', '2.推进。']
+    """
+    from compare.grammar import numbering_of
+
     out: list[str] = []
     cur: list[str] = []
 
@@ -773,13 +780,28 @@ def _node_lines(node) -> list[str]:  # noqa: ANN001 - an lxml element
         if line.strip():
             out.append(line.strip())
 
-    def walk(el) -> None:  # noqa: ANN001
+    def walk(el, label: str = "") -> None:  # noqa: ANN001
         tag = el.tag if isinstance(el.tag, str) else ""
         block = tag.lower() in _BLOCK_TAGS
         if block:
             flush()
+        if label and not numbering_of((el.text_content() or "").strip()):
+            cur.append(label)  # an <ol> item's number is the browser's, not in the text
         if tag.lower() not in ("script", "style", "noscript") and el.text:
             cur.append(el.text)
+        if tag.lower() == "ol":
+            start = el.get("start", "1")
+            n = int(start) if start.isdigit() else 1
+            for child in el:
+                if isinstance(child.tag, str) and child.tag.lower() == "li":
+                    walk(child, f"{n}.")
+                    n += 1
+                else:
+                    walk(child)
+                if child.tail:
+                    cur.append(child.tail)
+            flush()
+            return
         for child in el:
             walk(child)
             if child.tail:
