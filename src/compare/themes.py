@@ -1053,34 +1053,6 @@ def cluster_tasks(
         empty = pd.DataFrame(columns=["cluster", "size", "label", "top_terms", "examples"])
         return Clustering(np.zeros(0, dtype=int), 0, pd.DataFrame(), empty, np.zeros((0, 0)))
     title_tok, text_tok = tokens if tokens is not None else task_tokens(tasks, dictionary)
-    # Fit on a canonical order (task id, then text) so row order never changes the result.
-    keys = tasks["task_id"].astype(str) if "task_id" in tasks.columns else pd.Series([""] * n)
-    order = np.array(
-        sorted(
-            range(n),
-            key=lambda i: (keys.iloc[i], str(tasks["title"].iloc[i]), str(tasks["text"].iloc[i])),
-        ),
-        dtype=int,
-    )
-    if not np.array_equal(order, np.arange(n)):
-        result = cluster_tasks(
-            tasks.iloc[order].reset_index(drop=True),
-            k=k,
-            seed=seed,
-            guide=guide,
-            codebook=codebook,
-            probabilities=None if probabilities is None else np.asarray(probabilities)[order],
-            title_weight=title_weight,
-            k_range=k_range,
-            n_resamples=n_resamples,
-            dictionary=dictionary,
-            tokens=([title_tok[i] for i in order], [text_tok[i] for i in order]),
-        )
-        back = np.empty(n, dtype=int)
-        back[order] = np.arange(n)
-        result.labels = result.labels[back]
-        result.features = result.features[back]
-        return result
     groups = tasks["district"] if "district" in tasks.columns else None
     X, _ = tfidf_matrix(title_tok, text_tok, title_weight=title_weight, groups=groups)
     if probabilities is None and guide > 0:
