@@ -100,3 +100,13 @@ def test_cli_reports_each_source_and_exits_1_when_one_fails(server, tmp_path, ca
     assert "added" in out and "青浦 · 2025 · work_points" in out and "20 tasks" in out
     assert err.strip() == f"compare: error: {tmp_path / 'nope.pdf'}: no such file"
     assert len(list(raw.iterdir())) == 1
+
+
+@pytest.mark.parametrize(
+    ("option", "value"), [("--max-mb", "-1"), ("--timeout", "0"), ("--timeout", "nan")]
+)
+def test_limits_must_be_positive(option, value, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["add", "plan.pdf", option, value])
+    assert exc.value.code == 2
+    assert f"argument {option}: must be above 0" in capsys.readouterr().err

@@ -294,6 +294,17 @@ def cmd_shares(args: argparse.Namespace) -> int:
     return 1 if corpus.failures else 0
 
 
+def _positive(value: str) -> float:
+    """An argparse type: a number above zero (seconds, megabytes)."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not number > 0 or number == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be above 0, got {value}")
+    return number
+
+
 def _at_least(minimum: int):  # noqa: ANN202 - an argparse type
     """An argparse type: an integer no smaller than ``minimum``."""
 
@@ -344,8 +355,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("sources", metavar="SOURCE", nargs="+", help="a file, or an http(s) URL")
     p.add_argument("--raw-dir", default=str(config.RAW_DIR), help="where plans are kept")
     p.add_argument("--catalog", default=str(config.CATALOG_FILE), help="the catalog CSV")
-    p.add_argument("--timeout", type=float, default=30.0, help="seconds per download (30)")
-    p.add_argument("--max-mb", type=float, default=20.0, help="largest file in MB (20)")
+    p.add_argument("--timeout", type=_positive, default=30.0, help="seconds per download (30)")
+    p.add_argument("--max-mb", type=_positive, default=20.0, help="largest file in MB (20)")
     p.set_defaults(func=cmd_add)
 
     from compare.report import add_render_arguments  # stdlib-only imports: --help stays fast
