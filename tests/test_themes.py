@@ -385,3 +385,18 @@ def test_clusters_do_not_depend_on_row_order(tasks):
     a = themes.cluster_tasks(tasks, k_range=range(2, 6), n_resamples=4)
     b = themes.cluster_tasks(tasks.iloc[::-1], k_range=range(2, 6), n_resamples=4)
     np.testing.assert_array_equal(a.labels, b.labels[::-1])
+
+
+def test_automatic_k_is_chosen_once_per_corpus(isolated_home, monkeypatch):
+    F = np.repeat(np.eye(5), 8, axis=0) + 0.05 * np.random.default_rng(0).random((40, 5))
+    first = themes.choose_k_cached(F, k_range=range(2, 9), n_resamples=5)
+
+    def fail(*args, **kwargs):  # noqa: ANN002, ANN003
+        raise AssertionError("k was chosen again")
+
+    monkeypatch.setattr(themes, "choose_k", fail)
+    again = themes.choose_k_cached(F, k_range=range(2, 9), n_resamples=5)
+    assert again[0] == first[0] == 5
+    pd.testing.assert_frame_equal(again[1], first[1], check_dtype=False)
+    with pytest.raises(AssertionError, match="chosen again"):  # other parameters: other key
+        themes.choose_k_cached(F, k_range=range(2, 8), n_resamples=5)

@@ -912,6 +912,51 @@ def choose_k(
     return int(best), table
 
 
+#: Bump when choose_k's method changes: it keys the cache of chosen k.
+_K_VERSION = "1"
+
+
+def choose_k_cached(
+    F: np.ndarray,
+    *,
+    k_range: Sequence[int] | None = None,
+    n_resamples: int = 8,
+    seed: int = 0,
+) -> tuple[int, pd.DataFrame]:
+    """:func:`choose_k`, computed once per corpus: cached by the features and parameters.
+
+    Automatic k costs seconds to minutes (many KMeans fits); the features are a
+    deterministic function of the corpus, so the same corpus and parameters
+    get the stored answer from ``data/interim/k`` (written atomically). A
+    damaged entry is recomputed.
+
+    Examples
+    --------
+    >>> F = np.repeat(np.eye(5), 8, axis=0) + 0.05 * np.random.default_rng(0).random((40, 5))
+    >>> choose_k_cached(F, k_range=range(2, 9), n_resamples=5)[0]
+    5
+    """
+    import hashlib
+    import json
+
+    from compare.atomic import write_atomic
+
+    ks = None if k_range is None else [int(k) for k in k_range]
+    h = hashlib.sha256(np.ascontiguousarray(np.round(F, 9)).tobytes())
+    h.update(repr((F.shape, ks, int(n_resamples), int(seed), _K_VERSION)).encode())
+    path = config.cache_dir("k") / f"{h.hexdigest()[:32]}.json"
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        return int(saved["k"]), pd.DataFrame(
+            saved["table"], columns=["k", "stability", "null", "score"]
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    k, table = choose_k(F, k_range=ks, n_resamples=n_resamples, seed=seed)
+    write_atomic(path, json.dumps({"k": k, "table": table.to_dict("records")}))
+    return k, table
+
+
 def ctfidf_terms(
     tokens: Sequence[list[str]], labels: Sequence[int], *, top: int = 5
 ) -> dict[int, list[str]]:
@@ -1063,7 +1108,7 @@ def cluster_tasks(
     k_table = pd.DataFrame()
     with _summarised_warnings(f"clustering {n} tasks"):
         if k is None:
-            k, k_table = choose_k(F, k_range=k_range, n_resamples=n_resamples, seed=seed)
+            k, k_table = choose_k_cached(F, k_range=k_range, n_resamples=n_resamples, seed=seed)
         k = max(1, min(int(k), n))
         labels = np.zeros(n, dtype=int) if k == 1 else _kmeans(F, k, seed)
     labels = _relabel_by_size(labels)
