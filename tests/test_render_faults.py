@@ -35,6 +35,7 @@ from compare.atomic import write_atomic
 from compare.cli import main
 from compare.corpus import load_corpus
 from compare.exceptions import CompareError
+from compare.report import manifest, rendering
 from compare.shares import share_test, theme_shares
 
 # --------------------------------------------------------------------------- 3. atomic caches
@@ -319,7 +320,7 @@ def _assert_reports_agree_with_manifest(out: Path) -> dict[str, dict]:
     entries = _manifest(out)
     index = (out / "index.html").read_text("utf-8")
     for name, entry in entries.items():
-        assert report._html_key(out / entry["html"]) == entry["key"], name
+        assert manifest.html_key(out / entry["html"]) == entry["key"], name
         assert html.escape(entry["summary"], quote=False) in index
     return entries
 
@@ -343,9 +344,9 @@ def fake_execute(monkeypatch):
         nb.metadata.setdefault("compare", {})["summary"] = f"n = {params.get('n', 3)}"
         return nb
 
-    monkeypatch.setattr(report, "_execute", execute)
-    digest = report._source_digest(config.PACKAGE_DIR)  # other work on src/ must not matter
-    monkeypatch.setattr(report, "_source_digest", lambda _: digest)
+    monkeypatch.setattr(rendering, "execute", execute)
+    digest = manifest.source_digest(config.PACKAGE_DIR)  # other work on src/ must not matter
+    monkeypatch.setattr(rendering, "source_digest", lambda _: digest)
     return state
 
 
@@ -357,14 +358,14 @@ def test_the_skip_check_reads_the_key_inside_the_report(tmp_path, fake_execute):
     kwargs = _render_kwargs(home)
     (first,) = report.render(params={"n": 4}, **kwargs)
     page = home["out"] / "01_fixture.html"
-    assert first.status == "rendered" and report._html_key(page) == first.key
+    assert first.status == "rendered" and manifest.html_key(page) == first.key
     (again,) = report.render(params={"n": 4}, **kwargs)
     assert again.status == "skipped"
     # a report left by another run (other parameters), with the manifest still naming ours
     text = page.read_text("utf-8")
     page.write_text(text.replace(first.key, "0" * 64), "utf-8")
     (stale,) = report.render(params={"n": 4}, **kwargs)
-    assert stale.status == "rendered" and report._html_key(page) == first.key
+    assert stale.status == "rendered" and manifest.html_key(page) == first.key
     page.write_text(text.replace(f'<meta name="compare-key" content="{first.key}">', ""), "utf-8")
     (keyless,) = report.render(params={"n": 4}, **kwargs)
     assert keyless.status == "rendered"

@@ -57,10 +57,10 @@ def _write_frame(df, fmt: str) -> None:  # noqa: ANN001 - a DataFrame
 def cmd_parse(args: argparse.Namespace) -> int:
     """``compare parse FILE``: one plan as JSON or as a readable table."""
     from compare.corpus import plan_rows
-    from compare.explorer import source_span
     from compare.extract import extract_bytes
     from compare.io import read_plan_bytes
     from compare.parse import NoTasksWarning, parse_text
+    from compare.report.explorer import source_span
 
     path = Path(args.file)
     ex = extract_bytes(read_plan_bytes(path), name=str(path))

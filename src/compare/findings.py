@@ -3,7 +3,7 @@
 The notebooks stay thin: each calls these functions and the analytics
 modules (:mod:`compare.shares`, :mod:`compare.keyness`, :mod:`compare.align`,
 :mod:`compare.targets`, :mod:`compare.change`) and shows the results with
-:mod:`compare.drill` figures. Every sentence a report states is filled from a
+:mod:`compare.report.drill` figures. Every sentence a report states is filled from a
 ``*_facts`` dict computed here, so it stays true when a plan is added.
 
 :func:`coded_tasks` (the codebook coding and clusters of every task, about
@@ -478,7 +478,7 @@ def citations(tasks: pd.DataFrame, sections: pd.DataFrame | None) -> dict[str, s
     >>> citations(c.tasks, c.sections)[c.tasks.task_id[0]]
     '长宁 2025 要点 · 一、1、 · L45–L64'
     """
-    from compare.explorer import explorer_records
+    from compare.report.explorer import explorer_records
 
     rec = explorer_records(_plain(tasks), sections)
     return dict(zip(rec["task_id"], rec["citation"], strict=True))
@@ -501,7 +501,7 @@ def records(
     Returns
     -------
     pandas.DataFrame
-        :func:`compare.explorer.explorer_records` of the tasks; the runner-up
+        :func:`compare.report.explorer.explorer_records` of the tasks; the runner-up
         theme is given by name, and each target compactly (object, qualifier,
         value and unit, e.g. ``"签约居民覆盖率 达到 48%"``).
 
@@ -512,7 +512,7 @@ def records(
     >>> len(records(c.tasks, c.sections)) == len(c.tasks)
     True
     """
-    from compare.explorer import explorer_records
+    from compare.report.explorer import explorer_records
 
     tasks = _plain(tasks)
     present = [c for c in _THEME_COLUMNS if c in tasks.columns]
