@@ -7,9 +7,9 @@ import pytest
 
 from compare import load_corpus
 from compare.align import best_counterparts, document_similarity
-from compare.findings import comparison_set
 from compare.keyness import distinctive_terms, pair_terms
 from compare.report import drill
+from compare.selection import comparison_set
 from compare.shares import share_test, theme_shares
 from compare.targets import align_targets, extract_targets
 

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from compare import config, findings, report, themes
+from compare import coding, config, report, themes
 from compare.atomic import write_atomic
 from compare.cli import main
 from compare.corpus import load_corpus
@@ -78,13 +78,13 @@ def test_six_threads_caching_the_same_coded_tasks_all_succeed(tmp_path, monkeypa
     def theme_table(tasks: pd.DataFrame, **_: object) -> pd.DataFrame:
         barrier.wait(10)  # every writer computes, then all write at once
         out = tasks[["task_id"]].copy()
-        for col in findings._THEME_COLUMNS:
+        for col in coding.THEME_COLUMNS:
             out[col] = "E" if col != "cluster" else 0
         return out
 
     monkeypatch.setattr(themes, "theme_table", theme_table)
     with ThreadPoolExecutor(6) as pool:
-        results = list(pool.map(lambda _: findings.coded_tasks(tasks), range(6)))
+        results = list(pool.map(lambda _: coding.coded_tasks(tasks), range(6)))
     assert all(r["theme"].eq("E").all() for r in results)
     written = list((tmp_path / "interim" / "themes").iterdir())
     assert len(written) == 1 and written[0].suffix == ".pkl"

@@ -84,10 +84,10 @@ def show_html(fragment: str) -> None:
 
     Examples
     --------
-    >>> from compare import findings, load_corpus
-    >>> from compare.report import explorer
+    >>> from compare import load_corpus
+    >>> from compare.report import explorer, tables
     >>> c = load_corpus()  # doctest: +SKIP
-    >>> show_html(explorer.source_panel_html(findings.records(c.tasks, c.sections)))  # doctest: +SKIP
+    >>> show_html(explorer.source_panel_html(tables.records(c.tasks, c.sections)))  # doctest: +SKIP
     """
     from IPython.display import HTML, display
 

@@ -527,7 +527,7 @@ def cluster_bars(coded: pd.DataFrame, *, colors: Mapping[str, str] | None = None
     ----------
     coded : pandas.DataFrame
         Tasks with ``task_id, title, district, cluster, cluster_label``
-        (e.g. :func:`compare.findings.coded_tasks`).
+        (e.g. :func:`compare.coding.coded_tasks`).
     colors : mapping, optional
         District colours (default :func:`compare.report.figures.district_colors`).
 
