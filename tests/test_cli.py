@@ -82,3 +82,55 @@ def test_themes_rejects_a_meaningless_k(k, capsys):
         main(["themes", "data/raw", "--k", k])
     assert exc.value.code == 2
     assert "--k" in capsys.readouterr().err
+
+
+def _report_03_shares(folder, params):
+    """The numbers report 03 shows, computed exactly as its first code cell does."""
+    from compare import coding, load_corpus, selection, shares
+
+    corpus = load_corpus(folder)
+    coded = coding.coded_tasks(corpus.tasks, k=params["k"], seed=params["seed"])
+    docs, tasks = selection.comparison_set(
+        corpus.documents,
+        coded,
+        districts=params["districts"],
+        kinds=params["kinds"],
+        latest=params["latest"],
+        max_districts=params["max_districts"],
+    )
+    return docs, shares.theme_shares(tasks)
+
+
+@pytest.mark.parametrize("n_districts", [0, 30])
+def test_compare_shares_gives_the_numbers_of_report_03(
+    n_districts, raw_dir, isolated_home, capsys
+) -> None:
+    """Same parameters, same documents, same shares and intervals: one comparison set."""
+    import ast
+    import io
+
+    import pandas as pd
+
+    from compare import config, report
+    from compare.synth import generate_corpus
+
+    folder = raw_dir
+    if n_districts:  # more districts than the default cap of 12
+        folder = isolated_home / "many"
+        generate_corpus(folder, n_districts, seed=0)
+    notebook = config.NOTEBOOKS_DIR / "03_district_priorities.ipynb"
+    params = {p.name: ast.literal_eval(p.default) for p in report.notebook_parameters(notebook)}
+    docs, expected = _report_03_shares(folder, params)
+    assert main(["shares", str(folder), "--format", "csv", "--weight", "tasks"]) == 0
+    got = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert sorted(got["group"].astype(str).unique()) == sorted(
+        docs["district"].astype(str).unique()
+    )
+    if n_districts:
+        assert docs["district"].nunique() == params["max_districts"] == 12
+    columns = ["group", "theme", "theme_name", "n_tasks", "n_chars", "share", "ci_low", "ci_high"]
+    columns = [c for c in columns if c in expected.columns]
+    key = ["group", "theme"]
+    left = got[columns].astype({"group": str, "theme": str}).sort_values(key).reset_index(drop=True)
+    right = expected[columns].astype({"group": str, "theme": str}).sort_values(key)
+    pd.testing.assert_frame_equal(left, right.reset_index(drop=True), check_dtype=False)

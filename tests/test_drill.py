@@ -1,14 +1,15 @@
-"""compare.drill: every point of a report figure carries the tasks behind it."""
+"""compare.report.drill: every point of a report figure carries the tasks behind it."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from compare import drill, load_corpus
+from compare import load_corpus
 from compare.align import best_counterparts, document_similarity
-from compare.findings import comparison_set
 from compare.keyness import distinctive_terms, pair_terms
+from compare.report import drill
+from compare.selection import comparison_set
 from compare.shares import share_test, theme_shares
 from compare.targets import align_targets, extract_targets
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from compare import load_corpus
-from compare.explorer import (
+from compare.report.explorer import (
     citation,
     drill_customdata,
     explorer_html,

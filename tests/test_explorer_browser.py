@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import pytest
 
 from compare import load_corpus
-from compare.explorer import (
+from compare.report.explorer import (
     drill_customdata,
     explorer_html,
     explorer_records,

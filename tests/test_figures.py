@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from compare import figures
+from compare.report import figures
 from compare.shares import share_test, theme_shares
 
 TASKS = pd.DataFrame(

@@ -1,11 +1,12 @@
-"""compare.overview: the corpus overview's tables, figures and facts, on the seed plans."""
+"""compare.report.overview: the corpus overview's tables, figures and facts, on the seed plans."""
 
 from __future__ import annotations
 
 import pytest
 
-from compare import load_corpus, overview
+from compare import load_corpus
 from compare.exceptions import CompareError
+from compare.report import overview
 
 
 @pytest.fixture(scope="module")
@@ -14,7 +15,7 @@ def corpus(raw_dir):
 
 
 def test_overview_figures_use_the_one_district_palette(corpus) -> None:
-    from compare.figures import district_colors
+    from compare.report.figures import district_colors
 
     colors = district_colors(corpus.documents["district"].astype(str))
     fig = overview.tasks_figure(corpus)

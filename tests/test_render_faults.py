@@ -30,11 +30,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from compare import config, findings, report, themes
+from compare import coding, config, report, themes
 from compare.atomic import write_atomic
 from compare.cli import main
 from compare.corpus import load_corpus
 from compare.exceptions import CompareError
+from compare.report import manifest, rendering
 from compare.shares import share_test, theme_shares
 
 # --------------------------------------------------------------------------- 3. atomic caches
@@ -77,13 +78,13 @@ def test_six_threads_caching_the_same_coded_tasks_all_succeed(tmp_path, monkeypa
     def theme_table(tasks: pd.DataFrame, **_: object) -> pd.DataFrame:
         barrier.wait(10)  # every writer computes, then all write at once
         out = tasks[["task_id"]].copy()
-        for col in findings._THEME_COLUMNS:
+        for col in coding.THEME_COLUMNS:
             out[col] = "E" if col != "cluster" else 0
         return out
 
     monkeypatch.setattr(themes, "theme_table", theme_table)
     with ThreadPoolExecutor(6) as pool:
-        results = list(pool.map(lambda _: findings.coded_tasks(tasks), range(6)))
+        results = list(pool.map(lambda _: coding.coded_tasks(tasks), range(6)))
     assert all(r["theme"].eq("E").all() for r in results)
     written = list((tmp_path / "interim" / "themes").iterdir())
     assert len(written) == 1 and written[0].suffix == ".pkl"
@@ -319,7 +320,7 @@ def _assert_reports_agree_with_manifest(out: Path) -> dict[str, dict]:
     entries = _manifest(out)
     index = (out / "index.html").read_text("utf-8")
     for name, entry in entries.items():
-        assert report._html_key(out / entry["html"]) == entry["key"], name
+        assert manifest.html_key(out / entry["html"]) == entry["key"], name
         assert html.escape(entry["summary"], quote=False) in index
     return entries
 
@@ -343,9 +344,9 @@ def fake_execute(monkeypatch):
         nb.metadata.setdefault("compare", {})["summary"] = f"n = {params.get('n', 3)}"
         return nb
 
-    monkeypatch.setattr(report, "_execute", execute)
-    digest = report._source_digest(config.PACKAGE_DIR)  # other work on src/ must not matter
-    monkeypatch.setattr(report, "_source_digest", lambda _: digest)
+    monkeypatch.setattr(rendering, "execute", execute)
+    digest = manifest.source_digest(config.PACKAGE_DIR)  # other work on src/ must not matter
+    monkeypatch.setattr(rendering, "source_digest", lambda _: digest)
     return state
 
 
@@ -357,14 +358,14 @@ def test_the_skip_check_reads_the_key_inside_the_report(tmp_path, fake_execute):
     kwargs = _render_kwargs(home)
     (first,) = report.render(params={"n": 4}, **kwargs)
     page = home["out"] / "01_fixture.html"
-    assert first.status == "rendered" and report._html_key(page) == first.key
+    assert first.status == "rendered" and manifest.html_key(page) == first.key
     (again,) = report.render(params={"n": 4}, **kwargs)
     assert again.status == "skipped"
     # a report left by another run (other parameters), with the manifest still naming ours
     text = page.read_text("utf-8")
     page.write_text(text.replace(first.key, "0" * 64), "utf-8")
     (stale,) = report.render(params={"n": 4}, **kwargs)
-    assert stale.status == "rendered" and report._html_key(page) == first.key
+    assert stale.status == "rendered" and manifest.html_key(page) == first.key
     page.write_text(text.replace(f'<meta name="compare-key" content="{first.key}">', ""), "utf-8")
     (keyless,) = report.render(params={"n": 4}, **kwargs)
     assert keyless.status == "rendered"

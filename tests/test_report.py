@@ -16,6 +16,7 @@ import pytest
 
 from compare import config, report
 from compare.exceptions import CompareError
+from compare.report import manifest, rendering
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PLOTLY_JS = re.compile(r"<script[^>]*>\s*/\*\*\s*\* plotly\.js v.*?</script>", re.S)
@@ -199,9 +200,9 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict:
     home = make_home(tmp, {"01_fixture.ipynb": GOOD})
     lines: list[str] = []
     # freeze the package-source hash: other work on src/ must not make a re-run look changed
-    digest = report._source_digest(config.PACKAGE_DIR)
+    digest = manifest.source_digest(config.PACKAGE_DIR)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(report, "_source_digest", lambda _: digest)
+        mp.setattr(rendering, "source_digest", lambda _: digest)
         results = report.render(
             out_dir=home["out"],
             notebooks_dir=home["notebooks"],
@@ -258,7 +259,7 @@ def test_plan_text_is_escaped_and_plotly_js_is_one_shared_local_file(rendered: d
         or "&lt;script&gt;alert('x')" in page
     )
     assert page.count('src="assets/plotly.min.js"') == 1 and "plotly.js v" not in page
-    assert (out / report.PLOTLY_ASSET).read_bytes() == report._plotly_source().read_bytes()
+    assert (out / report.PLOTLY_ASSET).read_bytes() == manifest.plotly_source().read_bytes()
     assert page.count('class="plotly-graph-div"') == 1
     assert "application/vnd.plotly.v1+json" not in page
     assert len(page.encode("utf-8")) <= 5_000_000
@@ -306,7 +307,7 @@ def test_no_report_references_the_network_or_a_path_of_the_machine(rendered: dic
 def test_an_unchanged_notebook_is_skipped_and_a_changed_parameter_reruns_it(
     rendered: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(report, "_source_digest", lambda _: rendered["digest"])
+    monkeypatch.setattr(rendering, "source_digest", lambda _: rendered["digest"])
     home = rendered["home"]
     html = home["out"] / "01_fixture.html"
     before = html.stat().st_mtime_ns

@@ -48,7 +48,7 @@ _WHERE = {
     "share_change": "change",
     "echoes": "change",
     # reports
-    "explorer_records": "explorer",
+    "explorer_records": "report.explorer",
     "render": "report",
 }
 

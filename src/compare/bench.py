@@ -12,7 +12,7 @@ measured honestly:
   read + decode, parse (``load_corpus``), segment, vectorise, code, cluster,
   analytics (shares, keyness, align, targets), render;
 * **warm**: the same caches again, raw files → coded tasks by the reports' own path
-  (``load_corpus`` then ``findings.coded_tasks``, both served from their caches).
+  (``load_corpus`` then ``coding.coded_tasks``, both served from their caches).
 
 Time is wall-clock (``time.perf_counter``); memory is the peak resident set of
 the process *and its worker processes*, sampled every 20 ms with ``psutil``.
@@ -81,8 +81,8 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("cluster", "compare.themes", "themes.cluster_tasks (KMeans, automatic k)"),
     (
         "cache coded",
-        "compare.findings",
-        "findings.coded_tasks writes the coded-tasks cache the reports read (stages reused)",
+        "compare.coding",
+        "coding.coded_tasks writes the coded-tasks cache the reports read (stages reused)",
     ),
     ("shares", "compare.shares", "shares.theme_shares + share_test by district"),
     ("keyness", "compare.keyness", "keyness.distinctive_terms by district"),
@@ -284,11 +284,11 @@ def _worker_cold(folder: Path, out_dir: Path) -> dict[str, Any]:
         state["k"] = int(len(cl.summary))
 
     def cache_coded() -> None:
-        # The reports' own path (findings.coded_tasks: content-keyed cache under
+        # The reports' own path (coding.coded_tasks: content-keyed cache under
         # data/interim/themes), fed with the stages above instead of recomputing them.
         import functools
 
-        from compare import findings, themes
+        from compare import coding, themes
 
         original = themes.theme_table
         themes.theme_table = functools.partial(
@@ -301,7 +301,7 @@ def _worker_cold(folder: Path, out_dir: Path) -> dict[str, Any]:
             },
         )
         try:
-            findings.coded_tasks(tasks)
+            coding.coded_tasks(tasks)
         finally:
             themes.theme_table = original
 
@@ -428,19 +428,19 @@ def _worker_warm(folder: Path) -> dict[str, Any]:
 
     def to_coded() -> None:
         # Exactly what a report does: load_corpus (parsed-tables cache) then
-        # findings.coded_tasks (coded-tasks cache, keyed by the tasks' content, the
+        # coding.coded_tasks (coded-tasks cache, keyed by the tasks' content, the
         # codebook, overrides, parameters and the theme code).
         from compare.corpus import load_corpus
 
         t0 = time.perf_counter()
         tasks = load_corpus(folder, catalog=None).tasks
         state["load_s"] = time.perf_counter() - t0
-        if importlib.util.find_spec("compare.findings") is None:
+        if importlib.util.find_spec("compare.coding") is None:
             return
-        from compare import findings
+        from compare import coding
 
         t0 = time.perf_counter()
-        coded = findings.coded_tasks(tasks)
+        coded = coding.coded_tasks(tasks)
         state["coded_s"] = time.perf_counter() - t0
         state["coded_rows"] = len(coded)
 
@@ -832,7 +832,7 @@ def render_markdown(results: dict[str, Any], plot_name: str, command: str) -> st
         "",
         "Floor = bare `jieba.lcut` over the decoded text of every file, one process, dictionary load "
         "included. *raw → coded* = parse + segment + vectorise + code, empty caches (cold) or a second "
-        "run on the same caches (warm, fresh process: `load_corpus` + `findings.coded_tasks`, the path the "
+        "run on the same caches (warm, fresh process: `load_corpus` + `coding.coded_tasks`, the path the "
         "reports take, served from the parsed-tables and coded-tasks caches). *Whole pipeline* = every measured stage of the "
         "cold run except the separate read+decode measurement (parse includes reading). Peak RSS = "
         "process plus worker processes.",
@@ -902,7 +902,7 @@ def render_markdown(results: dict[str, Any], plot_name: str, command: str) -> st
         w = run.get("warm", {})
         if "coded_s" in w:
             lines.append(
-                f"- N={run['n']:,}: load_corpus {w['load_s']:.2f} s, findings.coded_tasks "
+                f"- N={run['n']:,}: load_corpus {w['load_s']:.2f} s, coding.coded_tasks "
                 f"(cached) {w['coded_s']:.2f} s, {w.get('coded_rows', '?')} coded tasks"
             )
         elif "load_s" in w:

@@ -45,7 +45,7 @@ from compare.exceptions import CompareError
 from compare.selection import select_documents, unique_labels
 from compare.shares import LEVEL, theme_shares
 
-__all__ = ["echoes", "sequence", "share_change"]
+__all__ = ["change_over_time", "echoes", "sequence", "share_change"]
 
 
 def sequence(
@@ -210,3 +210,40 @@ def echoes(
         .sort_values(["side", "score"], ascending=[True, False], kind="stable")
         .reset_index(drop=True)
     )
+
+
+def change_over_time(
+    tasks: pd.DataFrame, docs: pd.DataFrame
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """Theme shares moved and tasks echoed along a sequence, or ``(None, None)``.
+
+    Change needs two documents with tasks; with fewer, :func:`change_facts`
+    says so in a sentence.
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        Coded tasks of the sequence's documents.
+    docs : pandas.DataFrame
+        From :func:`compare.change.sequence`.
+
+    Returns
+    -------
+    (moves, echoes)
+        :func:`compare.change.share_change` over the documents with tasks,
+        and :func:`compare.change.echoes` between the first and the last.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"doc_id": ["a"], "label": ["甲 2025 工作要点"], "order": [0]})
+    >>> change_over_time(pd.DataFrame({"doc_id": ["a"], "theme": ["A"]}), d)
+    (None, None)
+    """
+    from compare.change import echoes, share_change
+
+    have = docs[docs["doc_id"].isin(set(tasks["doc_id"]))]
+    if len(have) < 2:
+        return None, None
+    moves = share_change(tasks, have)
+    echo = echoes(tasks, have["doc_id"].iloc[0], have["doc_id"].iloc[-1])
+    return moves, echo

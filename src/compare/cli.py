@@ -57,10 +57,10 @@ def _write_frame(df, fmt: str) -> None:  # noqa: ANN001 - a DataFrame
 def cmd_parse(args: argparse.Namespace) -> int:
     """``compare parse FILE``: one plan as JSON or as a readable table."""
     from compare.corpus import plan_rows
-    from compare.explorer import source_span
     from compare.extract import extract_bytes
     from compare.io import read_plan_bytes
     from compare.parse import NoTasksWarning, parse_text
+    from compare.report.explorer import source_span
 
     path = Path(args.file)
     ex = extract_bytes(read_plan_bytes(path), name=str(path))
@@ -164,21 +164,25 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def cmd_themes(args: argparse.Namespace) -> int:
     """``compare themes DIR``: one row per task with its cluster and codebook theme."""
-    from compare.themes import OUTPUT_COLUMNS, theme_table
+    from compare.coding import coded_tasks
+    from compare.themes import OUTPUT_COLUMNS
 
     corpus = _load_for_analysis(args.dir)
     labels = args.labels or args.overrides
-    table = theme_table(
+    table = coded_tasks(  # the reports' coding, served from the same cache
         corpus.tasks,
-        k=args.k,
-        codebook=args.codebook,
-        labels=labels,
+        k=args.k or 0,
+        codebook=args.codebook or "",
+        labels=labels or "",
         seed=args.seed,
         guide=args.guide,
         threshold=args.threshold,
     )
     columns = list(OUTPUT_COLUMNS) + (["overridden"] if labels else [])
-    _write_frame(table[columns], args.format)
+    text = {"source_file": "source_file", "doc_id": "doc_id", "section": "section_path"}
+    text.update(number="number", title="title")
+    shown = table.assign(**{c: table[s].fillna("").astype(str) for c, s in text.items()})
+    _write_frame(shown[columns], args.format)
     how = "given" if args.k else "automatic"
     kind = f"guided {args.guide:g}" if args.guide > 0 else "text only"
     note = (
@@ -232,25 +236,20 @@ def cmd_targets(args: argparse.Namespace) -> int:
 
 def cmd_shares(args: argparse.Namespace) -> int:
     """``compare shares DIR``: theme shares per district with Wilson 95 % intervals."""
-    from compare.selection import select_documents, select_tasks, year_note
-    from compare.shares import (
-        INTERVAL,
-        LEVEL,
-        share_table,
-        share_test,
-        tasks_with_themes,
-        theme_shares,
-    )
+    from compare.coding import coded_tasks
+    from compare.selection import comparison_set, year_note
+    from compare.shares import INTERVAL, LEVEL, share_table, share_test, theme_shares
 
     corpus = _load_for_analysis(args.dir)
-    docs = select_documents(
+    docs, tasks = comparison_set(  # the reports' comparison set (report 03)
         corpus.documents,
-        districts=args.district,
-        years=args.year,
-        kinds=None if args.kind == "all" else args.kind,
+        coded_tasks(corpus.tasks, seed=args.seed),
+        districts=args.district or (),
+        years=args.year or (),
+        kinds=() if args.kind == "all" else [args.kind],
         latest=not args.all_years,
+        **({} if args.max_districts is None else {"max_districts": args.max_districts}),
     )
-    tasks = select_tasks(tasks_with_themes(corpus.tasks), docs)
     weights = ["tasks", "chars"] if args.weight == "both" else [args.weight]
     frames = [theme_shares(tasks, args.by, weight=w) for w in weights]
     if args.format != "table":
@@ -422,6 +421,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--all-years", action="store_true", help="every matching document, not the latest"
+    )
+    p.add_argument(
+        "--max-districts",
+        type=_at_least(0),
+        default=None,
+        metavar="N",
+        help="without --district, at most N districts, most recent first "
+        "(default: the reports' 12; 0: all)",
     )
     p.add_argument("--by", choices=["district", "label", "doc_id"], default="district")
     p.add_argument("--weight", choices=["tasks", "chars", "both"], default="both")

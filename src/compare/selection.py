@@ -23,14 +23,22 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
 from compare.exceptions import CompareError
+from compare.labels import KIND_NAMES as LABEL_KIND_NAMES
+from compare.labels import is_unknown_district
 
 __all__ = [
     "DEFAULT_KIND",
+    "KIND_NAMES",
+    "MAX_DISTRICTS",
+    "comparison_set",
+    "default_district",
+    "default_pair",
+    "kind_names",
     "doc_year",
     "select_documents",
     "select_tasks",
@@ -212,3 +220,222 @@ def unique_labels(documents: pd.DataFrame) -> pd.Series:
     nth = labels.groupby(labels).cumcount()
     out = [lab if k == 0 else f"{lab} ({k + 1})" for lab, k in zip(labels, nth, strict=True)]
     return pd.Series(out, index=documents.index, name="label")
+
+
+# --------------------------------------------------------------------------- comparison sets
+
+
+#: Chinese names of the document kinds, for sentences.
+KIND_NAMES: dict[str, str] = {**LABEL_KIND_NAMES, "other": "类型未识别的文件"}
+
+
+#: Districts a default comparison set holds at most (see :func:`comparison_set`).
+MAX_DISTRICTS: int = 12
+
+
+def kind_names(kinds: Sequence[str]) -> str:
+    """The Chinese names of document kinds, for sentences.
+
+    Examples
+    --------
+    >>> kind_names(["work_points", "other"])
+    '工作要点、类型未识别的文件'
+    """
+    return "、".join(KIND_NAMES.get(str(k), str(k)) for k in kinds)
+
+
+def _fallback_kind(documents: pd.DataFrame) -> str:
+    """The kind most districts have (then most documents, then the usual order).
+
+    A recognised kind comes before ``"other"``, and only districts the texts
+    name are counted: documents of unknown district or kind never decide.
+    """
+    order = list(KIND_NAMES)
+    named = documents["district"].astype(str).where(~is_unknown_district(documents["district"]))
+    stats = (
+        documents.assign(_k=documents["kind"].astype(str), _d=named)
+        .groupby("_k")
+        .agg(n_d=("_d", "nunique"), n=("_k", "size"))
+    )
+    ranked = sorted(
+        stats.itertuples(),
+        key=lambda r: (
+            r.Index == "other",
+            -r.n_d,
+            -r.n,
+            order.index(r.Index) if r.Index in order else 99,
+            r.Index,
+        ),
+    )
+    return str(ranked[0].Index)
+
+
+def comparison_set(
+    documents: pd.DataFrame,
+    tasks: pd.DataFrame,
+    *,
+    districts: Sequence[str] = (),
+    kinds: Sequence[str] = ("work_points",),
+    years: Sequence[int] = (),
+    latest: bool = True,
+    max_districts: int = MAX_DISTRICTS,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The documents of a comparison set and their tasks.
+
+    Works on any corpus: when no document has the ``kinds`` asked for (say a
+    corpus of five-year plans only), the kind most districts have is
+    compared instead; when ``districts`` is empty and more than
+    ``max_districts`` districts qualify, the ``max_districts`` whose chosen
+    documents are most recent (then hold most tasks, then by name) are kept,
+    so figures stay readable with a hundred districts. Labels shared by two
+    documents are made unique (:func:`compare.selection.unique_labels`), in
+    the documents and the tasks. :func:`set_facts` states all of this.
+
+    Parameters
+    ----------
+    documents, tasks : pandas.DataFrame
+        ``Corpus.documents`` and (coded) tasks.
+    districts, kinds : sequence of str
+        Empty means all (see :func:`compare.selection.select_documents`).
+    latest : bool
+        Keep only the latest document per district and kind.
+    years : sequence of int
+        Keep only documents of these years; empty means all.
+    max_districts : int
+        At most this many districts when ``districts`` is empty; 0 means no
+        cap. Default :data:`MAX_DISTRICTS` (12), for the reports and the CLI alike.
+
+    Returns
+    -------
+    (documents, tasks)
+        ``documents.attrs`` records ``kinds_asked``, ``kinds_used``,
+        ``latest``, ``n_districts_available`` and ``capped``.
+
+    Raises
+    ------
+    CompareError
+        When no document of the ``districts`` asked for exists (the message
+        lists what is available).
+
+    Examples
+    --------
+    >>> from compare import load_corpus
+    >>> c = load_corpus()
+    >>> docs, t = comparison_set(c.documents, c.tasks)
+    >>> len(docs), len(t)
+    (3, 62)
+    """
+    asked = [str(k) for k in kinds]
+    pool = select_documents(
+        documents,
+        districts=list(districts) or None,
+        years=list(years) or None,
+        kinds=None,
+        latest=False,
+    )
+    used = asked
+    if asked and not pool["kind"].astype(str).isin(asked).any():
+        used = [_fallback_kind(pool)]
+    docs = select_documents(pool, districts=None, kinds=used or None, latest=latest)
+    available = int(docs["district"].nunique())
+    capped = False
+    if not districts and max_districts and available > max_districts:
+        per = docs.groupby("district").agg(
+            year=("doc_year", lambda y: y.max() if y.notna().any() else -1),
+            n=("n_tasks", "sum") if "n_tasks" in docs else ("doc_id", "size"),
+        )
+        ranked = sorted(  # named districts first: an unknown one is a single file
+            per.itertuples(),
+            key=lambda r: (
+                is_unknown_district(str(r.Index)),
+                -int(r.year),
+                -int(r.n),
+                str(r.Index),
+            ),
+        )
+        keep = {str(r.Index) for r in ranked[:max_districts]}
+        docs = docs[docs["district"].astype(str).isin(keep)].reset_index(drop=True)
+        capped = True
+    docs["label"] = unique_labels(docs)
+    chosen = select_tasks(tasks, docs)
+    if "label" in chosen.columns:
+        chosen["label"] = chosen["doc_id"].map(
+            dict(zip(docs["doc_id"], docs["label"], strict=True))
+        )
+    chosen.attrs.update(tasks.attrs)
+    docs.attrs.update(
+        kinds_asked=asked,
+        kinds_used=used,
+        latest=bool(latest),
+        n_districts_available=available,
+        capped=capped,
+        max_districts=int(max_districts),
+    )
+    return docs, chosen
+
+
+def default_pair(tasks: pd.DataFrame, pair: Sequence[str] = (), by: str = "district") -> list[str]:
+    """The two groups of a two-group plot: ``pair`` if given, else the two with most tasks.
+
+    Raises
+    ------
+    CompareError
+        When ``pair`` names a group that is not there, or fewer than two exist.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"district": ["甲", "甲", "乙", "丙", "丙"]})
+    >>> default_pair(t)
+    ['丙', '甲']
+    """
+    counts = tasks[by].astype(str).value_counts()
+    if pair:
+        missing = [p for p in pair if p not in counts.index]
+        if len(pair) != 2 or missing:
+            raise CompareError(f"pair must name two of {sorted(counts.index)}; got {list(pair)}")
+        return [str(p) for p in pair]
+    if len(counts) < 2:
+        raise CompareError(f"a two-group plot needs two groups; got {sorted(counts.index)}")
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return sorted([ranked[0][0], ranked[1][0]])
+
+
+def default_district(documents: pd.DataFrame, district: str = "", kinds: Sequence[str] = ()) -> str:
+    """``district`` if given, else the district with the most documents (then most tasks, name).
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        ``Corpus.documents``.
+    district : str
+        The district asked for; ``""`` chooses one.
+    kinds : sequence of str
+        Count only documents of these kinds (empty: all).
+
+    Raises
+    ------
+    CompareError
+        If ``district`` is not in the corpus (the message lists those that are).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"district": ["甲", "乙", "乙"], "n_tasks": [9, 1, 1],
+    ...                   "kind": ["work_points"] * 3})
+    >>> default_district(d)
+    '乙'
+    >>> default_district(d, kinds=["five_year_plan"])  # no such kind: count every document
+    '乙'
+    """
+    names = documents["district"].astype(str)
+    if district:
+        if district not in set(names):
+            raise CompareError(
+                f"district {district!r} is not in the corpus (available: {sorted(set(names))})"
+            )
+        return district
+    d = documents.assign(_d=names)
+    if kinds and "kind" in d and d["kind"].astype(str).isin(list(kinds)).any():
+        d = d[d["kind"].astype(str).isin(list(kinds))]
+    stats = d.groupby("_d").agg(n=("_d", "size"), t=("n_tasks", "sum"))
+    ranked = sorted(stats.itertuples(), key=lambda r: (-r.n, -r.t, r.Index))
+    return str(ranked[0].Index)

@@ -1,4 +1,4 @@
-"""compare.findings: the facts and tables the reports state, computed from the data."""
+"""compare.report.facts and tables, compare.coding and the comparison set: what the reports state."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import re
 import pandas as pd
 import pytest
 
-from compare import findings, load_corpus, themes
+from compare import change, coding, load_corpus, selection, themes
 from compare.align import best_counterparts, shared_priorities
 from compare.exceptions import CompareError
+from compare.report import facts, methods, tables
 from compare.targets import extract_targets
 
 CITATION = re.compile(r" · L\d+(?:–L\d+)?")
@@ -21,7 +22,7 @@ def corpus():
 
 
 def test_coded_tasks_is_cached_by_content(isolated_home, corpus, monkeypatch) -> None:
-    first = findings.coded_tasks(corpus.tasks, k=4)
+    first = coding.coded_tasks(corpus.tasks, k=4)
     assert first["theme"].notna().all() and first["cluster"].nunique() == 4
     assert first.attrs["k_auto"] is False and len(first.attrs["clusters"]) == 4
 
@@ -29,35 +30,35 @@ def test_coded_tasks_is_cached_by_content(isolated_home, corpus, monkeypatch) ->
         raise AssertionError("recomputed although nothing changed")
 
     monkeypatch.setattr(themes, "theme_table", boom)
-    again = findings.coded_tasks(corpus.tasks, k=4)
+    again = coding.coded_tasks(corpus.tasks, k=4)
     pd.testing.assert_frame_equal(first, again)
     with pytest.raises(AssertionError, match="recomputed"):
-        findings.coded_tasks(corpus.tasks, k=5)  # another parameter is another key
+        coding.coded_tasks(corpus.tasks, k=5)  # another parameter is another key
 
 
 def test_comparison_set_lists_the_options_when_nothing_matches(corpus) -> None:
     with pytest.raises(CompareError, match="available: districts"):
-        findings.comparison_set(corpus.documents, corpus.tasks, districts=["浦东"])
+        selection.comparison_set(corpus.documents, corpus.tasks, districts=["浦东"])
 
 
 def test_defaults_are_computed_from_the_data(corpus) -> None:
     counts = corpus.documents["district"].astype(str).value_counts()
-    assert findings.default_district(corpus.documents) == counts.index[0]
+    assert selection.default_district(corpus.documents) == counts.index[0]
     with pytest.raises(CompareError, match="available"):
-        findings.default_district(corpus.documents, "浦东")
-    _, t = findings.comparison_set(corpus.documents, corpus.tasks)
-    pair = findings.default_pair(t)
+        selection.default_district(corpus.documents, "浦东")
+    _, t = selection.comparison_set(corpus.documents, corpus.tasks)
+    pair = selection.default_pair(t)
     assert len(pair) == 2 and set(pair) <= set(t["district"].astype(str))
 
 
 def test_every_table_row_derived_from_a_task_carries_a_citation(corpus) -> None:
-    _, t = findings.comparison_set(corpus.documents, corpus.tasks)
+    _, t = selection.comparison_set(corpus.documents, corpus.tasks)
     shared = shared_priorities(best_counterparts(t), t)
-    table = findings.priorities_table(shared, t, corpus.sections)
+    table = tables.priorities_table(shared, t, corpus.sections)
     assert len(table) == len(t)  # every task belongs to exactly one priority
     assert table["出处 Source"].str.contains(CITATION).all()
     found = extract_targets(t)
-    targets = findings.targets_table(found, t, corpus.sections)
+    targets = tables.targets_table(found, t, corpus.sections)
     assert len(targets) == len(found) and targets["出处 Source"].str.contains(CITATION).all()
 
 
@@ -73,8 +74,8 @@ def test_facts_follow_the_data_when_a_district_is_added() -> None:
             "overridden": [False, False, True],
         }  # fmt: skip
     )
-    facts = findings.theme_facts(coded, shares)
-    assert (facts["top_theme"], facts["n_low"], facts["n_overridden"]) == ("y", 1, 1)
+    stated = facts.theme_facts(coded, shares)
+    assert (stated["top_theme"], stated["n_low"], stated["n_overridden"]) == ("y", 1, 1)
 
 
 # --------------------------------------------------------------------------- other corpora
@@ -82,18 +83,18 @@ def test_facts_follow_the_data_when_a_district_is_added() -> None:
 
 def test_a_corpus_without_the_kind_asked_for_compares_the_kind_most_districts_have(corpus) -> None:
     plans = corpus.documents[corpus.documents["kind"].astype(str) == "five_year_plan"]
-    docs, tasks = findings.comparison_set(plans, corpus.tasks)  # default kind: work points
+    docs, tasks = selection.comparison_set(plans, corpus.tasks)  # default kind: work points
     assert docs["kind"].tolist() == ["five_year_plan"] and len(tasks) > 0
-    note = findings.set_facts(docs)["set_note"]
+    note = facts.set_facts(docs)["set_note"]
     assert "没有工作要点" in note and "五年规划" in note
 
 
 def test_the_default_set_keeps_at_most_max_districts_and_says_so(corpus) -> None:
-    docs, tasks = findings.comparison_set(corpus.documents, corpus.tasks, max_districts=2)
+    docs, tasks = selection.comparison_set(corpus.documents, corpus.tasks, max_districts=2)
     assert docs["district"].nunique() == 2 and set(tasks["doc_id"]) <= set(docs["doc_id"])
     assert "松江" in set(docs["district"])  # its work points are the most recent (2026)
-    assert "共有 3 个区符合条件" in findings.set_facts(docs)["set_note"]
-    named, _ = findings.comparison_set(
+    assert "共有 3 个区符合条件" in facts.set_facts(docs)["set_note"]
+    named, _ = selection.comparison_set(
         corpus.documents, corpus.tasks, districts=["松江", "长宁", "青浦"], max_districts=2
     )
     assert named["district"].nunique() == 3  # districts named explicitly are never capped
@@ -101,23 +102,23 @@ def test_the_default_set_keeps_at_most_max_districts_and_says_so(corpus) -> None
 
 def test_two_documents_with_one_label_stay_apart(corpus) -> None:
     twin = corpus.documents.iloc[[0]].assign(doc_id="twin", label=corpus.documents["label"].iloc[0])
-    docs, _ = findings.comparison_set(
+    docs, _ = selection.comparison_set(
         pd.concat([corpus.documents, twin]), corpus.tasks, kinds=[], latest=False
     )
     assert docs["label"].is_unique and docs["label"].str.endswith(" (2)").sum() == 1
 
 
 def test_comparisons_between_districts_say_why_they_cannot_apply_to_one(corpus) -> None:
-    docs, tasks = findings.comparison_set(corpus.documents, corpus.tasks, districts=["长宁"])
+    docs, tasks = selection.comparison_set(corpus.documents, corpus.tasks, districts=["长宁"])
     tasks = tasks.assign(theme=["A", "B"] * (len(tasks) // 2) + ["A"] * (len(tasks) % 2))
-    why = findings.applicability(docs, tasks)
+    why = facts.applicability(docs, tasks)
     assert all("只有一个区（长宁）" in why[k] for k in ("test", "keyness", "pair", "priorities"))
     assert "只有一份文件" in why["similarity"]
-    assert findings.share_test(tasks) is None
-    facts = findings.share_facts(
+    assert facts.share_test(tasks) is None
+    stated = facts.share_facts(
         pd.DataFrame({"group": ["长宁"], "theme_name": ["x"], "share": [1.0]}), None, why["test"]
     )
-    assert facts["tested"] is False and facts["test_summary"] == why["test"]
+    assert stated["tested"] is False and stated["test_summary"] == why["test"]
 
 
 def test_change_over_a_single_document_is_stated_not_computed(corpus) -> None:
@@ -125,23 +126,23 @@ def test_change_over_a_single_document_is_stated_not_computed(corpus) -> None:
 
     docs = sequence(corpus.documents, "长宁")
     tasks = corpus.tasks[corpus.tasks["doc_id"].isin(docs["doc_id"])]
-    assert findings.change_over_time(tasks, docs) == (None, None)
-    facts = findings.change_facts(None, None, docs, corpus.documents)
-    assert facts["changed"] is False and "无法比较年度变化" in facts["finding"]
-    assert "nan" not in facts["finding"]
+    assert change.change_over_time(tasks, docs) == (None, None)
+    stated = facts.change_facts(None, None, docs, corpus.documents)
+    assert stated["changed"] is False and "无法比较年度变化" in stated["finding"]
+    assert "nan" not in stated["finding"]
 
 
 def test_sentences_count_the_documents_whose_district_year_or_kind_is_unknown(
     isolated_home, partial_dir
 ) -> None:
     c = load_corpus(partial_dir, catalog=None)
-    docs, tasks = findings.comparison_set(c.documents, c.tasks, kinds=[], latest=False)
-    facts = findings.set_facts(docs)
-    assert facts["n_districts"] == 3  # districts the texts name
-    assert "未识别（excerpt_a.txt）" in facts["districts"]
-    assert "3 份文件区名未识别" in facts["set_note"] and "不合并" in facts["set_note"]
-    rec = findings.records(tasks, c.sections)
-    ex = findings.explorer_facts(rec)
+    docs, tasks = selection.comparison_set(c.documents, c.tasks, kinds=[], latest=False)
+    stated = facts.set_facts(docs)
+    assert stated["n_districts"] == 3  # districts the texts name
+    assert "未识别（excerpt_a.txt）" in stated["districts"]
+    assert "3 份文件区名未识别" in stated["set_note"] and "不合并" in stated["set_note"]
+    rec = tables.records(tasks, c.sections)
+    ex = facts.explorer_facts(rec)
     assert (ex["n_docs"], ex["n_districts"], ex["districts"]) == (10, 3, "松江、长宁、青浦")
     assert "3 份文件区名未识别" in ex["unknown_note"]
     assert rec["citation"].str.contains("未识别（excerpt_b.txt）").any()
@@ -160,7 +161,7 @@ def test_the_fallback_kind_is_never_decided_by_unknown_districts_or_kinds() -> N
             "n_tasks": [1] * 6,
         }
     )
-    docs, _ = findings.comparison_set(d, pd.DataFrame({"doc_id": [], "label": []}))
+    docs, _ = selection.comparison_set(d, pd.DataFrame({"doc_id": [], "label": []}))
     assert set(docs["kind"]) == {"five_year_plan"}
 
 
@@ -170,7 +171,7 @@ def test_method_paragraphs_state_the_constants_the_code_uses():
 
     from compare import align, change, config, keyness, shares
 
-    text = {s: findings.method_text(s) for s in findings.METHOD_SECTIONS}
+    text = {s: methods.method_text(s) for s in methods.METHOD_SECTIONS}
     # shares and change: the interval method and level that theme_shares applies
     assert shares.INTERVAL == "Wilson"
     for s in ("shares", "overall_shares", "change"):
@@ -214,13 +215,13 @@ def test_method_paragraphs_state_the_constants_the_code_uses():
             if cell["cell_type"] == "markdown":
                 for stale in ("bootstrap", "连通", "connected"):
                     assert stale not in src, (path.name, stale)
-    for s in findings.METHOD_SECTIONS:
-        assert f'findings.method_text("{s}")' in shown, s
+    for s in methods.METHOD_SECTIONS:
+        assert f'methods.method_text("{s}")' in shown, s
 
 
 def test_unknown_method_section_lists_the_options():
     with pytest.raises(CompareError, match="shares"):
-        findings.method_text("nope")
+        methods.method_text("nope")
 
 
 def test_the_themes_report_says_which_clusters_it_shows():
@@ -230,11 +231,11 @@ def test_the_themes_report_says_which_clusters_it_shows():
     )  # fmt: skip
     shares = pd.DataFrame({"theme": ["A"], "theme_name": ["x"], "share": [1.0], "n_tasks": [3]})
     coded.attrs["guide"] = 0.0
-    plain = findings.theme_facts(coded, shares)
+    plain = facts.theme_facts(coded, shares)
     assert not plain["guided"] and "text only" in plain["cluster_kind"]
     assert plain["n_unclear"] == 1
     coded.attrs["guide"] = 0.5
-    assert "guided" in findings.theme_facts(coded, shares)["cluster_kind"]
+    assert "guided" in facts.theme_facts(coded, shares)["cluster_kind"]
 
 
 def test_cluster_theme_table_flags_a_spread_cluster():
@@ -242,12 +243,12 @@ def test_cluster_theme_table_flags_a_spread_cluster():
         {"cluster": [0] * 6 + [1] * 2, "cluster_label": ["甲"] * 6 + ["乙"] * 2,
          "theme": ["A", "A", "B", "B", "C", "C", "D", "D"], "theme_name": list("xxyyzzww")}
     )  # fmt: skip
-    table, facts = findings.cluster_theme_table(coded)
-    assert facts["n_flagged"] == 1 and facts["flagged"] == "甲"
+    table, stated = tables.cluster_theme_table(coded)
+    assert stated["n_flagged"] == 1 and stated["flagged"] == "甲"
     assert table.loc[table["聚类 Cluster"] == 0, "待议 Flag"].item() != ""
 
 
 def test_expected_accuracy_is_stated_for_a_new_district():
-    acc = findings.expected_accuracy()
+    acc = facts.expected_accuracy()
     assert acc["n_districts"] == 3 and "留一区交叉验证" in acc["sentence"]
     assert f"{acc['top1']:.0%}" in acc["sentence"]

@@ -5,7 +5,8 @@ DataFrame, figure or dict; nothing is modified.
 
 Examples
 --------
->>> from compare import config, load_corpus, overview
+>>> from compare import config, load_corpus
+>>> from compare.report import overview
 >>> corpus = load_corpus(config.RAW_DIR)  # doctest: +SKIP
 >>> overview.overview_facts(corpus)["n_documents"]  # doctest: +SKIP
 5
@@ -20,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from compare.exceptions import CompareError
-from compare.figures import district_colors  # one colour per district in every report
 from compare.labels import (
     KIND_NAMES,
     is_unknown_district,
@@ -28,6 +28,7 @@ from compare.labels import (
     period_text,
     unknown_facts,
 )
+from compare.report.figures import district_colors  # one colour per district in every report
 from compare.selection import unique_labels
 
 if TYPE_CHECKING:
@@ -155,7 +156,7 @@ def tasks_figure(corpus: Corpus) -> go.Figure:
             orientation="h",
             name=district,
             marker_color=colors[district],
-            # [task ids, term, sections]: a click lists the plan's tasks (compare.explorer)
+            # [task ids, term, sections]: a click lists the plan's tasks (compare.report.explorer)
             customdata=[
                 [ids.get(doc, ""), "", n]
                 for doc, n in zip(rows["doc_id"], rows["n_sections"], strict=True)

@@ -1,13 +1,13 @@
 """Drill-down figures: every bar, cell and point carries the tasks behind it.
 
-The figure builders of :mod:`compare.figures` draw the analytics; the
+The figure builders of :mod:`compare.report.figures` draw the analytics; the
 functions here call them and then attach, to every point, the ids of the
 tasks it counts (and, for a word, the word), in the ``customdata`` layout
-that the source panel of :func:`compare.explorer.source_panel_html` reads:
+that the source panel of :func:`compare.report.explorer.source_panel_html` reads:
 ``[task ids (space-joined), term, hover titles, *the builder's own
 customdata]``. The builder's hover template is kept, with its
 ``customdata[i]`` references shifted by three, and gains a line with the
-number of tasks and their first titles (:func:`compare.explorer.hover_titles`).
+number of tasks and their first titles (:func:`compare.report.explorer.hover_titles`).
 So hovering shows the count and titles, and a click opens the tasks' full
 text with document and source lines in the side panel (keyness words are
 highlighted in the sentences that use them).
@@ -37,8 +37,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from compare import figures
-from compare.explorer import drill_customdata, hover_titles
+from compare.report import figures
+from compare.report.explorer import drill_customdata, hover_titles
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -165,7 +165,7 @@ def _codes_of(labels: Iterable[str], shares: pd.DataFrame) -> list[str]:
 def share_heatmap(
     tasks: pd.DataFrame, shares: pd.DataFrame, *, by: str = "district", note: str | None = None
 ) -> go.Figure:
-    """:func:`compare.figures.share_heatmap` whose cells open their tasks.
+    """:func:`compare.report.figures.share_heatmap` whose cells open their tasks.
 
     Parameters
     ----------
@@ -201,7 +201,7 @@ def share_dots(
     note: str | None = None,
     colors: Mapping[str, str] | None = None,
 ) -> go.Figure:
-    """:func:`compare.figures.share_dots` (shares with 95 % intervals) whose dots open their tasks.
+    """:func:`compare.report.figures.share_dots` (shares with 95 % intervals) whose dots open their tasks.
 
     Examples
     --------
@@ -220,7 +220,7 @@ def share_dots(
 def residual_heatmap(
     tasks: pd.DataFrame, table: pd.DataFrame, *, by: str = "district", note: str | None = None
 ) -> go.Figure:
-    """:func:`compare.figures.residual_heatmap` whose cells open the tasks counted.
+    """:func:`compare.report.figures.residual_heatmap` whose cells open the tasks counted.
 
     Parameters
     ----------
@@ -258,7 +258,7 @@ def keyness_bars(
     colors: Mapping[str, str] | None = None,
     note: str | None = None,
 ) -> go.Figure:
-    """:func:`compare.figures.keyness_bars`; a bar opens the group's tasks using the word.
+    """:func:`compare.report.figures.keyness_bars`; a bar opens the group's tasks using the word.
 
     The panel shows the sentences with the word, highlighted.
 
@@ -288,7 +288,7 @@ def keyness_scatter(
     colors: Mapping[str, str] | None = None,
     note: str | None = None,
 ) -> go.Figure:
-    """:func:`compare.figures.keyness_scatter`; a word's dot opens the two groups' tasks using it.
+    """:func:`compare.report.figures.keyness_scatter`; a word's dot opens the two groups' tasks using it.
 
     Examples
     --------
@@ -339,7 +339,7 @@ def similarity_heatmap(
     threshold: float | None = None,
     note: str | None = None,
 ) -> go.Figure:
-    """:func:`compare.figures.similarity_heatmap`; a cell opens the aligned task pairs.
+    """:func:`compare.report.figures.similarity_heatmap`; a cell opens the aligned task pairs.
 
     A cell (row document, column document) lists the tasks of the row
     document whose best counterpart in the column document reaches
@@ -399,7 +399,7 @@ def target_bars(
     colors: Mapping[str, str] | None = None,
     note: str | None = None,
 ) -> go.Figure:
-    """:func:`compare.figures.target_bars`; a bar opens the task stating the target.
+    """:func:`compare.report.figures.target_bars`; a bar opens the task stating the target.
 
     Parameters
     ----------
@@ -454,7 +454,7 @@ def change_slopes(
     top: int = 8,
     note: str | None = None,
 ) -> go.Figure:
-    """:func:`compare.figures.change_slopes`; a point opens that document's tasks of the theme.
+    """:func:`compare.report.figures.change_slopes`; a point opens that document's tasks of the theme.
 
     Parameters
     ----------
@@ -509,7 +509,7 @@ def _by_district(
 ) -> list[tuple[str, pd.DataFrame, str | None]]:
     """(name, tasks, colour) per district of a stacked bar; one "all" stack past the palette.
 
-    With more districts than :data:`compare.figures.PALETTE` has colours, colours
+    With more districts than :data:`compare.report.figures.PALETTE` has colours, colours
     would repeat and the legend run off the page: the bars are then not split.
     """
     districts = sorted(coded["district"].astype(str).unique())
@@ -527,9 +527,9 @@ def cluster_bars(coded: pd.DataFrame, *, colors: Mapping[str, str] | None = None
     ----------
     coded : pandas.DataFrame
         Tasks with ``task_id, title, district, cluster, cluster_label``
-        (e.g. :func:`compare.findings.coded_tasks`).
+        (e.g. :func:`compare.coding.coded_tasks`).
     colors : mapping, optional
-        District colours (default :func:`compare.figures.district_colors`).
+        District colours (default :func:`compare.report.figures.district_colors`).
 
     Examples
     --------

@@ -1,0 +1,165 @@
+"""Coded tasks, made in one place and cached: every task with its theme and cluster.
+
+:func:`coded_tasks` runs :func:`compare.themes.theme_table` (the codebook
+coding of :mod:`compare.coder` and the text-only clusters) over a corpus's
+tasks, and caches the result under ``data/interim/themes``, keyed by the
+content of the tasks, codebook, labels, parameters and the source of the theme
+code. The reports and ``compare themes`` and ``compare shares`` all call it,
+so a second call on the same plans is served from the cache.
+
+Examples
+--------
+>>> from compare import load_corpus
+>>> coded = coded_tasks(load_corpus().tasks)  # doctest: +SKIP
+>>> coded["theme"].notna().all()               # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+from pathlib import Path
+
+import pandas as pd
+
+from compare import config
+from compare.atomic import write_atomic
+from compare.themes import CODED_COLUMNS
+
+__all__ = ["THEME_COLUMNS", "coded_tasks"]
+
+THEME_COLUMNS = ("cluster", "cluster_label", *CODED_COLUMNS)
+
+
+#: Package files whose change invalidates the cached coding.
+_THEME_SOURCES = ("themes.py", "coder.py", "text.py", "coding.py")
+
+
+_CACHE_FORMAT = 2
+
+
+def _theme_code_digest() -> str:
+    digest = hashlib.sha256()
+    for name in _THEME_SOURCES:
+        digest.update((config.PACKAGE_DIR / name).read_bytes())
+    for path in sorted(config.RESOURCES_DIR.glob("*")):
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _file_bytes(path: str | Path | None) -> bytes:
+    return Path(path).read_bytes() if path else b""
+
+
+def coded_tasks(
+    tasks: pd.DataFrame,
+    *,
+    k: int = 0,
+    codebook: str | Path = "",
+    overrides: str | Path = "",
+    labels: str | Path = "",
+    seed: int = 0,
+    guide: float = 0.0,
+    threshold: float | None = None,
+    use_cache: bool = True,
+) -> pd.DataFrame:
+    """Every task with its codebook theme and its cluster (:func:`compare.themes.theme_table`).
+
+    Code the whole corpus, then select: the coding's TF-IDF smoothing and
+    the clusters depend on all the tasks passed.
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        ``Corpus.tasks``; not modified.
+    k : int
+        Number of clusters; 0 chooses it automatically (stability).
+    codebook : str or pathlib.Path
+        A codebook TSV; ``""`` means the shipped codebook.
+    labels, overrides : str or pathlib.Path
+        The researcher's labels file (``task_id,code``), used as overrides and
+        as training examples; ``overrides`` is its older name (if both are
+        given, ``labels`` wins for a task in both). ``""`` means none.
+    seed : int
+        Seed of the clustering.
+    guide, threshold : float
+        As in :func:`compare.themes.theme_table` (guided clustering weight;
+        confidence below which a task is coded ``?``; None: the calibrated default).
+    use_cache : bool
+        Reuse the result cached under ``data/interim/themes`` for the same
+        content (tasks, files, parameters, theme code).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The task columns plus ``cluster, cluster_label, theme, theme_name,
+        confidence, theme_2, theme_2_name, confidence_2, overridden``.
+        ``attrs`` holds ``clusters`` (cluster summary), ``k_table``,
+        ``n_overridden``, ``n_unclear``, ``n_labels``, ``threshold``,
+        ``guide`` and ``k_auto`` (whether k was chosen automatically).
+
+    Examples
+    --------
+    >>> from compare import load_corpus
+    >>> coded = coded_tasks(load_corpus().tasks)  # doctest: +SKIP
+    >>> coded["theme"].notna().all()               # doctest: +SKIP
+    True
+    """
+    from compare.themes import theme_table
+
+    payload = {
+        "format": _CACHE_FORMAT,
+        "tasks": hashlib.sha256(
+            pd.util.hash_pandas_object(
+                tasks[["task_id", "title", "text", "district"]].astype(str), index=False
+            ).to_numpy()
+        ).hexdigest(),
+        "codebook": hashlib.sha256(_file_bytes(codebook)).hexdigest(),
+        "overrides": hashlib.sha256(_file_bytes(overrides)).hexdigest(),
+        "labels": hashlib.sha256(_file_bytes(labels)).hexdigest(),
+        "k": int(k),
+        "seed": int(seed),
+        "guide": float(guide),
+        "threshold": None if threshold is None else float(threshold),
+        "code": _theme_code_digest(),
+    }
+    key = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:24]
+    cache = config.INTERIM_DIR / "themes" / f"{key}.pkl"
+    table = None
+    if use_cache and cache.is_file():
+        try:
+            table = pickle.loads(cache.read_bytes())
+        except Exception:  # a stale or truncated cache is recomputed
+            table = None
+    if table is None:
+        table = theme_table(
+            tasks,
+            k=int(k) or None,
+            codebook=codebook or None,
+            overrides=overrides or None,
+            labels=labels or None,
+            seed=int(seed),
+            guide=float(guide),
+            threshold=threshold,
+        )
+        if use_cache:
+            write_atomic(config.cache_dir("themes") / cache.name, pickle.dumps(table))
+    base = tasks.drop(columns=[c for c in THEME_COLUMNS if c in tasks.columns])
+    out = base.merge(
+        table[["task_id", *THEME_COLUMNS]], on="task_id", how="left", validate="one_to_one"
+    )
+    out.attrs.update(
+        clusters=table.attrs.get("clusters"),
+        k_table=table.attrs.get("k_table"),
+        n_overridden=int(table.attrs.get("n_overridden", 0)),
+        n_unclear=int(table.attrs.get("n_unclear", 0)),
+        n_labels=int(table.attrs.get("n_labels", 0)),
+        n_seen=int(table.attrs.get("n_seen", 0)),
+        threshold=table.attrs.get("threshold"),
+        guide=float(table.attrs.get("guide", 0.0)),
+        k_auto=not int(k),
+    )
+    return out
