@@ -384,7 +384,7 @@ class ThemeCoder:
     >>> ex = pd.DataFrame({"title": ["中医馆", "疫苗接种"], "text": ["建设中医馆", "疫苗接种"],
     ...                    "code": ["E", "F"], "source": "note", "group": ""})
     >>> m = ThemeCoder(["E", "F"], calibrate=False).fit(ex)
-    >>> m.predict_proba(["中医"], ["推广中医"]).argmax()
+    >>> int(m.predict_proba(["中医"], ["推广中医"]).argmax())
     0
     """
 

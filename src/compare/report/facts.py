@@ -82,6 +82,7 @@ def set_facts(docs: pd.DataFrame) -> dict[str, Any]:
     Examples
     --------
     >>> from compare import load_corpus
+    >>> from compare.selection import comparison_set
     >>> c = load_corpus()
     >>> set_facts(comparison_set(c.documents, c.tasks)[0])["set_note"]
     '比较 3 个区各自最新的一份工作要点，共 3 份文件。'

@@ -256,6 +256,7 @@ def priorities_table(
     --------
     >>> from compare import load_corpus
     >>> from compare.align import best_counterparts, shared_priorities
+    >>> from compare.selection import comparison_set
     >>> c = load_corpus(); _, t = comparison_set(c.documents, c.tasks)
     >>> priorities_table(shared_priorities(best_counterparts(t), t), t, c.sections).columns[-1]
     '出处 Source'
