@@ -162,6 +162,17 @@ def test_equal_scores_go_to_the_smallest_task_id_and_the_first_named_group():
         assert a[["other", "match_task_id"]].values.tolist() == [["丙", "c"]]  # 丙 sorts first
 
 
+def test_priorities_are_unchanged_when_k_keeps_every_match_above_the_threshold(generated):
+    tasks, tokens = generated
+    X = task_vectors(tasks, tokens=tokens)
+    everything = best_counterparts(tasks, k=None, X=X)
+    above = everything[everything["score"] >= DEFAULT_THRESHOLD]
+    enough = int(above.groupby("task_id")["other"].nunique().max())
+    assert enough < tasks["district"].nunique() - 1  # so k really leaves groups out
+    expected = shared_priorities(everything, tasks)
+    _same(shared_priorities(best_counterparts(tasks, k=enough, X=X), tasks), expected)
+
+
 def test_k_below_one_is_refused(generated):
     tasks, tokens = generated
     with pytest.raises(CompareError, match="k must be at least 1"):
