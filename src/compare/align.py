@@ -262,6 +262,11 @@ def _top_groups(
             for a, b in zip(cuts[:-1], cuts[1:], strict=True)
         )
         score, group, col = (np.vstack([p[i] for p in parts]) for i in range(3))
+        del parts
+        from joblib.externals.loky import get_reusable_executor
+
+        # idle workers would keep their copies of the matrix while the table is built
+        get_reusable_executor().shutdown(wait=True)
     else:
         score, group, col = _top_rows(Xs, X, codes, starts, kk, block)
     return score, group, order[col], names
@@ -473,12 +478,14 @@ def shared_priorities(
     n, n_all = len(ids), len(all_groups)
     codes = np.asarray(pd.Categorical(groups, categories=all_groups).codes, dtype=np.int64)
     rank = np.argsort(np.argsort(ids.astype(str), kind="stable"), kind="stable")
-    index = pd.Series(np.arange(n), index=ids)
-    edges = matches[matches["score"] >= threshold]
-    edges = edges[edges["task_id"].isin(index.index) & edges["match_task_id"].isin(index.index)]
-    r = index.loc[edges["task_id"]].to_numpy()
-    c = index.loc[edges["match_task_id"]].to_numpy()
-    score = edges["score"].to_numpy(dtype=float)
+    # the edges as task positions, column by column (never a copy of the whole table)
+    score = matches["score"].to_numpy(dtype=float)
+    keep = np.flatnonzero(score >= threshold)
+    known = pd.Index(ids)
+    r = known.get_indexer(matches["task_id"].iloc[keep])
+    c = known.get_indexer(matches["match_task_id"].iloc[keep])
+    inside = (r >= 0) & (c >= 0)
+    r, c, score = r[inside], c[inside], score[keep][inside]
     labels, near_label, near_score = _priority_labels(r, c, score, codes, rank)
 
     comps, inv = np.unique(labels, return_inverse=True)  # one row per priority
