@@ -5,17 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import sparse
 
-from compare import load_corpus
+from compare import align, config, load_corpus
 from compare.align import (
     DEFAULT_THRESHOLD,
-    _best_blocks,
     best_counterparts,
     document_similarity,
     shared_priorities,
+    task_vectors,
 )
+from compare.exceptions import CompareError
 from compare.selection import select_documents, select_tasks
+from compare.synth import generate_corpus
+from compare.text import tokens_of_tasks
 
 
 @pytest.fixture(scope="module")
@@ -53,16 +55,154 @@ def test_shared_priorities_include_tcm_in_all_three(tasks, matches):
     assert table["n_tasks"].sum() == len(tasks)
 
 
-def test_blockwise_best_equals_the_full_matrix():
-    rng = np.random.default_rng(0)
-    X = sparse.random(50, 30, density=0.2, random_state=1, format="csr")
-    groups = rng.choice(["a", "b", "c"], size=50)
-    best, arg, names = _best_blocks(X, groups, memory_mb=0.001)  # blocks of one row
+def dense_counterparts(tasks, by, X, k=None):
+    """The reference: the full n × n cosine matrix, read task by task and group by group."""
     S = (X @ X.T).toarray()
-    for j, g in enumerate(names):
-        cols = np.flatnonzero(groups == g)
-        assert np.allclose(best[:, j], S[:, cols].max(axis=1))
-        assert np.allclose(S[np.arange(50), arg[:, j]], best[:, j])
+    ids = tasks["task_id"].to_numpy()
+    groups = tasks[by].astype(str).to_numpy()
+    titles = tasks["title"].fillna("").to_numpy()
+    names = sorted(set(groups))
+    rows = []
+    for i in range(len(ids)):
+        best = {}
+        for g in names:
+            if g == groups[i]:
+                continue
+            cols = np.flatnonzero(groups == g)
+            cols = cols[np.argsort(ids[cols].astype(str), kind="stable")]  # ties: smallest id
+            j = cols[S[i, cols].argmax()]
+            best[g] = (S[i, j], j)
+        kept = sorted(best, key=lambda g: (-best[g][0], g))[: k or len(best)]
+        for g in sorted(kept):
+            score, j = best[g]
+            rows.append((ids[i], groups[i], titles[i], g, ids[j], titles[j], round(score, 6)))
+    cols = ["task_id", by, "title", "other", "match_task_id", "match_title", "score"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _same(a, b):
+    pd.testing.assert_frame_equal(
+        a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False, check_exact=True
+    )
+
+
+@pytest.mark.parametrize("by", ["district", "label"])
+@pytest.mark.parametrize("k", [None, 1, 2])
+def test_top_k_counterparts_equal_the_dense_reference_on_the_seeds(raw_dir, by, k):
+    t = load_corpus(raw_dir).tasks.reset_index(drop=True)
+    X = task_vectors(t)
+    expected = dense_counterparts(t, by, X, k)
+    _same(best_counterparts(t, by=by, k=k, X=X), expected)
+    _same(best_counterparts(t, by=by, k=k, X=X, memory_mb=0.001), expected)  # one row per block
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """Tasks and tokens of 30 generated plans (about 25 districts)."""
+    folder = tmp_path_factory.mktemp("plans")
+    generate_corpus(folder, 30, seed=0)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(config, "INTERIM_DIR", folder.parent / "interim")
+        tasks = load_corpus(folder, catalog=None).tasks.reset_index(drop=True)
+        tokens = tokens_of_tasks(tasks)
+    return tasks, tokens
+
+
+@pytest.mark.parametrize("k", [None, 3])
+def test_top_k_counterparts_equal_the_dense_reference_on_a_generated_corpus(generated, k):
+    tasks, tokens = generated
+    X = task_vectors(tasks, tokens=tokens)
+    assert tasks["district"].nunique() > 10
+    _same(
+        best_counterparts(tasks, k=k, X=X, memory_mb=0.5),
+        dense_counterparts(tasks, "district", X, k),
+    )
+
+
+def test_worker_processes_give_the_same_counterparts(generated, monkeypatch):
+    tasks, tokens = generated
+    X = task_vectors(tasks, tokens=tokens)
+    one = best_counterparts(tasks, k=3, X=X, n_jobs=1)
+    monkeypatch.setattr(align, "PARALLEL_MIN_TASKS", 0)
+    _same(best_counterparts(tasks, k=3, X=X, n_jobs=2), one)
+
+
+def test_k_bounds_the_rows_per_task(generated):
+    tasks, tokens = generated
+    m = best_counterparts(tasks, k=3, tokens=tokens)
+    assert len(m) == 3 * len(tasks)
+    assert m.groupby("task_id")["other"].nunique().eq(3).all()
+    everything = best_counterparts(tasks, k=None, tokens=tokens)
+    assert len(everything) == len(tasks) * (tasks["district"].nunique() - 1)
+    # the groups kept are the best ones: none left out scores above the lowest kept
+    kept_min = m.groupby("task_id")["score"].min()
+    left = everything.merge(m[["task_id", "other"]], how="left", indicator=True)
+    left = left[left["_merge"] == "left_only"]
+    assert (left["score"].to_numpy() <= kept_min.loc[left["task_id"]].to_numpy()).all()
+
+
+def test_equal_scores_go_to_the_smallest_task_id_and_the_first_named_group():
+    # same texts: b2 = b1 inside 乙, d = c inside 丙, and 乙 and 丙 tie for a's best group
+    t = pd.DataFrame(
+        {
+            "task_id": ["a", "b2", "b1", "d", "c"],
+            "district": ["甲", "乙", "乙", "丙", "丙"],
+            "title": ["a", "b2", "b1", "d", "c"],
+            "text": [""] * 5,
+        }
+    )
+    tokens = [["中医", "养老"], ["中医"], ["中医"], ["养老"], ["养老"]]
+    full = best_counterparts(t, k=None, tokens=tokens)
+    a = full[full["task_id"] == "a"]
+    assert a["score"].nunique() == 1  # a true tie between the groups
+    assert a[["other", "match_task_id"]].values.tolist() == [["丙", "c"], ["乙", "b1"]]
+    for order in ([0, 1, 2, 3, 4], [4, 3, 2, 1, 0], [2, 0, 4, 1, 3]):
+        m = best_counterparts(t.iloc[order], k=1, tokens=[tokens[i] for i in order])
+        a = m[m["task_id"] == "a"]
+        assert a[["other", "match_task_id"]].values.tolist() == [["丙", "c"]]  # 丙 sorts first
+
+
+def test_priorities_are_unchanged_when_k_keeps_every_match_above_the_threshold(generated):
+    tasks, tokens = generated
+    X = task_vectors(tasks, tokens=tokens)
+    everything = best_counterparts(tasks, k=None, X=X)
+    above = everything[everything["score"] >= DEFAULT_THRESHOLD]
+    enough = int(above.groupby("task_id")["other"].nunique().max())
+    assert enough < tasks["district"].nunique() - 1  # so k really leaves groups out
+    expected = shared_priorities(everything, tasks)
+    _same(shared_priorities(best_counterparts(tasks, k=enough, X=X), tasks), expected)
+
+
+def test_k_below_one_is_refused(generated):
+    tasks, tokens = generated
+    with pytest.raises(CompareError, match="k must be at least 1"):
+        best_counterparts(tasks, k=0, tokens=tokens)
+
+
+def test_counterparts_and_priorities_do_not_depend_on_row_order(generated):
+    tasks, tokens = generated
+    shuffled = np.random.default_rng(0).permutation(len(tasks))
+    t2 = tasks.iloc[shuffled].reset_index(drop=True)
+    tok2 = [tokens[i] for i in shuffled]
+    m1 = best_counterparts(tasks, k=5, tokens=tokens)
+    m2 = best_counterparts(t2, k=5, tokens=tok2)
+    key = ["task_id", "other"]
+    _same(m1.sort_values(key), m2.sort_values(key))
+    _same(shared_priorities(m1, tasks), shared_priorities(m2, t2))
+
+
+def test_priorities_of_a_generated_corpus_hold_every_task_once(generated):
+    tasks, tokens = generated
+    table = shared_priorities(best_counterparts(tasks, k=5, tokens=tokens), tasks)
+    districts = sorted(tasks["district"].unique())
+    assert table["n_tasks"].sum() == len(tasks)
+    assert (table["n_tasks"] == table["n_groups"]).all()
+    filled = (table[districts] != "").sum(axis=1)
+    assert (filled == table["n_groups"]).all()
+    assert table["priority"].tolist() == list(range(len(table)))
+    assert table["shared_by"].isin(["all", "near", "unique"]).sum() + table[
+        "shared_by"
+    ].str.endswith(f"of {len(districts)}").sum() == len(table)
 
 
 def test_document_similarity_is_symmetric_with_unit_diagonal(raw_dir):

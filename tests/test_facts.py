@@ -205,6 +205,10 @@ def test_method_paragraphs_state_the_constants_the_code_uses():
     assert "至多一项任务" in text["priorities"] and "one task per district" in text["priorities"]
     for fn in (align.shared_priorities, change.echoes):
         assert inspect.signature(fn).parameters["threshold"].default == align.DEFAULT_THRESHOLD
+    # the number of closest districts a task is matched in, as best_counterparts keeps them
+    assert inspect.signature(align.best_counterparts).parameters["k"].default == align.DEFAULT_K
+    assert f"最相近的 {align.DEFAULT_K} 个区" in text["priorities"]
+    assert f"in the {align.DEFAULT_K} closest districts" in text["priorities"]
     # every paragraph is shown by a report, and no report's own prose names a method the code
     # no longer uses (bootstrap intervals, connected components)
     shown = ""

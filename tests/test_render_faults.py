@@ -566,6 +566,52 @@ def test_a_missing_data_folder_is_named_by_its_full_path(in_tmp, capsys):
     )
 
 
+def test_a_home_without_notebooks_is_an_error_not_zero_of_zero_ok(tmp_path, capsys):
+    home = tmp_path / "home"
+    (home / "data" / "raw").mkdir(parents=True)
+    (home / "data" / "raw" / "a.txt").write_text("一、加强公共卫生\n1. 推进医联体建设。\n", "utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "compare.cli", "render"],
+        env={**os.environ, "COMPARE_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "report(s) ok" not in done.stdout
+    err = done.stderr.strip()
+    assert err.count("\n") == 0 and "Traceback" not in err, err
+    assert f"{home / 'notebooks'}: no notebooks to render" in err
+    assert not (home / "reports" / "index.html").exists()
+
+
+def test_an_empty_notebooks_folder_is_refused_before_anything_is_written(tmp_path, fake_execute):
+    home = _home(tmp_path, n_notebooks=0)
+    with pytest.raises(CompareError, match=r"notebooks: no notebooks to render \(none named"):
+        report.render(**_render_kwargs(home))
+    assert fake_execute.executed == [] and not home["out"].exists()
+
+
+@pytest.mark.parametrize("leftover", [None, "README.md", "notes.csv", ".hidden.txt"])
+def test_a_data_folder_without_plans_is_one_line_naming_it(
+    tmp_path, capsys, fake_execute, leftover
+):
+    home = _home(tmp_path)
+    (home["raw"] / "a.txt").unlink()
+    if leftover:
+        (home["raw"] / leftover).write_text("不是规划", "utf-8")
+    with pytest.raises(CompareError) as exc:
+        report.render(**_render_kwargs(home))
+    assert str(exc.value).startswith(f"{home['raw']}: the data folder holds no plans (*.txt, *.md")
+    assert fake_execute.executed == [] and not (home["out"] / "index.html").exists()
+    _refused(
+        capsys,
+        ["render", "--out", str(home["out"]), "-p", "data_dir", str(home["raw"])],
+        f"{home['raw']}: the data folder holds no plans",
+        "compare add FILE",
+    )
+
+
 # --------------------------------------------------------------------------- 8. warnings
 
 

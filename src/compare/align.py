@@ -10,14 +10,20 @@ Method
   its task vectors (IDF is estimated over tasks, which stays informative when
   only three documents are compared); the table is their cosine matrix
   (documents × documents, small).
-* **Best counterparts**: for every task, the most similar task in each other
-  group (district by default) and its cosine. Computed blockwise: a block of
-  rows is multiplied by the whole sparse matrix, giving a dense block of
-  ``rows × n`` scores, reduced at once to the per-group maximum and argmax
-  (``numpy.maximum.reduceat`` over the columns sorted by group). The block
-  height is chosen so a block stays under ``memory_mb``; memory is
-  O(block × n), never O(n²), so 10,000 plans (≈200,000 tasks) run in a few
-  hundred MB.
+* **Best counterparts**: for every task, the most similar task in each of
+  the ``k`` closest other groups (district by default; :data:`DEFAULT_K` =
+  20, ``k=None`` for every group) and its cosine: a sparse top-k nearest
+  neighbour search on the TF-IDF rows. Computed blockwise: a block of rows is
+  multiplied by the whole sparse matrix, giving a dense block of ``rows × n``
+  scores, reduced at once to the per-group maximum and argmax
+  (``numpy.maximum.reduceat`` over the columns sorted by group, then task id),
+  of which the ``k`` highest groups are kept. The block height is chosen so a
+  block stays under ``memory_mb``; memory is O(block × n + n × k) and the
+  table has at most n × k rows, so 10,000 plans (≈220,000 tasks, ~100
+  districts) fit in a few hundred MB. Time stays O(n · nnz(X)): every pair
+  of tasks sharing a term is scored (see ``benchmarks/ANALYSIS.md``,
+  "Alignment at scale"). Equal scores go to the smallest task id and the
+  group named first, so nothing depends on the order of the rows.
 * **Threshold** (:data:`DEFAULT_THRESHOLD` = 0.17), chosen on the seeds in two
   steps. (1) A null: every token of the compared tasks is pooled, shuffled
   (fixed seed) and dealt back into tasks of the original lengths, and the
@@ -57,6 +63,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -67,6 +74,7 @@ from compare.exceptions import CompareError
 from compare.text import tokens_of_tasks
 
 __all__ = [
+    "DEFAULT_K",
     "DEFAULT_THRESHOLD",
     "best_counterparts",
     "document_similarity",
@@ -157,50 +165,86 @@ def document_similarity(
     return out
 
 
-#: Above this many tasks, :func:`_best_blocks` splits the rows over worker processes.
+#: Above this many tasks, :func:`_top_groups` splits the rows over worker processes.
 PARALLEL_MIN_TASKS: int = 6000
 
+#: Other groups kept per task by :func:`best_counterparts` (its ``k``): the reports compare at
+#: most 12 districts or documents (``max_districts``), so they always get every group.
+DEFAULT_K: int = 20
 
-def _best_rows(
-    Xs: sparse.csr_matrix, X_rows: sparse.csr_matrix, starts: np.ndarray, block: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Best score and (sorted) column per group for the rows ``X_rows``.
+
+def _canonical_order(ids: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Row positions sorted by group code, then by task id (never by row order)."""
+    id_rank = np.argsort(np.argsort(ids.astype(str), kind="stable"), kind="stable")
+    return np.lexsort((id_rank, codes))
+
+
+def _top_rows(
+    Xs: sparse.csr_matrix,
+    X_rows: sparse.csr_matrix,
+    own: np.ndarray,
+    starts: np.ndarray,
+    k: int,
+    block: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ``k`` best other groups of each row of ``X_rows``: score, group and column.
 
     One block of rows at a time: ``Xs @ block.T`` (sparse times a dense ``terms × block``
-    slab; the scores come out transposed, ``n × block``, columns of the corpus sorted by
-    group, so each group is a contiguous run of rows), then the maximum of each run and
-    the first row reaching it. Sums run over the same terms in the same order as the
-    sparse product ``block @ Xs.T``, so the scores are bit-identical to it.
+    slab; the scores come out transposed, ``n × block``, the corpus rows sorted by group so
+    that each group is a contiguous run), then the maximum of each run and the first row
+    reaching it. Sums run over the same terms in the same order as the sparse product
+    ``block @ Xs.T``, so the scores are bit-identical to it. The row's own group is
+    excluded; of the others the ``k`` highest maxima are kept (equal maxima: the group
+    named first), returned in group order. Only ``block × n`` scores are ever held.
     """
     m, n_groups = X_rows.shape[0], len(starts)
     ends = np.r_[starts[1:], Xs.shape[0]]
-    best = np.empty((m, n_groups))
-    arg = np.empty((m, n_groups), dtype=np.int64)
+    score = np.empty((m, k))
+    group = np.empty((m, k), dtype=np.int64)
+    col = np.empty((m, k), dtype=np.int64)
     for a in range(0, m, block):
         D = X_rows[a : a + block].T.toarray()  # terms × block, small
         S = np.asarray(Xs @ D)  # n × block, C order
-        best[a : a + block] = np.maximum.reduceat(S, starts, axis=0).T
+        b = S.shape[1]
+        best = np.ascontiguousarray(np.maximum.reduceat(S, starts, axis=0).T)  # block × groups
+        arg = np.empty((b, n_groups), dtype=np.int64)
         for g, (lo, hi) in enumerate(zip(starts, ends, strict=True)):
-            arg[a : a + block, g] = lo + S[lo:hi].argmax(axis=0)  # first maximum, as before
-    return best, arg
+            arg[:, g] = lo + S[lo:hi].argmax(axis=0)  # first maximum: smallest task id
+        best[np.arange(b), own[a : a + b]] = -np.inf
+        top = np.sort(np.argsort(-best, axis=1, kind="stable")[:, :k], axis=1)
+        score[a : a + b] = np.take_along_axis(best, top, axis=1)
+        group[a : a + b] = top
+        col[a : a + b] = np.take_along_axis(arg, top, axis=1)
+    return score, group, col
 
 
-def _best_blocks(
-    X: sparse.csr_matrix, groups: np.ndarray, memory_mb: float, n_jobs: int | None = None
-) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Per row, the best score and column in each group (blockwise).
+def _top_groups(
+    X: sparse.csr_matrix,
+    groups: np.ndarray,
+    ids: np.ndarray,
+    k: int | None,
+    memory_mb: float,
+    n_jobs: int | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Per row, its best counterpart in each of the ``k`` best other groups (blockwise).
 
-    Time is O(n · nnz(X)) (every pair of tasks sharing a term is scored once per
-    direction); memory is one dense ``n × block`` slab per process plus the ``n × groups``
-    results, with ``block`` chosen so the slab stays under ``memory_mb``. Above
-    :data:`PARALLEL_MIN_TASKS` rows the rows are split over ``n_jobs`` loky processes
-    (default: every CPU), each receiving the sparse matrix once.
+    Returns ``score``, ``group`` (index into the sorted group names) and ``match`` (row of
+    ``X``), each ``n × k'`` with ``k' = min(k, groups − 1)``, and the sorted group names.
+    A counterpart is the most similar row of the group, equal scores going to the smallest
+    id, so nothing depends on the order of the rows. Time is O(n · nnz(X)) (every pair of
+    rows sharing a term is scored once per direction); memory is one dense ``n × block``
+    slab per process plus the ``n × k'`` results, with ``block`` chosen so the slab stays
+    under ``memory_mb``: linear in n for a fixed ``k``. Above :data:`PARALLEL_MIN_TASKS`
+    rows the rows are split over ``n_jobs`` loky processes (default: every CPU), each
+    receiving the sparse matrix once.
     """
     n = X.shape[0]
     names = sorted(set(groups))
-    order = np.argsort(pd.Categorical(groups, categories=names).codes, kind="stable")
-    sorted_groups = groups[order]
-    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
+    codes = np.asarray(pd.Categorical(groups, categories=names).codes, dtype=np.int64)
+    kk = len(names) - 1 if k is None else max(0, min(int(k), len(names) - 1))
+    order = _canonical_order(ids, codes)
+    sorted_codes = codes[order]
+    starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
     Xs = sparse.csr_matrix(X[order])
     Xs.sort_indices()
     X = sparse.csr_matrix(X)
@@ -214,43 +258,59 @@ def _best_blocks(
 
         cuts = np.linspace(0, n, workers + 1).astype(int)
         parts = Parallel(n_jobs=workers, backend="loky")(
-            delayed(_best_rows)(Xs, X[a:b], starts, block)
+            delayed(_top_rows)(Xs, X[a:b], codes[a:b], starts, kk, block)
             for a, b in zip(cuts[:-1], cuts[1:], strict=True)
         )
-        best = np.vstack([p[0] for p in parts])
-        first = np.vstack([p[1] for p in parts])
+        score, group, col = (np.vstack([p[i] for p in parts]) for i in range(3))
+        del parts
+        from joblib.externals.loky import get_reusable_executor
+
+        # idle workers would keep their copies of the matrix while the table is built
+        get_reusable_executor().shutdown(wait=True)
     else:
-        best, first = _best_rows(Xs, X, starts, block)
-    return best, order[first], names
+        score, group, col = _top_rows(Xs, X, codes, starts, kk, block)
+    return score, group, order[col], names
 
 
 def best_counterparts(
     tasks: pd.DataFrame,
     by: str = "district",
     *,
+    k: int | None = DEFAULT_K,
     tokens: Sequence[Sequence[str]] | None = None,
     X: sparse.spmatrix | None = None,
     memory_mb: float = 64.0,
+    n_jobs: int | None = None,
 ) -> pd.DataFrame:
-    """For every task, its most similar task in each other group.
+    """For every task, its most similar task in each of the ``k`` closest other groups.
 
     Parameters
     ----------
     tasks : pandas.DataFrame
         With ``task_id``, ``title``, ``text`` and the ``by`` column.
     by : str
-        Grouping column; a task is matched in every other group.
+        Grouping column; a task is matched in the other groups.
+    k : int or None
+        Other groups kept per task: those whose best counterpart scores highest (equal
+        scores: the group named first). ``None`` keeps every other group. With at most
+        ``k + 1`` groups (the reports' comparison sets) every group is kept; with more,
+        the table has ``n × k`` rows instead of ``n × (groups − 1)``, and a group left
+        out scores no higher than the ``k`` kept.
     tokens, X : optional
         Precomputed tokens or task vectors (rows aligned with ``tasks``).
     memory_mb : float
         Budget of one dense block of scores.
+    n_jobs : int, optional
+        Worker processes above :data:`PARALLEL_MIN_TASKS` tasks (default: every CPU).
 
     Returns
     -------
     pandas.DataFrame
         ``task_id, <by>, title, other, match_task_id, match_title, score``:
-        one row per task and other group (``other`` is the other group's
-        name), in task order.
+        one row per task and kept other group (``other`` is the other group's
+        name), in task order, then group order. Equal best scores within a group
+        go to the smallest ``task_id``, so the rows do not depend on the order of
+        ``tasks``.
 
     Examples
     --------
@@ -264,22 +324,24 @@ def best_counterparts(
     groups = tasks[by].astype(str).to_numpy()
     if len(set(groups)) < 2:
         raise CompareError(f"need at least 2 groups in column {by!r}; got {sorted(set(groups))}")
-    best, arg, names = _best_blocks(X, groups, memory_mb)
+    if k is not None and k < 1:
+        raise CompareError(f"k must be at least 1 (or None for every group); got {k}")
     ids = tasks["task_id"].to_numpy()
+    score, group, match, names = _top_groups(X, groups, ids, k, memory_mb, n_jobs)
     titles = tasks["title"].fillna("").to_numpy() if "title" in tasks else np.full(len(ids), "")
-    rows_i, cols_g = np.nonzero(np.asarray(names)[None, :] != groups[:, None])
-    out = pd.DataFrame(
+    rows = np.repeat(np.arange(len(ids)), score.shape[1])
+    match = match.ravel()
+    return pd.DataFrame(
         {
-            "task_id": ids[rows_i],
-            by: groups[rows_i],
-            "title": titles[rows_i],
-            "other": np.asarray(names)[cols_g],
-            "match_task_id": ids[arg[rows_i, cols_g]],
-            "match_title": titles[arg[rows_i, cols_g]],
-            "score": np.round(best[rows_i, cols_g], 6),
+            "task_id": ids[rows],
+            by: groups[rows],
+            "title": titles[rows],
+            "other": np.asarray(names)[group.ravel()],
+            "match_task_id": ids[match],
+            "match_title": titles[match],
+            "score": np.round(score.ravel(), 6),
         }
     )
-    return out
 
 
 def null_threshold(
@@ -317,38 +379,46 @@ def null_threshold(
 
 
 def _priority_labels(
-    r: np.ndarray, c: np.ndarray, score: np.ndarray, groups: np.ndarray
-) -> tuple[np.ndarray, dict[int, tuple[int, float]]]:
+    r: np.ndarray, c: np.ndarray, score: np.ndarray, codes: np.ndarray, rank: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Priority label per task by greedy one-task-per-group merging, and the near misses.
 
     ``r``, ``c`` are task indices of match edges above the threshold, ``score``
-    their cosine, ``groups`` the group of each task. Returns the labels and,
-    for each task left alone although it has an edge, the label and score of
-    its best edge's priority.
+    their cosine, ``codes`` the group code of each task and ``rank`` its place in
+    task-id order (equal scores are taken in that order, so the result does not
+    depend on the order of the rows). Returns the labels (a root task index per
+    task) and, for each task left alone although it has an edge, the label and
+    score of its best edge's priority (-1 and NaN for the others).
     """
-    parent = np.arange(len(groups))
-    members: dict[int, set[str]] = {i: {g} for i, g in enumerate(groups)}
+    n = len(codes)
+    parent = list(range(n))
+    held = [1 << int(g) for g in codes]  # groups of each priority, as a bit set
 
     def find(i: int) -> int:
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
-        return int(i)
+        return i
 
-    order = np.argsort(-score, kind="stable")
-    for e in order:
-        a, b = find(int(r[e])), find(int(c[e]))
-        if a != b and not (members[a] & members[b]):
+    order = np.lexsort((rank[c], rank[r], -score))
+    for x, y in zip(r[order].tolist(), c[order].tolist(), strict=True):
+        a, b = find(x), find(y)
+        if a != b and not (held[a] & held[b]):
             parent[b] = a
-            members[a] |= members.pop(b)
-    labels = np.array([find(i) for i in range(len(groups))], dtype=np.int64)
-    size = np.bincount(labels, minlength=len(groups))
-    near: dict[int, tuple[int, float]] = {}
-    for e in order:  # strongest first: a lone task's best match
-        for a, b in ((int(r[e]), int(c[e])), (int(c[e]), int(r[e]))):
-            if size[labels[a]] == 1 and a not in near:
-                near[a] = (int(labels[b]), float(score[e]))
-    return labels, near
+            held[a] |= held[b]
+    labels = np.array([find(i) for i in range(n)], dtype=np.int64)
+    size = np.bincount(labels, minlength=n)
+    # strongest edge first, each edge read in both directions: a lone task's best match
+    a = np.column_stack([r[order], c[order]]).ravel()
+    b = np.column_stack([c[order], r[order]]).ravel()
+    s = np.repeat(score[order], 2)
+    lone = size[labels[a]] == 1
+    first_a, first = np.unique(a[lone], return_index=True)
+    near_label = np.full(n, -1, dtype=np.int64)
+    near_score = np.full(n, np.nan)
+    near_label[first_a] = labels[b[lone][first]]
+    near_score[first_a] = s[lone][first]
+    return labels, near_label, near_score
 
 
 def shared_priorities(
@@ -390,7 +460,8 @@ def shared_priorities(
         its edges; for "near" the score of its best match; NaN if unique),
         ``close_to`` (for "near": the priority it resembles, else <NA>),
         then one column per group holding its task title; sorted by
-        ``n_groups`` descending then ``mean_score`` descending.
+        ``n_groups`` descending, ``mean_score`` descending, then by the group
+        and task id of its first task (never by the order of the rows).
 
     Examples
     --------
@@ -401,47 +472,79 @@ def shared_priorities(
     [['all', '乙, 甲'], ['unique', '乙']]
     """
     ids = tasks["task_id"].to_numpy()
-    index = {t: i for i, t in enumerate(ids)}
-    edges = matches[matches["score"] >= threshold]
-    edges = edges[edges["task_id"].isin(index) & edges["match_task_id"].isin(index)]
-    r = edges["task_id"].map(index).to_numpy()
-    c = edges["match_task_id"].map(index).to_numpy()
-    labels, near = _priority_labels(
-        r, c, edges["score"].to_numpy(), tasks[by].astype(str).to_numpy()
-    )
     groups = tasks[by].astype(str).to_numpy()
+    titles = tasks["title"].fillna("").astype(str).to_numpy()
     all_groups = sorted(set(groups))
+    n, n_all = len(ids), len(all_groups)
+    codes = np.asarray(pd.Categorical(groups, categories=all_groups).codes, dtype=np.int64)
+    rank = np.argsort(np.argsort(ids.astype(str), kind="stable"), kind="stable")
+    # the edges as task positions, column by column (never a copy of the whole table)
+    score = matches["score"].to_numpy(dtype=float)
+    keep = np.flatnonzero(score >= threshold)
+    known = pd.Index(ids)
+    r = known.get_indexer(matches["task_id"].iloc[keep])
+    c = known.get_indexer(matches["match_task_id"].iloc[keep])
+    inside = (r >= 0) & (c >= 0)
+    r, c, score = r[inside], c[inside], score[keep][inside]
+    labels, near_label, near_score = _priority_labels(r, c, score, codes, rank)
+
+    comps, inv = np.unique(labels, return_inverse=True)  # one row per priority
+    n_comps = len(comps)
+    n_tasks = np.bincount(inv, minlength=n_comps)
+    # priority × group cells, sorted by priority, group, then task id
+    o = np.lexsort((rank, codes, inv))
+    cell = inv[o] * max(n_all, 1) + codes[o]
+    cut = np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]]) if n else np.array([], dtype=int)
+    cell_comp, cell_group = cell[cut] // max(n_all, 1), cell[cut] % max(n_all, 1)
+    n_groups = np.bincount(cell_comp, minlength=n_comps)
+    wide = np.full((n_comps, n_all), "", dtype=object)
+    wide[cell_comp, cell_group] = [" / ".join(t) for t in np.split(titles[o], cut[1:])]
+    names = np.asarray(all_groups, dtype=object)
+    present = np.split(names[cell_group], np.flatnonzero(np.diff(cell_comp)) + 1)
+    first = np.full(n_comps, n_all * n, dtype=np.int64)  # ties: group order, then task id
+    np.minimum.at(first, inv, codes * n + rank)
+    # mean score of the edges inside each priority (an exactly rounded sum: no order dependence)
     same = labels[r] == labels[c]
-    score_of = edges[same].assign(comp=labels[r][same]).groupby("comp")["score"].mean()
-    rows = []
-    for comp in np.unique(labels):
-        members = np.flatnonzero(labels == comp)
-        present = sorted(set(groups[members]))
-        k = len(present)
-        lone = near.get(int(members[0])) if len(members) == 1 else None
-        if k == len(all_groups) and k > 1:
-            kind = "all"
-        elif k > 1:
-            kind = f"{k} of {len(all_groups)}"
-        else:
-            kind = "near" if lone else "unique"
-        row = {
-            "shared_by": kind,
-            "n_groups": k,
-            "groups": ", ".join(present),
-            "n_tasks": len(members),
-            "mean_score": lone[1] if lone else float(score_of.get(comp, np.nan)),
-            "_comp": int(comp),
-            "_close": lone[0] if lone else -1,
+    e_comp, e_score = inv[r[same]], score[same]
+    o = np.argsort(e_comp, kind="stable")
+    e_comp, e_score = e_comp[o], e_score[o]
+    mean = np.full(n_comps, np.nan)
+    if len(e_comp):
+        starts = np.flatnonzero(np.r_[True, e_comp[1:] != e_comp[:-1]])
+        parts = np.split(e_score, starts[1:])
+        mean[e_comp[starts]] = [math.fsum(x) / len(x) for x in parts]  # exactly rounded sums
+    member = np.zeros(n_comps, dtype=np.int64)
+    member[inv] = np.arange(n)  # a member of each priority (the only one of a single task)
+    lone = (n_tasks == 1) & (near_label[member] >= 0)
+    kind = np.where(
+        (n_groups == n_all) & (n_groups > 1),
+        "all",
+        np.where(
+            n_groups > 1,
+            [f"{k} of {n_all}" for k in n_groups],
+            np.where(lone, "near", "unique"),
+        ),
+    )
+    table = pd.DataFrame(
+        {
+            "shared_by": kind.astype(object),
+            "n_groups": n_groups.astype(np.int64),
+            "groups": [", ".join(p) for p in present],
+            "n_tasks": n_tasks.astype(np.int64),
+            "mean_score": np.where(lone, near_score[member], mean),
+            "_comp": comps,
+            "_close": np.where(lone, near_label[member], -1),
+            "_first": first,
         }
-        for g in all_groups:
-            row[g] = " / ".join(tasks["title"].iloc[members[groups[members] == g]].fillna(""))
-        rows.append(row)
+    )
+    for j, g in enumerate(all_groups):
+        table[g] = wide[:, j]
     out = (
-        pd.DataFrame(rows)
+        table.sort_values("_first", kind="stable")
         .sort_values(
             ["n_groups", "mean_score"], ascending=[False, False], kind="stable", na_position="last"
         )
+        .drop(columns="_first")
         .reset_index(drop=True)
     )
     out.insert(0, "priority", np.arange(len(out)))

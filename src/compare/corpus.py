@@ -38,7 +38,7 @@ from compare.io import read_plan_bytes, sha256_bytes
 from compare.labels import fill_unknown, period_text
 from compare.parse import PARSER_VERSION, NoTasksWarning, Plan, coverage, parse_text
 
-__all__ = ["Corpus", "load_corpus", "plan_rows", "PLAN_SUFFIXES"]
+__all__ = ["Corpus", "load_corpus", "plan_files", "plan_rows", "PLAN_SUFFIXES"]
 
 #: Files a folder is searched for; the content, not the suffix, decides how
 #: each is read (see :mod:`compare.extract`).
@@ -414,9 +414,16 @@ def _apply_catalog(docs: list[dict], catalog: Path | None) -> None:
                 doc[key] = int(value) if key in _INT_COLS else value
 
 
-def _list_files(folder: Path) -> list[Path]:
-    """Candidate plan files by suffix (folders, pipes and broken links included, to be
-    refused by name in :attr:`Corpus.failures`, never silently skipped)."""
+def plan_files(folder: Path) -> list[Path]:
+    """Candidate plan files below ``folder`` by suffix (folders, pipes and broken links
+    included, to be refused by name in :attr:`Corpus.failures`, never silently skipped).
+
+    Examples
+    --------
+    >>> from compare import config
+    >>> len(plan_files(config.RAW_DIR))
+    5
+    """
     return sorted(
         p
         for p in folder.rglob("*")
@@ -473,7 +480,7 @@ def load_corpus(
     folder = Path(folder)
     if not folder.exists():
         raise PlanInputError(folder, "no such file or folder")
-    files = [folder] if not folder.is_dir() else _list_files(folder)
+    files = [folder] if not folder.is_dir() else plan_files(folder)
     if not files:
         raise PlanInputError(
             folder, f"holds no plan files ({', '.join('*' + s for s in PLAN_SUFFIXES)})"

@@ -52,6 +52,7 @@ def method_text(section: str) -> str:
     level = f"{shares.LEVEL:.0%}"
     cut = f"{shares.RESIDUAL_CUT:.2f}"
     t = f"{align.DEFAULT_THRESHOLD:.2f}"
+    k = align.DEFAULT_K
     iv = shares.INTERVAL
     texts = {
         "shares": (
@@ -93,12 +94,14 @@ def method_text(section: str) -> str:
             "using the word, highlighted.",
         ),
         "priorities": (
-            f"把各区任务两两匹配（最相近任务的 TF-IDF 余弦 ≥ 阈值 {t}），从最强的匹配开始合并，"
+            f"把各区任务两两匹配（最相近任务的 TF-IDF 余弦 ≥ 阈值 {t}；区多于 {k + 1} 个时，每项任务只在"
+            f"最相近的 {k} 个区中匹配），从最强的匹配开始合并，"
             "每项重点每个区至多一项任务（不经中间任务串联）。“all”表示各区都有，“unique”表示"
             "只在一个区出现——更准确地说，是在其他区找不到用词相近的任务（同义表述可能被漏配）；"
             "“near”表示该任务与所标编号的重点相近，但该区已有一项更相近的任务列入其中。",
             f"Tasks are matched across districts (best counterpart, TF-IDF cosine at or above "
-            f"{t}) and merged strongest match first, with at most one task per district in a "
+            f"{t}; with more than {k + 1} districts, in the {k} closest districts of each task) and "
+            "merged strongest match first, with at most one task per district in a "
             'priority (no chaining through intermediates). "unique" means no lexically similar '
             'task elsewhere, so synonyms can make it over-count; "near" marks a task that '
             "resembles the numbered priority, which already holds a closer task of its district.",

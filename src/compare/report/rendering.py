@@ -57,6 +57,7 @@ from compare.report.manifest import (
     write_index,
 )
 from compare.report.notebooks import (
+    NOTEBOOK_GLOB,
     NotebookParameter,
     cell_source,
     find_notebooks,
@@ -461,7 +462,8 @@ def render(
     CompareError
         Before any notebook runs, in one line: a parameter that is not plain
         data or not of its declared type (:func:`validate_params`), a missing
-        data folder, a reports folder that is a file or cannot be written, a
+        data folder or one without plans, no notebook to render, a reports
+        folder that is a file or cannot be written, a
         folder where a report file goes, a file where ``data/interim`` goes,
         or another render holding the folder longer than ``lock_timeout``.
 
@@ -476,6 +478,11 @@ def render(
     if isinstance(params.get("data_dir"), Path):
         params["data_dir"] = str(params["data_dir"])
     paths = find_notebooks(notebooks, notebooks_dir)
+    if not paths:
+        raise CompareError(
+            f"{notebooks_dir}: no notebooks to render (none named {NOTEBOOK_GLOB}); "
+            "run in the project or set COMPARE_HOME to a folder with notebooks/"
+        )
     validate_params(params, paths)
     if data_dir is not None:
         params.setdefault("data_dir", str(Path(data_dir).resolve()))
@@ -484,6 +491,14 @@ def render(
         raise CompareError(
             f"{data_path}: the data folder does not exist; pass a folder of plans "
             "with -p data_dir DIR"
+        )
+    from compare.corpus import PLAN_SUFFIXES, plan_files
+
+    if not plan_files(data_path):
+        raise CompareError(
+            f"{data_path}: the data folder holds no plans "
+            f"({', '.join('*' + x for x in PLAN_SUFFIXES)}); add some with compare add FILE "
+            "or pass another folder with -p data_dir DIR"
         )
     try:
         data_label = data_path.relative_to(config.PROJECT_DIR).as_posix()
