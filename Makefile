@@ -57,7 +57,7 @@ lab: setup ## open the notebooks in JupyterLab with the project's kernel
 	$(BIN)/jupyter lab notebooks/
 
 bench: setup system ## scaling → benchmarks/RESULTS.md, formats → FORMATS.md (BENCH_SIZES=10,100,1000,10000 to add 10k)
-	$(BIN)/python -m compare.bench $(if $(BENCH_SIZES),--sizes $(BENCH_SIZES))
+	$(BIN)/python benchmarks/bench.py $(if $(BENCH_SIZES),--sizes $(BENCH_SIZES))
 	$(BIN)/python benchmarks/formats.py
 
 themes-eval: setup ## cross-validate the theme coder, held-out set, clusters: writes benchmarks/THEMES.md

@@ -5,7 +5,7 @@ Measures :func:`compare.align.best_counterparts` (top ``k`` other districts per 
 project's floor (bare ``jieba.lcut`` over the decoded text of every file, one process), each
 step in a fresh process::
 
-    .venv/bin/python -c "from compare.synth import generate_corpus; generate_corpus('data/bench/corpus/n1000', 1000, seed=0)"
+    .venv/bin/python -c "import sys; sys.path.insert(0, 'benchmarks'); from synth import generate_corpus; generate_corpus('data/bench/corpus/n1000', 1000, seed=0)"
     .venv/bin/python benchmarks/align_at_scale.py data/bench/corpus/n1000 --k 20 --also-all
 
 ``make bench`` generates the same corpora in the same place. Steps, one JSON line each:
@@ -35,7 +35,7 @@ from pathlib import Path
 
 
 def _align(folder: str, k: int | None) -> dict:
-    from compare.bench import _RssSampler
+    from bench import _RssSampler
 
     sampler = _RssSampler()
     t0 = time.perf_counter()
@@ -121,7 +121,7 @@ def main() -> None:
     folder = str(Path(args.folder).resolve())
     if args.step:
         if args.step == "floor":
-            from compare.bench import _worker_floor
+            from bench import _worker_floor
 
             out = {"step": "floor", **_worker_floor(Path(folder))}
         elif args.step == "prepare":

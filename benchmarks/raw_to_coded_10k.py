@@ -4,7 +4,7 @@ The full ``make bench`` at N = 10,000 takes well over half an hour (clustering, 
 of the whole corpus); this measures only the part with a target (≤ 3 min, ≤ 4 GB), one fresh
 process per step::
 
-    .venv/bin/python -c "from compare.synth import generate_corpus; generate_corpus('data/bench/corpus/n10000', 10000, seed=0)"
+    .venv/bin/python -c "from synth import generate_corpus; generate_corpus('data/bench/corpus/n10000', 10000, seed=0)"
     .venv/bin/python benchmarks/raw_to_coded_10k.py data/bench/corpus/n10000
 
 (``make bench BENCH_SIZES=...,10000`` generates the same corpus in the same place.)

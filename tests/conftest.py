@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
 from compare import config
+
+# the generated-corpus and benchmark code lives in benchmarks/, outside the package
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 SEEDS = {
     "songjiang_2026": "songjiang_2026_work_points.txt",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from synth import generate_corpus
 
 from compare import align, config, load_corpus
 from compare.align import (
@@ -16,7 +17,6 @@ from compare.align import (
 )
 from compare.exceptions import CompareError
 from compare.selection import select_documents, select_tasks
-from compare.synth import generate_corpus
 from compare.text import tokens_of_tasks
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from compare import bench
+import bench
 
 
 def _run(n: int, floor: float, stages: dict[str, float | None]) -> dict:

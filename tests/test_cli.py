@@ -110,9 +110,9 @@ def test_compare_shares_gives_the_numbers_of_report_03(
     import io
 
     import pandas as pd
+    from synth import generate_corpus
 
     from compare import config, report
-    from compare.synth import generate_corpus
 
     folder = raw_dir
     if n_districts:  # more districts than the default cap of 12

@@ -1,6 +1,6 @@
 """Faults at scale: damaged files in a generated corpus, and runs killed midway.
 
-A corpus of a few hundred generated plans (see :mod:`compare.synth`) stands in
+A corpus of a few hundred generated plans (see ``benchmarks/synth.py``) stands in
 for a province's worth of files. Damaged files must be listed with a reason
 without costing any good file; a run killed with SIGKILL must leave caches the
 next run uses or repairs by itself, giving the same tables as a clean run.
@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from synth import damage_corpus, generate_corpus
 
 from compare import config
 from compare.corpus import load_corpus
 from compare.io import decode_bytes
-from compare.synth import damage_corpus, generate_corpus
 
 TABLES = ("documents", "sections", "tasks", "unassigned")
 

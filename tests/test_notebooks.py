@@ -14,9 +14,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from synth import generate_corpus, generate_plan
 
 from compare import config, report
-from compare.synth import generate_corpus, generate_plan
 
 pytestmark = pytest.mark.notebooks
 

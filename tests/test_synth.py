@@ -1,6 +1,6 @@
 """The generated corpus: deterministic, varied, and parsed back to its ground truth.
 
-Plans generated from the seeds by :mod:`compare.synth` remix their sections and
+Plans generated from the seeds by ``benchmarks/synth.py`` remix their sections and
 tasks into layouts, numberings and encodings no seed has in that combination;
 the parser must recover each plan's structure from the text alone.
 """
@@ -12,10 +12,10 @@ import warnings
 from collections import Counter
 
 import pytest
+from synth import damage_corpus, generate_corpus, generate_plan, read_truth
 
 from compare.corpus import load_corpus
 from compare.parse import parse_plan
-from compare.synth import damage_corpus, generate_corpus, generate_plan, read_truth
 
 N = 120  # plans checked one by one: every layout × numbering combination occurs
 

@@ -1,6 +1,6 @@
 """A large, realistic corpus of plans, generated deterministically from the seeds.
 
-The benchmark (:mod:`compare.bench`) and the generalisation and fault tests
+The benchmark (``benchmarks/bench.py``) and the generalisation and fault tests
 need thousands of plans; only five are published. :func:`generate_plan` builds
 one plan from a seed number and an index, so plan ``i`` is the same whatever
 ``n`` is (the corpus of 100 is the first 100 of the corpus of 1,000):
