@@ -1,0 +1,314 @@
+"""Saved portal pages (.html/.htm) → the plan's lines and the portal's info table.
+
+Part of the extraction stage (:mod:`compare.extract` dispatches here).
+Hand-written rules with lxml, because they are about this genre: the info
+table (索引号, 发布机构, 文号, 成文日期, 发布日期) feeds the metadata;
+navigation, breadcrumbs, share/print links, related-link lists, footers and
+ICP lines are dropped and counted; the content block is the smallest element
+holding most of the page's paragraph text; ``<ol>`` items get their numbers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from compare.exceptions import PlanInputError
+from compare.extract import CJK, Extracted, clean, to_simplified
+from compare.io import sha256_bytes
+
+__all__ = ["read_html"]
+
+#: Labels of a portal's info table and the metadata key each feeds.
+_INFO_LABELS = {
+    "索引号": "index_no",
+    "发布机构": "issuer",
+    "发文机关": "issuer",
+    "发文单位": "issuer",
+    "文号": "doc_number",
+    "发文字号": "doc_number",
+    "成文日期": "issue_date",
+    "发布日期": "publish_date",
+    "公开日期": "publish_date",
+    "主题分类": "topic",
+    "公开方式": "",
+    "有效性": "",
+    "标题": "page_title",
+    "名称": "page_title",
+}
+_INFO_RE = re.compile(
+    r"("
+    + "|".join(sorted(_INFO_LABELS, key=len, reverse=True))
+    + r")\s*[:：]\s*(.*?)(?=\s*(?:"
+    + "|".join(sorted(_INFO_LABELS, key=len, reverse=True))
+    + r")\s*[:：]|$)"
+)
+#: class/id words of page chrome (navigation, breadcrumbs, share and print
+#: bars, related lists, footers) on government portals.
+_CHROME_ATTR = re.compile(
+    r"(^|[\s_-])(nav|navbar|menu|breadcrumb|crumbs?|position|location|dqwz|share|bdshare|print|"
+    r"footer|foot|bottom|copyright|related|relevant|xgxx|xglj|hot|rank|sidebar|side|left|right|"
+    r"pager|page-?nav|prev|next|sxp|comment|toolbar|topbar|header|head|top|banner|search|login|"
+    r"fontsize|zihao|fenxiang|dayin|guanbi)([\s_-]|\d|$)",
+    re.I,
+)
+#: Lines of chrome that survive inside a content block.
+_CHROME_LINE = re.compile(
+    r"^(?:当前位置|您的位置|您现在的位置|首页\s*[>＞»]|【?\s*(?:打印|关闭|收藏|返回顶部|打印本页|关闭窗口)|"
+    r"分享到|字号[:：]|字体[:：]|\[?\s*[大中小]\s*[大中小]\s*[大中小]|上一篇|下一篇|阅读次数|浏览次数|访问量|"
+    r"版权所有|主办单位|承办单位|网站标识码|.*ICP备|.*公网安备|扫一扫|相关链接|相关文章|热点阅读|热门文章)"
+)
+_BLOCK_TAGS = {
+    "p", "div", "br", "li", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6",
+    "section", "article", "ul", "ol", "dl", "dd", "dt", "blockquote", "center", "pre", "td", "th",
+}  # fmt: skip
+
+
+def _html_decode(data: bytes, name: str) -> tuple[str, str]:
+    m = re.search(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", data[:4096], re.I)
+    declared = m.group(1).decode("ascii", "ignore").lower() if m else ""
+    if declared in ("gb2312", "gbk", "gb18030", "x-gbk"):
+        declared = "gb18030"
+    for codec in [c for c in (declared, "utf-8", "gb18030") if c]:
+        try:
+            return data.decode(codec), codec
+        except (UnicodeDecodeError, LookupError):
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise PlanInputError(name, "web page in an encoding that cannot be recognised")
+    return str(best), best.encoding
+
+
+def _node_lines(node) -> list[str]:  # noqa: ANN001 - an lxml element
+    """Text of an element, a line per block element and per <br>; <ol> items numbered.
+
+    >>> import lxml.html
+    >>> _node_lines(lxml.html.fromstring("<div><p>一、总则</p><ol><li>做好。</li><li>推进。</li></ol></div>"))
+    ['一、总则', '1.做好。', '2.推进。']
+    """
+    from compare.grammar import numbering_of
+
+    out: list[str] = []
+    cur: list[str] = []
+
+    def flush() -> None:
+        line = "".join(cur)
+        cur.clear()
+        if line.strip():
+            out.append(line.strip())
+
+    def walk(el, label: str = "") -> None:  # noqa: ANN001
+        tag = el.tag if isinstance(el.tag, str) else ""
+        block = tag.lower() in _BLOCK_TAGS
+        if block:
+            flush()
+        if label and not numbering_of((el.text_content() or "").strip()):
+            cur.append(label)  # an <ol> item's number is the browser's, not in the text
+        if tag.lower() not in ("script", "style", "noscript") and el.text:
+            cur.append(el.text)
+        if tag.lower() == "ol":
+            start = el.get("start", "1")
+            n = int(start) if start.isdigit() else 1
+            for child in el:
+                if isinstance(child.tag, str) and child.tag.lower() == "li":
+                    walk(child, f"{n}.")
+                    n += 1
+                else:
+                    walk(child)
+                if child.tail:
+                    cur.append(child.tail)
+            flush()
+            return
+        for child in el:
+            walk(child)
+            if child.tail:
+                cur.append(child.tail)
+        if block:
+            flush()
+
+    walk(node)
+    flush()
+    return [re.sub(r"[ \t\r\n\u3000\u00a0]+", " ", x).strip() for x in out]
+
+
+def _cjk(node) -> int:  # noqa: ANN001
+    return len(CJK.findall(node.text_content()))
+
+
+def _html_lines(html: str, name: str) -> tuple[list[str], dict[str, str], list[str]]:
+    """(plan lines, info-table metadata, dropped chrome lines) of a portal page."""
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(html)
+    except Exception as err:  # noqa: BLE001 - lxml raises several kinds
+        raise PlanInputError(name, f"web page that cannot be parsed ({err})") from None
+    meta: dict[str, str] = {}
+    for m in root.iter("meta"):
+        key = (m.get("name") or "").lower()
+        if key in ("articletitle", "title") and m.get("content"):
+            meta.setdefault("page_title", m.get("content").strip())
+    for el in root.xpath("//script|//style|//noscript|//iframe|//select|//form|//button"):
+        el.drop_tree()
+    total = _cjk(root)
+    # the info table: any small table or list whose cells carry the portal's labels
+    dropped: list[str] = []
+    # innermost first: a layout table holding both the info table and the plan keeps the plan
+    candidates = sorted(
+        root.iter("table", "ul", "div", "dl"), key=lambda e: -sum(1 for _ in e.iterancestors())
+    )
+    for el in candidates:
+        if el.getparent() is None:
+            continue
+        text = re.sub(r"\s", "", el.text_content())
+        labels = {
+            lab
+            for lab in ("索引号", "发布机构", "文号", "成文日期", "发布日期", "发文机关")
+            if lab in text
+        }
+        if len(labels) >= 2 and len(CJK.findall(text)) < 400:
+            for line in _node_lines(el):
+                line = re.sub(r"(?<=[\u4e00-\u9fff])[\s\u3000]+(?=[\u4e00-\u9fff])", "", line)
+                for lab, value in _INFO_RE.findall(line):
+                    key = _INFO_LABELS.get(lab)
+                    if key and value.strip():
+                        meta.setdefault(key, value.strip())
+            # cells: label in one cell, value in the next
+            cells = [
+                c.text_content().strip() for c in el.iter("td", "th", "dt", "dd", "span", "li")
+            ]
+            for a, b in zip(cells, cells[1:], strict=False):
+                lab = re.sub(r"[\s\u3000]", "", a).rstrip(":：")
+                if (
+                    lab in _INFO_LABELS
+                    and _INFO_LABELS[lab]
+                    and b
+                    and b.rstrip(":： ") not in _INFO_LABELS
+                ):
+                    meta.setdefault(_INFO_LABELS[lab], b)
+            dropped.extend(_node_lines(el))
+            el.drop_tree()
+    # chrome by tag and by class/id
+    for el in list(root.iter("nav", "header", "footer", "aside")):
+        if el.getparent() is not None and _cjk(el) < 0.5 * max(total, 1):
+            dropped.extend(_node_lines(el))
+            el.drop_tree()
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str) or el.getparent() is None:
+            continue
+        attrs = f"{el.get('class', '')} {el.get('id', '')}"
+        if attrs.strip() and _CHROME_ATTR.search(attrs) and _cjk(el) < 0.3 * max(total, 1):
+            dropped.extend(_node_lines(el))
+            el.drop_tree()
+    body = root.find("body")
+    if body is None:
+        body = root
+
+    # the content block: the smallest element holding most of the page's paragraph text
+    def para_cjk(el) -> int:  # noqa: ANN001
+        return sum(len(CJK.findall(p.text_content())) for p in el.iter("p")) or _cjk(el)
+
+    best, best_score = body, para_cjk(body)
+    node = body
+    while True:
+        kids = [k for k in node if isinstance(k.tag, str)]
+        if not kids:
+            break
+        top = max(kids, key=para_cjk)
+        if para_cjk(top) >= 0.85 * best_score and para_cjk(top) > 0:
+            node = best = top
+        else:
+            break
+    lines = _node_lines(best)
+    # a title outside the content block (h1 above it, or ArticleTitle)
+    title = meta.get("page_title")
+    if not title:
+        h = body.xpath(".//h1|.//h2")
+        title = h[0].text_content().strip() if h else ""
+    if not title:
+        t = root.find(".//title")
+        title = (
+            re.split(r"[_|｜-]", t.text_content().strip())[0]
+            if t is not None and t.text_content()
+            else ""
+        )
+    title = re.sub(r"\s+", " ", title or "").strip()
+    # the page's own heading is the plan's title only when it names a plan (a site name
+    # such as "XX县人民政府" in <title> is not)
+    from compare.grammar import TITLE_END
+
+    if (
+        title
+        and TITLE_END.search(title.replace(" ", ""))
+        and title.replace(" ", "") not in "".join(lines[:8]).replace(" ", "")
+    ):
+        lines.insert(0, title)
+    kept: list[str] = []
+    for ln in lines:
+        if _CHROME_LINE.match(ln.replace(" ", "")):
+            dropped.append(ln)
+        else:
+            kept.append(ln)
+    return [clean(x) for x in kept], meta, dropped
+
+
+def _reads_like_prose(lines: list[str]) -> bool:
+    """Plan text has sentences: at least 100 Chinese characters and three sentence ends.
+
+    A portal's list page (headlines with dates) has neither.
+
+    >>> _reads_like_prose(["2025年松江区卫生健康工作要点2025-03-20"] * 10)
+    False
+    """
+    text = "".join(lines)
+    return len(CJK.findall(text)) >= 100 and len(re.findall(r"[。；！？]", text)) >= 3
+
+
+def read_html(data: bytes, name: str) -> Extracted:
+    html, encoding = _html_decode(data, name)
+    lines, meta, dropped = _html_lines(html, name)
+    if not _reads_like_prose(lines):
+        raise PlanInputError(name, "web page with no plan text (navigation or a list of links?)")
+    lines, original = to_simplified(lines)
+    if original:
+        import opencc
+
+        conv = opencc.OpenCC("t2s")
+        meta = {k: conv.convert(v) for k, v in meta.items()}
+    return Extracted(
+        text="\n".join(lines),
+        format="html",
+        sha256=sha256_bytes(data),
+        encoding=encoding,
+        original=original,
+        meta=_normalise_meta(meta),
+        furniture=tuple(dropped),
+    )
+
+
+_ISO_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+
+
+def _iso_date(text: str) -> str:
+    m = _ISO_DATE.search(text)
+    if not m:
+        return ""
+    y, mo, d = (int(x) for x in m.groups())
+    return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else ""
+
+
+def _normalise_meta(meta: dict[str, str]) -> dict[str, str]:
+    from compare.grammar import normalise_doc_number
+
+    out = {}
+    for key, value in meta.items():
+        value = re.sub(r"\s+", " ", value).strip()
+        if key in ("issue_date", "publish_date"):
+            value = _iso_date(value)
+        elif key == "doc_number":
+            value = normalise_doc_number(value) or ""
+        if value:
+            out[key] = value
+    return out

@@ -1,0 +1,270 @@
+"""Word documents (.docx, and .doc/.wps through LibreOffice) → line-numbered text.
+
+Part of the extraction stage (:mod:`compare.extract` dispatches here). Body
+paragraphs and tables are read in document order; a bold run that opens a
+paragraph is marked ``**…**`` so the parser sees a bold title; Word's automatic
+numbering, which is not in the paragraph text, is put back; Word's rendered
+page breaks give pages when the file has them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io as _io
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from compare.exceptions import PlanInputError
+from compare.extract import CJK, SOFFICE_TIMEOUT, Extracted, clean, to_simplified
+from compare.io import sha256_bytes
+
+__all__ = ["read_doc", "read_docx"]
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _docx_paragraph(p) -> tuple[str, int]:  # noqa: ANN001 - a python-docx Paragraph
+    """Text of a paragraph, an opening bold run marked ``**…**``; page breaks inside it."""
+    from docx.text.run import Run
+
+    breaks = 0
+    parts: list[tuple[str, bool]] = []
+    for r in p._p.iter(f"{_W}r"):
+        run = Run(r, p)
+        for el in r:
+            if el.tag == f"{_W}lastRenderedPageBreak" or (
+                el.tag == f"{_W}br" and el.get(f"{_W}type") == "page"
+            ):
+                breaks += 1
+        text = run.text
+        if text:
+            parts.append((text, bool(run.bold) or _style_bold(p)))
+    text = "".join(t for t, _ in parts)
+    bold = ""
+    for t, b in parts:
+        if not b:
+            break
+        bold += t
+    if bold.strip() and len(bold.strip()) < len(text.strip()):
+        rest = text[len(bold) :]
+        text = f"**{bold.strip()}**{rest}"
+    return text, breaks
+
+
+def _style_bold(p) -> bool:  # noqa: ANN001 - a python-docx Paragraph
+    with contextlib.suppress(AttributeError):
+        return bool(p.style.font.bold)
+    return False
+
+
+_CN_UNITS = "零一二三四五六七八九"
+
+
+def _int_to_cn(n: int) -> str:
+    """Chinese numeral of 1–999, as Word's chineseCounting prints it.
+
+    >>> [_int_to_cn(n) for n in (1, 10, 12, 20, 105)]
+    ['一', '十', '十二', '二十', '一百零五']
+    """
+    if n < 10:
+        return _CN_UNITS[n]
+    if n < 20:
+        return "十" + (_CN_UNITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return _CN_UNITS[n // 10] + "十" + (_CN_UNITS[n % 10] if n % 10 else "")
+    rest = n % 100
+    tail = "" if not rest else ("零" + _int_to_cn(rest) if rest < 10 else _int_to_cn(rest))
+    if 10 <= rest < 20:
+        tail = "一" + tail
+    return _CN_UNITS[n // 100] + "百" + tail
+
+
+def _format_number(n: int, fmt: str) -> str:
+    if fmt.startswith(("chinese", "ideograph", "japaneseCounting", "taiwanese")):
+        return _int_to_cn(n)
+    if fmt == "decimalEnclosedCircle" and 1 <= n <= 20:
+        return chr(0x245F + n)
+    if fmt in ("upperLetter", "lowerLetter"):
+        c = chr(ord("A") + (n - 1) % 26)
+        return c if fmt == "upperLetter" else c.lower()
+    if fmt in ("upperRoman", "lowerRoman"):
+        vals = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+        out, k = "", n
+        for v, r in vals:
+            while k >= v:
+                out, k = out + r, k - v
+        return out if fmt == "upperRoman" else out.lower()
+    return str(n)
+
+
+class _WordNumbering:
+    """Labels of Word's automatic numbering, which is not in the paragraph's text.
+
+    Government plans typed in Word often number 一、/（一）/1. with list styles;
+    without the labels the parser would see headings with no numbers. The
+    labels are rebuilt from ``numbering.xml`` (level start, format and text such
+    as ``%1、`` or ``（%1）``), counting per list as Word does.
+    """
+
+    def __init__(self, doc) -> None:  # noqa: ANN001 - a python-docx Document
+        self.levels: dict[str, dict[int, tuple[int, str, str]]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        try:
+            root = doc.part.numbering_part.element
+        except (NotImplementedError, KeyError, AttributeError, ValueError):
+            return
+        abstract: dict[str, dict[int, tuple[int, str, str]]] = {}
+        for a in root.iter(f"{_W}abstractNum"):
+            lv = {}
+            for lvl in a.iter(f"{_W}lvl"):
+
+                def val(tag: str, default: str, lvl=lvl) -> str:  # noqa: ANN001
+                    e = lvl.find(f"{_W}{tag}")
+                    return e.get(f"{_W}val", default) if e is not None else default
+
+                start = val("start", "1")
+                lv[int(lvl.get(f"{_W}ilvl", "0"))] = (
+                    int(start) if start.isdigit() else 1,
+                    val("numFmt", "decimal"),
+                    val("lvlText", ""),
+                )
+            abstract[a.get(f"{_W}abstractNumId")] = lv
+        for num in root.iter(f"{_W}num"):
+            ref = num.find(f"{_W}abstractNumId")
+            if ref is not None and ref.get(f"{_W}val") in abstract:
+                self.levels[num.get(f"{_W}numId")] = abstract[ref.get(f"{_W}val")]
+
+    def _num_pr(self, p):  # noqa: ANN001, ANN202 - python-docx objects
+        ppr = p._p.pPr
+        if ppr is not None and ppr.numPr is not None:
+            return ppr.numPr
+        style = p.style
+        while style is not None:
+            spp = style.element.pPr
+            if spp is not None and spp.numPr is not None:
+                return spp.numPr
+            style = style.base_style
+        return None
+
+    def label(self, p) -> str:  # noqa: ANN001 - a python-docx Paragraph
+        """The number Word shows before paragraph ``p`` ('' when it has none)."""
+        if not self.levels:
+            return ""
+        num_pr = self._num_pr(p)
+        if num_pr is None or num_pr.numId is None:
+            return ""
+        num_id = str(num_pr.numId.val)
+        ilvl = int(num_pr.ilvl.val) if num_pr.ilvl is not None else 0
+        levels = self.levels.get(num_id)
+        if not levels or ilvl not in levels:
+            return ""
+        count = self.counters.setdefault(num_id, {})
+        count[ilvl] = count.get(ilvl, levels[ilvl][0] - 1) + 1
+        for deeper in [k for k in count if k > ilvl]:
+            del count[deeper]
+        start, fmt, text = levels[ilvl]
+        if fmt in ("bullet", "none") or not text:
+            return ""
+
+        def fill(m: re.Match[str]) -> str:
+            k = int(m.group(1)) - 1
+            n = count.get(k, levels.get(k, (1, "", ""))[0])
+            return _format_number(n, levels.get(k, (1, fmt, ""))[1])
+
+        return re.sub(r"%(\d)", fill, text)
+
+
+def _with_label(text: str, label: str) -> str:
+    """Put a numbering label before a paragraph's text (inside an opening bold mark)."""
+    if not label:
+        return text
+    if text.startswith("**"):
+        return "**" + label + text[2:]
+    return label + text
+
+
+def read_docx(data: bytes, name: str, fmt: str = "docx") -> Extracted:
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        doc = docx.Document(_io.BytesIO(data))
+    except Exception as err:  # noqa: BLE001 - python-docx raises many kinds for a bad file
+        raise PlanInputError(name, f"damaged Word file ({type(err).__name__}: {err})") from None
+    lines: list[str] = []
+    pages: list[int] = []
+    page = 1
+    any_break = False
+
+    def add(text: str, breaks: int) -> None:
+        nonlocal page, any_break
+        for ln in text.replace("\v", "\n").split("\n"):
+            lines.append(clean(ln))
+            pages.append(page)
+        if breaks:
+            any_break = True
+            page += breaks
+
+    numbering = _WordNumbering(doc)
+    for el in doc.element.body.iterchildren():
+        if el.tag == f"{_W}p":
+            para = Paragraph(el, doc)
+            text, breaks = _docx_paragraph(para)
+            add(_with_label(text, numbering.label(para)) if text.strip() else text, breaks)
+        elif el.tag == f"{_W}tbl":
+            seen: set[int] = set()
+            for row in Table(el, doc).rows:
+                for cell in row.cells:
+                    if id(cell._tc) in seen:  # merged cells repeat
+                        continue
+                    seen.add(id(cell._tc))
+                    for p in cell.paragraphs:
+                        add(*_docx_paragraph(p))
+    if not any(CJK.search(x) for x in lines):
+        raise PlanInputError(name, "Word file with no Chinese text")
+    lines, original = to_simplified(lines)
+    return Extracted(
+        text="\n".join(lines),
+        format=fmt,
+        sha256=sha256_bytes(data),
+        encoding=fmt,
+        pages=tuple(pages) if any_break else (),
+        original=original,
+        n_pages=page if any_break else 0,
+    )
+
+
+def read_doc(data: bytes, name: str) -> Extracted:
+    """Word 97–2003 / WPS: convert to .docx with LibreOffice headless."""
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if not exe:
+        raise PlanInputError(
+            name,
+            "Word 97-2003 or WPS file: install LibreOffice to read it "
+            "(apt-get install libreoffice-writer-nogui; make setup does), or save it as .docx",
+        )
+    with tempfile.TemporaryDirectory(prefix="compare-doc-") as tmp:
+        src = Path(tmp) / "plan.doc"
+        src.write_bytes(data)
+        try:
+            subprocess.run(
+                [exe, f"-env:UserInstallation=file://{tmp}/profile", "--headless",
+                 "--convert-to", "docx", "--outdir", tmp, str(src)],
+                check=True, capture_output=True, timeout=SOFFICE_TIMEOUT,
+            )  # fmt: skip
+        except subprocess.TimeoutExpired:
+            raise PlanInputError(
+                name, f"LibreOffice took over {SOFFICE_TIMEOUT} s to convert it"
+            ) from None
+        except subprocess.CalledProcessError as err:
+            raise PlanInputError(
+                name, f"LibreOffice could not convert it (exit {err.returncode})"
+            ) from None
+        out = Path(tmp) / "plan.docx"
+        if not out.exists():
+            raise PlanInputError(name, "LibreOffice could not convert it (no output)")
+        return read_docx(out.read_bytes(), name, fmt="doc")
