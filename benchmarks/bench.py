@@ -57,7 +57,7 @@ from typing import Any
 
 _sys.path.insert(0, str(Path(__file__).resolve().parent))  # synth.py, beside this file
 
-from compare import config  # noqa: E402
+from compare import clusters, config  # noqa: E402
 
 __all__ = ["DEFAULT_SIZES", "StageResult", "main", "parse_sizes", "run_benchmark", "write_results"]
 
@@ -81,7 +81,7 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("segment", "compare.themes", "themes.task_tokens: jieba over titles and texts, token cache"),
     ("vectorise", "compare.themes", "themes.tfidf_matrix (sparse TF-IDF)"),
     ("code", "compare.themes", "themes.code_tasks (codebook coding)"),
-    ("cluster", "compare.themes", "themes.cluster_tasks (KMeans, automatic k)"),
+    ("cluster", "compare.clusters", "clusters.cluster_tasks (KMeans, automatic k)"),
     (
         "cache coded",
         "compare.coding",
@@ -278,9 +278,8 @@ def _worker_cold(folder: Path, out_dir: Path) -> dict[str, Any]:
         state["coded"] = themes.code_tasks(tasks, X=state["X"])
 
     def cluster() -> None:
-        from compare import themes
 
-        cl = themes.cluster_tasks(
+        cl = clusters.cluster_tasks(
             tasks, probabilities=state["coded"].attrs["probabilities"], tokens=state["tokens"]
         )
         state["clustering"] = cl

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from compare import coder, config, themes
+from compare import clusters, coder, config, themes
 from compare.corpus import load_corpus
 
 HERE = Path(__file__).resolve().parent
@@ -347,10 +347,10 @@ def evaluate(quick: bool = False, raw_dir: str | Path | None = None) -> str:
         for seed in range(1 if quick else 3):
             t0 = time.perf_counter()
             probs = coded.attrs["probabilities"] if guide else None
-            cl = themes.cluster_tasks(
+            cl = clusters.cluster_tasks(
                 tasks, seed=seed, guide=guide, probabilities=probs, tokens=tokens
             )
-            agree = themes.cluster_agreement(cl.labels, gold)
+            agree = clusters.cluster_agreement(cl.labels, gold)
             rows.append(
                 {
                     "variant": "text only (default)" if guide == 0 else f"guided ({guide:g})",
@@ -365,7 +365,7 @@ def evaluate(quick: bool = False, raw_dir: str | Path | None = None) -> str:
                 }
             )
     say(_table(rows))
-    cl0 = themes.cluster_tasks(tasks, seed=0, tokens=tokens)
+    cl0 = clusters.cluster_tasks(tasks, seed=0, tokens=tokens)
     say(
         "\nText-only clusters are what the report shows by default: they assume no "
         "categories, so they can be set against the codebook. Their stability rises with k "
@@ -376,7 +376,7 @@ def evaluate(quick: bool = False, raw_dir: str | Path | None = None) -> str:
     )
     say("Automatic-k table, text only, seed 0 (score = stability − null stability):\n")
     say(_table(cl0.k_table.to_dict("records")))
-    agree = themes.cluster_agreement(cl0.labels, coded["theme"])
+    agree = clusters.cluster_agreement(cl0.labels, coded["theme"])
     flagged = agree.spread[agree.spread["flagged"]]
     summary = cl0.summary.set_index("cluster")
     say("\nClusters flagged as spreading over several themes (text only, seed 0, vs codes):\n")

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from compare import coding, config, report, themes
+from compare import clusters, coding, config, report, themes
 from compare.atomic import write_atomic
 from compare.cli import main
 from compare.corpus import load_corpus
@@ -166,8 +166,8 @@ def test_clusters_follow_task_ids_not_row_order(isolated_home):
     t = pd.DataFrame(rows, columns=["task_id", "district", "title"])
     t["text"] = [f"{title}。第{rng.integers(100)}项。" for title in t["title"]]
     shuffled = t.iloc[::-1].reset_index(drop=True)
-    a = themes.cluster_tasks(t, k=3, seed=0)
-    b = themes.cluster_tasks(shuffled, k=3, seed=0)
+    a = clusters.cluster_tasks(t, k=3, seed=0)
+    b = clusters.cluster_tasks(shuffled, k=3, seed=0)
     assert dict(zip(t["task_id"], a.labels, strict=True)) == dict(
         zip(shuffled["task_id"], b.labels, strict=True)
     )
@@ -626,8 +626,8 @@ def test_a_flood_of_scikit_learn_warnings_becomes_one_line(isolated_home):
     t["text"] = t["title"]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        themes.cluster_tasks(t, seed=0)
-    assert [w.category for w in caught] == [themes.ClusteringWarning]
+        clusters.cluster_tasks(t, seed=0)
+    assert [w.category for w in caught] == [clusters.ClusteringWarning]
     assert "scikit-learn warned" in str(caught[0].message)
     assert "ConvergenceWarning" in str(caught[0].message)
 
@@ -636,7 +636,7 @@ def test_the_command_line_prints_a_warning_in_one_line(monkeypatch, capsys):
     import compare.cli as cli
 
     def corpus(args) -> int:
-        warnings.warn("first line\n  second line", themes.ClusteringWarning, stacklevel=1)
+        warnings.warn("first line\n  second line", clusters.ClusteringWarning, stacklevel=1)
         return 0
 
     monkeypatch.setattr(cli, "cmd_corpus", corpus)

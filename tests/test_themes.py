@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from compare import config, themes
+from compare import clusters, config, themes
 from compare.exceptions import CodebookError, CompareError
 
 # Real task texts from the seed plans (shortened): four clear themes, three districts.
@@ -237,23 +237,23 @@ def test_terms_used_in_one_district_only_are_dropped():
 
 
 def test_same_seed_gives_the_same_clusters(tasks):
-    a = themes.cluster_tasks(tasks, seed=7, k_range=range(2, 6), n_resamples=4)
-    b = themes.cluster_tasks(tasks, seed=7, k_range=range(2, 6), n_resamples=4)
+    a = clusters.cluster_tasks(tasks, seed=7, k_range=range(2, 6), n_resamples=4)
+    b = clusters.cluster_tasks(tasks, seed=7, k_range=range(2, 6), n_resamples=4)
     assert a.k == b.k
     np.testing.assert_array_equal(a.labels, b.labels)
     pd.testing.assert_frame_equal(a.k_table, b.k_table)
 
 
 def test_default_clusters_are_text_only(tasks):
-    plain = themes.cluster_tasks(tasks, k=4)
-    text_only = themes.cluster_tasks(tasks, k=4, guide=0.0)
+    plain = clusters.cluster_tasks(tasks, k=4)
+    text_only = clusters.cluster_tasks(tasks, k=4, guide=0.0)
     np.testing.assert_array_equal(plain.features, text_only.features)
-    guided = themes.cluster_tasks(tasks, k=4, guide=0.5)
+    guided = clusters.cluster_tasks(tasks, k=4, guide=0.5)
     assert guided.features.shape[1] > plain.features.shape[1]  # codebook profile added
 
 
 def test_automatic_k_of_the_guided_variant_finds_the_four_themes(tasks):
-    result = themes.cluster_tasks(tasks, k_range=range(2, 7), n_resamples=6, guide=0.5)
+    result = clusters.cluster_tasks(tasks, k_range=range(2, 7), n_resamples=6, guide=0.5)
     assert result.k == 4
     assert set(result.k_table["k"]) == set(range(2, 7))
     from sklearn.metrics import adjusted_rand_score
@@ -264,13 +264,13 @@ def test_automatic_k_of_the_guided_variant_finds_the_four_themes(tasks):
 def test_choose_k_on_separated_blobs():
     rng = np.random.default_rng(0)
     F = np.repeat(np.eye(5), 8, axis=0) + 0.05 * rng.random((40, 5))
-    k, table = themes.choose_k(F, k_range=range(2, 9), n_resamples=5)
+    k, table = clusters.choose_k(F, k_range=range(2, 9), n_resamples=5)
     assert k == 5
     assert table.loc[table["k"] == 5, "stability"].item() > 0.95
 
 
 def test_user_k_overrides_the_automatic_choice_and_clusters_are_labelled(tasks):
-    result = themes.cluster_tasks(tasks, k=3)
+    result = clusters.cluster_tasks(tasks, k=3)
     assert result.k == 3 and result.k_table.empty
     assert result.summary["size"].sum() == len(tasks)
     assert result.summary["size"].is_monotonic_decreasing
@@ -280,7 +280,7 @@ def test_user_k_overrides_the_automatic_choice_and_clusters_are_labelled(tasks):
 
 
 def test_ctfidf_prefers_terms_specific_to_a_cluster():
-    top = themes.ctfidf_terms(
+    top = clusters.ctfidf_terms(
         [["中医", "服务"], ["中医", "服务"], ["疫苗", "服务"]], [0, 0, 1], top=1
     )
     assert top == {0: ["中医"], 1: ["疫苗"]}
@@ -320,16 +320,16 @@ def test_cli_reports_a_bad_codebook_in_one_line(isolated_home, raw_dir, capsys, 
 
 
 def test_a_cluster_spread_over_themes_is_flagged():
-    clusters = [0] * 6 + [1] * 4
+    labels = [0] * 6 + [1] * 4
     codes = ["A", "A", "B", "B", "C", "C"] + ["D"] * 4
-    agree = themes.cluster_agreement(clusters, codes)
+    agree = clusters.cluster_agreement(labels, codes)
     assert agree.spread.set_index("cluster")["flagged"].to_dict() == {0: True, 1: False}
     assert agree.table.loc[0, "B"] == 2 and agree.table.loc[1, "D"] == 4
     assert 0 < agree.ari < 1 and 0 < agree.nmi < 1
 
 
 def test_identical_partitions_agree_fully():
-    agree = themes.cluster_agreement([0, 0, 1, 1], ["E", "E", "K", "K"])
+    agree = clusters.cluster_agreement([0, 0, 1, 1], ["E", "E", "K", "K"])
     assert agree.ari == 1.0 and agree.nmi == 1.0 and not agree.spread["flagged"].any()
 
 
@@ -382,21 +382,21 @@ def test_cli_labels_are_used_as_overrides(isolated_home, raw_dir, capsys, tmp_pa
 
 
 def test_clusters_do_not_depend_on_row_order(tasks):
-    a = themes.cluster_tasks(tasks, k_range=range(2, 6), n_resamples=4)
-    b = themes.cluster_tasks(tasks.iloc[::-1], k_range=range(2, 6), n_resamples=4)
+    a = clusters.cluster_tasks(tasks, k_range=range(2, 6), n_resamples=4)
+    b = clusters.cluster_tasks(tasks.iloc[::-1], k_range=range(2, 6), n_resamples=4)
     np.testing.assert_array_equal(a.labels, b.labels[::-1])
 
 
 def test_automatic_k_is_chosen_once_per_corpus(isolated_home, monkeypatch):
     F = np.repeat(np.eye(5), 8, axis=0) + 0.05 * np.random.default_rng(0).random((40, 5))
-    first = themes.choose_k_cached(F, k_range=range(2, 9), n_resamples=5)
+    first = clusters.choose_k_cached(F, k_range=range(2, 9), n_resamples=5)
 
     def fail(*args, **kwargs):  # noqa: ANN002, ANN003
         raise AssertionError("k was chosen again")
 
-    monkeypatch.setattr(themes, "choose_k", fail)
-    again = themes.choose_k_cached(F, k_range=range(2, 9), n_resamples=5)
+    monkeypatch.setattr(clusters, "choose_k", fail)
+    again = clusters.choose_k_cached(F, k_range=range(2, 9), n_resamples=5)
     assert again[0] == first[0] == 5
     pd.testing.assert_frame_equal(again[1], first[1], check_dtype=False)
     with pytest.raises(AssertionError, match="chosen again"):  # other parameters: other key
-        themes.choose_k_cached(F, k_range=range(2, 8), n_resamples=5)
+        clusters.choose_k_cached(F, k_range=range(2, 8), n_resamples=5)

@@ -30,7 +30,7 @@ _WHERE = {
     "tokenize": "text",
     "load_codebook": "themes",
     "code_tasks": "themes",
-    "cluster_tasks": "themes",
+    "cluster_tasks": "clusters",
     "theme_table": "themes",
     # comparisons
     "select_documents": "selection",

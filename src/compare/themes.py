@@ -11,7 +11,7 @@ Two views of what a plan spends its attention on:
   ``method="seed"``) stays for comparison and as the prior of themes without
   examples. Nothing is keyed to a particular task or file; a researcher's
   labels file (``task_id,code``) corrects single tasks, wins, and trains the model.
-* **Clusters** (:func:`cluster_tasks`): KMeans on the task vectors: the TF-IDF
+* **Clusters** (:func:`compare.clusters.cluster_tasks`): KMeans on the task vectors: the TF-IDF
   of the tokens (title tokens counted ``title_weight`` times, sublinear tf,
   reduced by truncated SVD). By default they are purely textual (``guide=0``);
   ``guide > 0`` adds the codebook profile of each task (the *guided* variant).
@@ -42,15 +42,11 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import dataclasses
-import itertools
 import math
 import re
 import warnings
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -74,36 +70,6 @@ CODED_COLUMNS: tuple[str, ...] = (
 )
 #: Optional; without it, seed terms are derived from the Chinese theme names.
 SEED_COLUMN = "seed_terms"
-
-
-class ClusteringWarning(UserWarning):
-    """Library warnings of one clustering, summarised (e.g. 864 ConvergenceWarnings as one)."""
-
-
-@contextlib.contextmanager
-def _summarised_warnings(what: str) -> Iterator[None]:
-    """Record scikit-learn's warnings in the block and re-issue them as one line.
-
-    Many tiny KMeans fits (automatic k on thousands of short plans) each warn
-    that fewer distinct points than clusters were found; one line saying how
-    many, and the first message, replaces the flood.
-    """
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        yield
-    library = [w for w in caught if type(w.message).__module__.startswith("sklearn")]
-    for w in caught:
-        if w not in library:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    if library:
-        kinds = sorted({w.category.__name__ for w in library})
-        first = " ".join(str(library[0].message).split())[:160]
-        warnings.warn(
-            f"{what}: scikit-learn warned {len(library)} time(s) ({', '.join(kinds)}), "
-            f"e.g. {first!r} (usually many near-identical short tasks)",
-            ClusteringWarning,
-            stacklevel=3,
-        )
 
 
 class CodebookWarning(UserWarning):
@@ -749,477 +715,6 @@ def code_tasks(
     return out
 
 
-# ---------------------------------------------------------------- clustering
-
-
-def _lsa(X, n_components: int, seed: int) -> np.ndarray:
-    """Unit rows of the truncated SVD of ``X``, the same for the same ``X`` every time.
-
-    ARPACK (scikit-learn's ``TruncatedSVD``) is not: where singular values tie
-    (plans repeat wordings) or the rank is below the components asked for, its
-    vectors rotated from one call to the next, and the same tasks fell into other
-    clusters. A dense LAPACK SVD (small corpora) or a seeded randomized SVD
-    (large ones), on one BLAS thread, with signs fixed and null directions
-    dropped, is deterministic.
-    """
-    from sklearn.preprocessing import normalize as l2
-    from sklearn.utils.extmath import randomized_svd, svd_flip
-    from threadpoolctl import threadpool_limits
-
-    n, d = X.shape
-    dims = min(n_components, n - 1, d - 1)
-    if dims < 1:
-        return l2(X.toarray() if hasattr(X, "toarray") else np.asarray(X))
-    with threadpool_limits(limits=1):
-        if n * d <= 20_000_000:
-            A = X.toarray() if hasattr(X, "toarray") else np.asarray(X)
-            U, S, Vt = np.linalg.svd(A, full_matrices=False)
-        else:
-            U, S, Vt = randomized_svd(X, dims, n_iter=7, random_state=seed)
-        U, Vt = svd_flip(U, Vt)
-    U, S = U[:, :dims], S[:dims]
-    floor = (S[0] if len(S) else 0.0) * 1e-9
-    keep = floor < S
-    return l2(U[:, keep] * S[keep])
-
-
-def cluster_features(
-    X,
-    probabilities: np.ndarray | None = None,
-    *,
-    guide: float = 0.5,
-    n_components: int = 40,
-    seed: int = 0,
-) -> np.ndarray:
-    """Task vectors for clustering: LSA of the TF-IDF, plus the codebook profile.
-
-    Both blocks have unit rows; they are scaled by ``sqrt(1 - guide)`` and
-    ``sqrt(guide)`` so that ``guide`` is the codebook's share of the squared
-    distance. ``guide=0`` (or no probabilities) gives purely textual vectors.
-
-    Examples
-    --------
-    >>> import scipy.sparse as sp
-    >>> cluster_features(sp.eye(3, format="csr"), guide=0).shape[0]
-    3
-    """
-    from sklearn.preprocessing import normalize as l2
-
-    text = _lsa(X, n_components, seed)
-    if probabilities is None or guide <= 0:
-        return text
-    prof = l2(np.asarray(probabilities, dtype=float))
-    return np.hstack([math.sqrt(guide) * prof, math.sqrt(1 - guide) * text])
-
-
-def _kmeans(F: np.ndarray, k: int, seed: int, n_init: int = 10) -> np.ndarray:
-    from sklearn.cluster import KMeans
-
-    return KMeans(k, n_init=n_init, random_state=seed).fit_predict(F)
-
-
-def stability(
-    F: np.ndarray, k: int, *, n_resamples: int = 8, fraction: float = 0.8, seed: int = 0
-) -> float:
-    """Mean pairwise ARI of KMeans labelings fitted on random resamples.
-
-    Each resample keeps ``fraction`` of the rows and its own seed; its model
-    labels every row, and the labelings are compared pairwise.
-
-    Examples
-    --------
-    >>> F = np.repeat(np.eye(3), 5, axis=0)
-    >>> stability(F, 3, n_resamples=3)
-    1.0
-    """
-    from sklearn.cluster import KMeans
-    from sklearn.metrics import adjusted_rand_score
-
-    n = len(F)
-    m = max(k, int(round(fraction * n)))
-    labelings = []
-    for b in range(n_resamples):
-        rng = np.random.default_rng(seed * 1000 + b)
-        idx = np.sort(rng.choice(n, m, replace=False))
-        model = KMeans(k, n_init=1, random_state=seed * 1000 + b).fit(F[idx])
-        labelings.append(model.predict(F))
-    pairs = [adjusted_rand_score(a, b) for a, b in itertools.combinations(labelings, 2)]
-    return float(np.mean(pairs)) if pairs else 1.0
-
-
-def choose_k(
-    F: np.ndarray,
-    *,
-    k_range: Sequence[int] | None = None,
-    n_resamples: int = 8,
-    seed: int = 0,
-    max_rows: int = 3000,
-) -> tuple[int, pd.DataFrame]:
-    """Choose the number of clusters by excess stability over a structureless copy.
-
-    For every candidate k: ``stability`` on the features, minus ``stability``
-    on a copy whose columns were shuffled independently (same marginals, no
-    clusters). The k with the largest difference wins; ties go to the smaller k.
-
-    Parameters
-    ----------
-    F : numpy.ndarray
-        Task vectors (:func:`cluster_features`).
-    k_range : sequence of int, optional
-        Default ``2 … min(30, n // 3)``.
-    n_resamples : int
-    seed : int
-    max_rows : int
-        Larger inputs are subsampled (with ``seed``) to this many rows.
-
-    Returns
-    -------
-    (int, pandas.DataFrame)
-        The chosen k and a table ``k, stability, null, score``.
-
-    Examples
-    --------
-    >>> F = np.repeat(np.eye(5), 8, axis=0) + 0.05 * np.random.default_rng(0).random((40, 5))
-    >>> choose_k(F, k_range=range(2, 9), n_resamples=5)[0]
-    5
-    """
-    n = len(F)
-    rng = np.random.default_rng(seed)
-    if n > max_rows:
-        F = F[np.sort(rng.choice(n, max_rows, replace=False))]
-        n = max_rows
-    if k_range is None:
-        k_range = range(2, max(2, min(30, n // 3)) + 1)
-    ks = sorted({int(k) for k in k_range if 2 <= int(k) < n})
-    if not ks:
-        return (1 if n < 2 else min(n, 2)), pd.DataFrame(
-            columns=["k", "stability", "null", "score"]
-        )
-    null = F.copy()
-    for j in range(null.shape[1]):
-        null[:, j] = rng.permutation(null[:, j])
-    from threadpoolctl import threadpool_limits
-
-    rows = []
-    # many tiny fits: one thread each is ~3x faster than OpenMP's start-up per fit
-    with threadpool_limits(limits=1):
-        for k in ks:
-            s = stability(F, k, n_resamples=n_resamples, seed=seed)
-            s0 = stability(null, k, n_resamples=n_resamples, seed=seed)
-            rows.append({"k": k, "stability": s, "null": s0, "score": s - s0})
-    table = pd.DataFrame(rows)
-    best = table.loc[table["score"].round(9).idxmax(), "k"]
-    return int(best), table
-
-
-#: Bump when choose_k's method changes: it keys the cache of chosen k.
-_K_VERSION = "1"
-
-
-def choose_k_cached(
-    F: np.ndarray,
-    *,
-    k_range: Sequence[int] | None = None,
-    n_resamples: int = 8,
-    seed: int = 0,
-) -> tuple[int, pd.DataFrame]:
-    """:func:`choose_k`, computed once per corpus: cached by the features and parameters.
-
-    Automatic k costs seconds to minutes (many KMeans fits); the features are a
-    deterministic function of the corpus, so the same corpus and parameters
-    get the stored answer from ``data/interim/k`` (written atomically). A
-    damaged entry is recomputed.
-
-    Examples
-    --------
-    >>> F = np.repeat(np.eye(5), 8, axis=0) + 0.05 * np.random.default_rng(0).random((40, 5))
-    >>> choose_k_cached(F, k_range=range(2, 9), n_resamples=5)[0]
-    5
-    """
-    import hashlib
-    import json
-
-    from compare.atomic import write_atomic
-
-    ks = None if k_range is None else [int(k) for k in k_range]
-    h = hashlib.sha256(np.ascontiguousarray(np.round(F, 9)).tobytes())
-    h.update(repr((F.shape, ks, int(n_resamples), int(seed), _K_VERSION)).encode())
-    path = config.cache_dir("k") / f"{h.hexdigest()[:32]}.json"
-    try:
-        saved = json.loads(path.read_text(encoding="utf-8"))
-        return int(saved["k"]), pd.DataFrame(
-            saved["table"], columns=["k", "stability", "null", "score"]
-        )
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    k, table = choose_k(F, k_range=ks, n_resamples=n_resamples, seed=seed)
-    write_atomic(path, json.dumps({"k": k, "table": table.to_dict("records")}))
-    return k, table
-
-
-def ctfidf_terms(
-    tokens: Sequence[list[str]], labels: Sequence[int], *, top: int = 5
-) -> dict[int, list[str]]:
-    """Top class-based TF-IDF terms of each cluster.
-
-    A cluster's tokens form one document; a term's weight is its frequency in
-    the cluster (normalized by the cluster's length) times
-    ``log(1 + mean cluster length / its total frequency)``.
-
-    Examples
-    --------
-    >>> ctfidf_terms([["中医", "中药"], ["中医"], ["疫苗"]], [0, 0, 1], top=1)
-    {0: ['中医'], 1: ['疫苗']}
-    """
-    clusters = sorted(set(int(c) for c in labels))
-    counts: dict[int, dict[str, int]] = {c: {} for c in clusters}
-    for toks, c in zip(tokens, labels, strict=True):
-        bucket = counts[int(c)]
-        for tok in toks:
-            bucket[tok] = bucket.get(tok, 0) + 1
-    total: dict[str, int] = {}
-    for bucket in counts.values():
-        for tok, v in bucket.items():
-            total[tok] = total.get(tok, 0) + v
-    mean_len = sum(total.values()) / max(1, len(clusters))
-    out = {}
-    for c in clusters:
-        size = sum(counts[c].values()) or 1
-        ranked = sorted(
-            counts[c].items(),
-            key=lambda kv: (-(kv[1] / size) * math.log(1 + mean_len / total[kv[0]]), kv[0]),
-        )
-        out[c] = [tok for tok, _ in ranked[:top]]
-    return out
-
-
-@dataclass
-class Clustering:
-    """Result of :func:`cluster_tasks`.
-
-    Attributes
-    ----------
-    labels : numpy.ndarray
-        Cluster number per task (0 = the largest cluster).
-    k : int
-        Number of clusters.
-    k_table : pandas.DataFrame
-        The automatic-k table (empty when k was given).
-    summary : pandas.DataFrame
-        One row per cluster: ``cluster, size, label, top_terms, examples``.
-    features : numpy.ndarray
-        The vectors that were clustered.
-    """
-
-    labels: np.ndarray
-    k: int
-    k_table: pd.DataFrame
-    summary: pd.DataFrame
-    features: np.ndarray = field(repr=False)
-
-
-def _relabel_by_size(labels: np.ndarray) -> np.ndarray:
-    ids, first = np.unique(labels, return_index=True)
-    sizes = {i: int((labels == i).sum()) for i in ids}
-    order = sorted(ids, key=lambda i: (-sizes[i], first[list(ids).index(i)]))
-    mapping = {old: new for new, old in enumerate(order)}
-    return np.array([mapping[x] for x in labels], dtype=int)
-
-
-def cluster_tasks(
-    tasks: pd.DataFrame,
-    *,
-    k: int | None = None,
-    seed: int = 0,
-    guide: float = 0.0,
-    codebook: pd.DataFrame | None = None,
-    probabilities: np.ndarray | None = None,
-    title_weight: int = 2,
-    k_range: Sequence[int] | None = None,
-    n_resamples: int = 8,
-    dictionary: Dictionary | None = None,
-    tokens: tuple[list[list[str]], list[list[str]]] | None = None,
-) -> Clustering:
-    """Cluster the tasks by theme (KMeans; automatic k unless ``k`` is given).
-
-    Parameters
-    ----------
-    tasks : pandas.DataFrame
-        ``title``, ``text`` and, optionally, ``district`` (see :func:`tfidf_matrix`).
-    k : int, optional
-        Number of clusters; default chosen by :func:`choose_k`.
-    seed : int
-        Every random step derives from it: the same seed gives the same clusters.
-    guide : float
-        Weight of the codebook profile in the vectors. Default 0: purely
-        textual clusters that assume no categories. ``guide > 0`` gives the
-        *guided* variant (built partly from the codebook coding).
-    codebook, probabilities :
-        The codebook profile: ``probabilities`` (tasks × themes, e.g. from
-        :func:`code_tasks`) or computed from ``codebook`` (default: shipped).
-    title_weight, k_range, n_resamples :
-        See :func:`tfidf_matrix` and :func:`choose_k`.
-    tokens : (title_tokens, text_tokens), optional
-        Precomputed :func:`task_tokens`.
-
-    Returns
-    -------
-    Clustering
-
-    Examples
-    --------
-    >>> from compare.corpus import load_corpus          # doctest: +SKIP
-    >>> cl = cluster_tasks(load_corpus("data/raw").tasks)  # doctest: +SKIP
-    >>> cl.summary[["size", "label"]].head(2)          # doctest: +SKIP
-    """
-    n = len(tasks)
-    order = content_order(tasks)
-    if n and not _is_identity(order):  # cluster in content order, return in the caller's
-        inverse = np.argsort(order)
-        ordered = cluster_tasks(
-            tasks.iloc[order].reset_index(drop=True),
-            k=k,
-            seed=seed,
-            guide=guide,
-            codebook=codebook,
-            probabilities=None if probabilities is None else np.asarray(probabilities)[order],
-            title_weight=title_weight,
-            k_range=k_range,
-            n_resamples=n_resamples,
-            dictionary=dictionary,
-            tokens=None
-            if tokens is None
-            else ([tokens[0][i] for i in order], [tokens[1][i] for i in order]),
-        )
-        return dataclasses.replace(
-            ordered, labels=ordered.labels[inverse], features=ordered.features[inverse]
-        )
-    if n == 0:
-        empty = pd.DataFrame(columns=["cluster", "size", "label", "top_terms", "examples"])
-        return Clustering(np.zeros(0, dtype=int), 0, pd.DataFrame(), empty, np.zeros((0, 0)))
-    title_tok, text_tok = tokens if tokens is not None else task_tokens(tasks, dictionary)
-    groups = tasks["district"] if "district" in tasks.columns else None
-    X, _ = tfidf_matrix(title_tok, text_tok, title_weight=title_weight, groups=groups)
-    if probabilities is None and guide > 0:
-        cb = codebook if codebook is not None else load_codebook()
-        scores = seed_scores(list(tasks["title"].fillna("")), list(tasks["text"].fillna("")), cb)
-        probabilities = theme_probabilities(scores, X)
-    F = cluster_features(X, probabilities, guide=guide, seed=seed)
-    k_table = pd.DataFrame()
-    with _summarised_warnings(f"clustering {n} tasks"):
-        if k is None:
-            k, k_table = choose_k_cached(F, k_range=k_range, n_resamples=n_resamples, seed=seed)
-        k = max(1, min(int(k), n))
-        labels = np.zeros(n, dtype=int) if k == 1 else _kmeans(F, k, seed)
-    labels = _relabel_by_size(labels)
-    summary = _summarize(labels, F, list(tasks["title"].fillna("")), title_tok, text_tok, groups)
-    return Clustering(labels, int(labels.max()) + 1, k_table, summary, F)
-
-
-def _summarize(labels, F, titles, title_tok, text_tok, groups) -> pd.DataFrame:
-    # label terms use the same cross-group filter as the vectors (no place names)
-    docs = [list(t) + list(b) for t, b in zip(title_tok, text_tok, strict=True)]
-    if groups is not None:
-        keys = ["" if pd.isna(g) else str(g) for g in groups]
-        if len(set(keys)) >= 2:
-            seen: dict[str, set[str]] = {}
-            for g, toks in zip(keys, docs, strict=True):
-                for tok in toks:
-                    seen.setdefault(tok, set()).add(g)
-            docs = [[tok for tok in d if len(seen[tok]) >= 2] for d in docs]
-    terms = ctfidf_terms(docs, labels, top=5)
-    rows = []
-    for c in range(int(labels.max()) + 1):
-        idx = np.flatnonzero(labels == c)
-        centre = F[idx].mean(axis=0)
-        dist = ((F[idx] - centre) ** 2).sum(axis=1)
-        # rounded: ties (equal vectors) go to content order, not to floating-point noise
-        central = idx[np.argsort(dist.round(9), kind="stable")[:3]]
-        rows.append(
-            {
-                "cluster": c,
-                "size": len(idx),
-                "label": " · ".join(terms[c][:3]),
-                "top_terms": terms[c],
-                "examples": [titles[i] for i in central],
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-@dataclass
-class Agreement:
-    """How clusters and codebook themes agree (:func:`cluster_agreement`).
-
-    Attributes
-    ----------
-    table : pandas.DataFrame
-        Cluster × theme task counts (rows: clusters, columns: theme codes).
-    ari, nmi : float
-        Adjusted Rand index and normalized mutual information of the two partitions.
-    spread : pandas.DataFrame
-        One row per cluster: ``cluster, size, main_theme, main_share, n_themes,
-        flagged``; ``flagged`` marks a cluster that spreads over several themes,
-        a candidate for a new code or for splitting one.
-    """
-
-    table: pd.DataFrame
-    ari: float
-    nmi: float
-    spread: pd.DataFrame
-
-
-def cluster_agreement(
-    clusters: Sequence[int],
-    themes: Sequence[str],
-    *,
-    min_size: int = 4,
-    max_share: float = 0.5,
-) -> Agreement:
-    """Cross-tabulate clusters and themes; flag clusters that spread over several themes.
-
-    A cluster of at least ``min_size`` tasks is flagged when its most frequent
-    theme holds less than ``max_share`` of its tasks and at least two themes
-    hold two tasks or more: the text groups these tasks together although
-    the codebook splits them.
-
-    Examples
-    --------
-    >>> a = cluster_agreement([0, 0, 0, 0, 1, 1], ["A", "A", "B", "B", "C", "C"], max_share=0.6)
-    >>> a.spread["flagged"].tolist()
-    [True, False]
-    """
-    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
-
-    c = np.asarray(clusters)
-    t = np.asarray(themes, dtype=object).astype(str)
-    table = pd.crosstab(pd.Series(c, name="cluster"), pd.Series(t, name="theme"))
-    rows = []
-    for cluster, counts in table.iterrows():
-        size = int(counts.sum())
-        ranked = counts.sort_values(ascending=False, kind="stable")
-        share = float(ranked.iloc[0] / size) if size else 0.0
-        rows.append(
-            {
-                "cluster": int(cluster),
-                "size": size,
-                "main_theme": str(ranked.index[0]),
-                "main_share": share,
-                "n_themes": int((counts > 0).sum()),
-                "flagged": bool(
-                    size >= min_size and share < max_share and (counts >= 2).sum() >= 2
-                ),
-            }
-        )
-    spread = pd.DataFrame(
-        rows, columns=["cluster", "size", "main_theme", "main_share", "n_themes", "flagged"]
-    )
-    n = len(c)
-    ari = float(adjusted_rand_score(t, c)) if n else float("nan")
-    nmi = float(normalized_mutual_info_score(t, c)) if n else float("nan")
-    return Agreement(table, ari, nmi, spread)
-
-
 # ------------------------------------------------------------------- output
 
 
@@ -1251,7 +746,7 @@ def theme_table(
         It is used twice: its codes win (``overridden`` marks them), and its
         tasks train the model. ``overrides`` is the older name of the same thing.
     seed, guide :
-        See :func:`cluster_tasks`. The default clusters are text only
+        See :func:`compare.clusters.cluster_tasks`. The default clusters are text only
         (``guide=0``); ``guide > 0`` gives the *guided* variant.
     threshold : float, optional
         See :func:`code_tasks`.
@@ -1259,7 +754,7 @@ def theme_table(
         Results already computed for exactly these tasks and defaults
         (``tokens`` from :func:`task_tokens`, ``X`` from :func:`tfidf_matrix`,
         ``coded`` from :func:`code_tasks`, ``clustering`` from
-        :func:`cluster_tasks`), reused instead of recomputed; the benchmark
+        :func:`compare.clusters.cluster_tasks`), reused instead of recomputed; the benchmark
         passes its stages' outputs so the coded-tasks cache costs no second run.
 
     Returns
@@ -1300,6 +795,8 @@ def theme_table(
     if coded is None:
         coded = code_tasks(tasks, codebook, labels=labels, threshold=threshold)
     probs = coded.attrs["probabilities"]
+    from compare.clusters import cluster_tasks  # clusters builds on this module's features
+
     clustering = pre.get("clustering") or cluster_tasks(
         tasks, k=k, seed=seed, guide=guide, probabilities=probs, tokens=(title_tok, text_tok)
     )

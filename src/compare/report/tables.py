@@ -185,7 +185,7 @@ def cluster_theme_table(coded: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, An
     >>> table.columns.tolist()[:3], facts["n_flagged"]
     (['聚类 Cluster', '标签 Label', '任务数 Tasks'], 0)
     """
-    from compare.themes import cluster_agreement
+    from compare.clusters import cluster_agreement
 
     agree = cluster_agreement(coded["cluster"].to_numpy(), coded["theme"].astype(str).to_numpy())
     names = dict(zip(coded["theme"].astype(str), coded["theme_name"].astype(str), strict=False))
