@@ -83,14 +83,46 @@ def restrict(corpus: Corpus, districts: Sequence[str] | None) -> Corpus:
     )
 
 
+_FORMAT_NAMES = {
+    "text": "文本",
+    "pdf": "PDF",
+    "scan": "扫描件 OCR",
+    "docx": "Word",
+    "doc": "Word 97/WPS",
+    "html": "网页",
+}
+
+
+def _source_format(doc: dict) -> str:
+    """How a plan came in, e.g. ``"PDF · 10 页"`` or ``"扫描件 OCR · 7 页 · 低置信度 p.3,5"``.
+
+    >>> _source_format({"format": "scan", "n_pages": 7, "low_confidence_pages": "3,5"})
+    '扫描件 OCR · 7 页 · 低置信度 p.3,5'
+    >>> _source_format({"format": "html", "converted": True})
+    '网页 · 繁体转简体'
+    """
+    fmt = str(doc.get("format") or "text")
+    bits = [_FORMAT_NAMES.get(fmt, fmt)]
+    pages = doc.get("n_pages")
+    if pages is not None and not pd.isna(pages):
+        bits.append(f"{int(pages)} 页")
+    if doc.get("low_confidence_pages"):
+        bits.append(f"低置信度 p.{doc['low_confidence_pages']}")
+    if doc.get("converted") is True:
+        bits.append("繁体转简体")
+    return " · ".join(bits)
+
+
 def document_table(corpus: Corpus) -> pd.DataFrame:
     """One row per plan, with Chinese column names, for the report.
 
     Returns
     -------
     pandas.DataFrame
-        ``规划, 区, 类型, 年份, 文号, 印发日期, 章节数, 任务数, 覆盖率, 源文件``,
-        sorted by district and year, documents of unknown district last.
+        ``规划, 区, 类型, 年份, 文号, 印发日期, 章节数, 任务数, 覆盖率, 来源格式,
+        源文件``, sorted by district and year, documents of unknown district
+        last. 来源格式 names the format and pages, and what to check: OCR
+        (with pages of low confidence), converted from traditional characters.
 
     Examples
     --------
@@ -112,6 +144,7 @@ def document_table(corpus: Corpus) -> pd.DataFrame:
             "章节数": d["n_sections"].astype("Int64"),
             "任务数": d["n_tasks"].astype("Int64"),
             "覆盖率": d["coverage"].map(lambda x: f"{x:.0%}"),
+            "来源格式": [_source_format(r) for r in d.to_dict("records")],
             "源文件": d["source_file"].astype(str),
         }
     )
