@@ -231,6 +231,7 @@ def coverage(plan: Plan) -> dict[str, float]:
 
     Examples
     --------
+    >>> from compare.parse import parse_text
     >>> coverage(parse_text("一、总则\\n1. 做好工作。\\n"))["coverage"]
     1.0
     """
