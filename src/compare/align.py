@@ -87,10 +87,6 @@ __all__ = [
 DEFAULT_THRESHOLD: float = 0.17
 
 
-def _identity(tokens: list[str]) -> list[str]:
-    return tokens
-
-
 def task_vectors(
     tasks: pd.DataFrame, *, tokens: Sequence[Sequence[str]] | None = None
 ) -> sparse.csr_matrix:
@@ -103,20 +99,13 @@ def task_vectors(
     >>> round(float((X @ X.T).toarray()[0, 1]), 3)
     0.58
     """
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from compare.themes import tfidf_matrix  # the one TF-IDF builder of task tokens
 
     toks = tokens_of_tasks(tasks, tokens)
     if not any(toks):
         return sparse.csr_matrix((len(toks), 0))
-    vec = TfidfVectorizer(
-        tokenizer=_identity,
-        preprocessor=None,
-        lowercase=False,
-        token_pattern=None,
-        sublinear_tf=True,
-        norm="l2",
-    )
-    return vec.fit_transform(toks).tocsr()
+    X, _ = tfidf_matrix([[] for _ in toks], toks)
+    return X
 
 
 def document_similarity(
