@@ -98,3 +98,34 @@ def test_documents_of_unknown_district_year_or_kind_are_counted_and_shown(
 
 def test_the_overview_says_nothing_of_unknowns_when_there_are_none(corpus) -> None:
     assert overview.overview_facts(corpus)["unknown_note"] == ""
+
+
+def test_a_large_corpus_gets_district_rows_and_boxes_without_points(monkeypatch):
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from compare.report import overview
+
+    monkeypatch.setattr(overview, "MAX_LENGTH_ROWS", 2)
+    monkeypatch.setattr(overview, "MAX_LENGTH_POINTS", 5)
+    docs = pd.DataFrame({"label": ["甲 1", "甲 2", "乙 1"], "n_tasks": [3, 3, 3]})
+    tasks = pd.DataFrame(
+        {
+            "district": ["甲"] * 6 + ["乙"] * 3,
+            "label": ["甲 1"] * 3 + ["甲 2"] * 3 + ["乙 1"] * 3,
+            "n_chars": range(10, 100, 10),
+            "title": [f"任务{i}" for i in range(9)],
+            "task_id": [f"t{i}" for i in range(9)],
+        }
+    )
+    corpus = SimpleNamespace(documents=docs, tasks=tasks)
+    fig = overview.task_length_figure(corpus)
+    assert {y for trace in fig.data for y in trace.y} == {"甲", "乙"}  # a row per district
+    assert all(trace.boxpoints is False for trace in fig.data)  # no point per task
+    note = overview.length_view(corpus)["note"]
+    assert "每行是一个区" in note and "只画箱体" in note
+    monkeypatch.setattr(overview, "MAX_LENGTH_ROWS", 40)
+    monkeypatch.setattr(overview, "MAX_LENGTH_POINTS", 2000)
+    assert overview.length_view(corpus)["note"] == ""
+    assert all(trace.boxpoints == "all" for trace in overview.task_length_figure(corpus).data)

@@ -202,8 +202,44 @@ def tasks_figure(corpus: Corpus) -> go.Figure:
     return _layout(fig, "每份规划的任务数", height=120 + 40 * len(d))
 
 
+#: Above this many plans the task-length figure has a row per district, not per plan.
+MAX_LENGTH_ROWS = 40
+#: Above this many tasks the task-length figure draws boxes only, not a point per task
+#: (a point per task made report 01 weigh 9 MB at 1,000 plans).
+MAX_LENGTH_POINTS = 2000
+
+
+def length_view(corpus: Corpus) -> dict[str, Any]:
+    """How the task-length figure shows a corpus of this size, and the sentence saying so.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> big = SimpleNamespace(documents=pd.DataFrame(index=range(50)), tasks=pd.DataFrame(index=range(9000)))
+    >>> length_view(big)["by"], length_view(big)["points"]
+    ('district', False)
+    """
+    by_district = len(corpus.documents) > MAX_LENGTH_ROWS
+    points = len(corpus.tasks) <= MAX_LENGTH_POINTS
+    notes = []
+    if by_district:
+        notes.append(f"规划多于 {MAX_LENGTH_ROWS} 份，每行是一个区（该区全部规划的任务）")
+    if not points:
+        notes.append(
+            f"任务多于 {MAX_LENGTH_POINTS} 项，只画箱体，不画单项任务点（任务见任务浏览报告）"
+        )
+    return {
+        "by": "district" if by_district else "label",
+        "points": points,
+        "note": ("图中" + "；".join(notes) + "。") if notes else "",
+    }
+
+
 def task_length_figure(corpus: Corpus) -> go.Figure:
-    """Task length (characters) per plan as box plots with every task as a point.
+    """Task length (characters) per plan as box plots, with every task as a point.
+
+    On a large corpus (:func:`length_view`) a row is a district instead of a
+    plan, and only the boxes are drawn: the report says so in a sentence.
 
     Examples
     --------
@@ -213,22 +249,33 @@ def task_length_figure(corpus: Corpus) -> go.Figure:
     import plotly.graph_objects as go
 
     t = corpus.tasks
+    view = length_view(corpus)
     colors = district_colors(t["district"].astype(str))
-    order = corpus.documents.sort_values("n_tasks")["label"].astype(str).tolist()
+    if view["by"] == "label":
+        order = corpus.documents.sort_values("n_tasks")["label"].astype(str).tolist()
+    else:
+        order = (
+            t.groupby(t["district"].astype(str))["n_chars"].median().sort_values().index.tolist()
+        )
     fig = go.Figure()
     for district, rows in t.groupby(t["district"].astype(str), sort=True):
+        extra: dict[str, Any] = {"boxpoints": False, "hoverinfo": "x+y"}
+        if view["points"]:
+            extra = {
+                "boxpoints": "all",
+                "jitter": 0.4,
+                "pointpos": 0,
+                "text": rows["title"].astype(str),
+                "customdata": [[tid, ""] for tid in rows["task_id"]],  # a click shows the text
+                "hovertemplate": "%{y}<br>%{text}<br>%{x} 字<extra></extra>",
+            }
         fig.add_box(
-            y=rows["label"].astype(str),
+            y=rows[view["by"]].astype(str),
             x=rows["n_chars"],
             orientation="h",
             name=district,
             marker_color=colors[district],
-            boxpoints="all",
-            jitter=0.4,
-            pointpos=0,
-            text=rows["title"].astype(str),
-            customdata=[[tid, ""] for tid in rows["task_id"]],  # a click shows the task's text
-            hovertemplate="%{y}<br>%{text}<br>%{x} 字<extra></extra>",
+            **extra,
         )
     fig.update_yaxes(categoryorder="array", categoryarray=order)
     fig.update_xaxes(title_text="任务字数")
@@ -246,7 +293,9 @@ def overview_facts(corpus: Corpus) -> dict[str, Any]:
         only districts the texts name), ``n_tasks, n_sections, most_label,
         most_tasks, fewest_label, fewest_tasks, median_chars, longest_label,
         longest_title, longest_chars, min_coverage, n_failures``, and
-        ``n_unknown_district, n_unknown_year, n_unknown_kind, unknown_note``
+        ``n_unknown_district, n_unknown_year, n_unknown_kind, unknown_note``,
+        ``length_note`` (how the task-length figure aggregates a large corpus;
+        ``""`` when it shows every task)
         (:func:`compare.labels.unknown_facts`; the note is ``""`` when every
         district, year and kind is known).
 
@@ -283,4 +332,5 @@ def overview_facts(corpus: Corpus) -> dict[str, Any]:
         "n_unknown_year": unknown["n_year"],
         "n_unknown_kind": unknown["n_kind"],
         "unknown_note": unknown["note"],
+        "length_note": length_view(corpus)["note"],
     }
