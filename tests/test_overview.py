@@ -125,6 +125,14 @@ def test_a_large_corpus_gets_district_rows_and_boxes_without_points(monkeypatch)
     assert all(trace.boxpoints is False for trace in fig.data)  # no point per task
     note = overview.length_view(corpus)["note"]
     assert "每行是一个区" in note and "只画箱体" in note
+    bars = overview.tasks_figure(
+        SimpleNamespace(
+            documents=docs.assign(district=["甲", "甲", "乙"], doc_id=["a", "b", "c"], n_sections=1),
+            tasks=tasks,
+        )
+    )
+    assert {y for trace in bars.data for y in trace.y} == {"甲", "乙"}  # a bar per district
+    assert sorted(int(trace.x[0]) for trace in bars.data) == [3, 6]
     monkeypatch.setattr(overview, "MAX_LENGTH_ROWS", 40)
     monkeypatch.setattr(overview, "MAX_LENGTH_POINTS", 2000)
     assert overview.length_view(corpus)["note"] == ""

@@ -167,6 +167,33 @@ def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
     return fig
 
 
+def _tasks_by_district_figure(corpus: Corpus) -> go.Figure:
+    """Tasks per district (all its plans), for a corpus too large for a bar per plan."""
+    import plotly.graph_objects as go
+
+    d = corpus.documents.assign(district=corpus.documents["district"].astype(str))
+    per = d.groupby("district").agg(n_tasks=("n_tasks", "sum"), n_plans=("doc_id", "size"))
+    per = per.sort_values("n_tasks")
+    ids = corpus.tasks.groupby(corpus.tasks["district"].astype(str))["task_id"].agg(" ".join)
+    colors = district_colors(per.index.to_series())
+    fig = go.Figure()
+    for district, row in per.iterrows():
+        fig.add_bar(
+            y=[district],
+            x=[int(row["n_tasks"])],
+            orientation="h",
+            name=district,
+            marker_color=colors[district],
+            customdata=[[ids.get(district, ""), "", int(row["n_plans"])]],
+            hovertemplate="%{y}<br>%{x} 项任务 · %{customdata[2]} 份规划<extra></extra>",
+            showlegend=False,
+        )
+    fig.update_yaxes(categoryorder="array", categoryarray=per.index.tolist())
+    fig.update_xaxes(title_text="任务数")
+    fig.update_layout(barmode="overlay")
+    return _layout(fig, "每个区的任务数（全部规划合计）", height=120 + 24 * len(per))
+
+
 def tasks_figure(corpus: Corpus) -> go.Figure:
     """Horizontal bars: tasks per plan, one colour per district.
 
@@ -177,6 +204,8 @@ def tasks_figure(corpus: Corpus) -> go.Figure:
     """
     import plotly.graph_objects as go
 
+    if len(corpus.documents) > MAX_LENGTH_ROWS:
+        return _tasks_by_district_figure(corpus)
     d = corpus.documents.sort_values("n_tasks")
     d = d.assign(label=unique_labels(d))  # two plans of one year and kind get a bar each
     colors = district_colors(d["district"].astype(str))
@@ -294,8 +323,8 @@ def overview_facts(corpus: Corpus) -> dict[str, Any]:
         most_tasks, fewest_label, fewest_tasks, median_chars, longest_label,
         longest_title, longest_chars, min_coverage, n_failures``, and
         ``n_unknown_district, n_unknown_year, n_unknown_kind, unknown_note``,
-        ``length_note`` (how the task-length figure aggregates a large corpus;
-        ``""`` when it shows every task)
+        ``length_note`` and ``tasks_note`` (how the task-length and tasks
+        figures aggregate a large corpus; ``""`` when they show every plan)
         (:func:`compare.labels.unknown_facts`; the note is ``""`` when every
         district, year and kind is known).
 
@@ -333,4 +362,9 @@ def overview_facts(corpus: Corpus) -> dict[str, Any]:
         "n_unknown_kind": unknown["n_kind"],
         "unknown_note": unknown["note"],
         "length_note": length_view(corpus)["note"],
+        "tasks_note": (
+            f"规划多于 {MAX_LENGTH_ROWS} 份，上图每个条形是一个区（该区全部规划的任务数合计）。"
+            if len(d) > MAX_LENGTH_ROWS
+            else ""
+        ),
     }
