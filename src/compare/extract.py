@@ -51,7 +51,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from compare.exceptions import PlanInputError
-from compare.io import decode_bytes, sha256_bytes
+from compare.io import decode_bytes, sha256_bytes, to_simplified_converter
 
 __all__ = [
     "EXTRACT_VERSION",
@@ -65,7 +65,7 @@ __all__ = [
 ]
 
 #: Bump whenever extraction output may change: it keys every cache.
-EXTRACT_VERSION = "1.1.1"
+EXTRACT_VERSION = "1.1.2"
 #: Formats this module reads (what :func:`detect_format` returns).
 FORMATS = ("text", "pdf", "scan", "docx", "doc", "html")
 #: Mean Tesseract word confidence (0–100) below which an OCR page is flagged.
@@ -221,11 +221,7 @@ def to_simplified(lines: list[str]) -> tuple[list[str], tuple[str, ...]]:
     n_cjk = len(CJK.findall(sample))
     if n_cjk < 20:
         return lines, ()
-    try:
-        import opencc
-    except ImportError:  # pragma: no cover - a declared dependency
-        return lines, ()
-    conv = opencc.OpenCC("t2s")
+    conv = to_simplified_converter()
     converted = conv.convert(sample[:20000])
     changed = sum(1 for a, b in zip(sample[:20000], converted, strict=False) if a != b)
     if changed < 0.03 * min(n_cjk, 20000):

@@ -28,6 +28,7 @@ __all__ = [
     "read_plan_bytes",
     "read_plan_file",
     "sha256_bytes",
+    "to_simplified_converter",
 ]
 
 #: Share of CJK ideographs among non-space characters below which a decoded
@@ -111,13 +112,24 @@ def _not_chinese(text: str) -> str:
     return ""
 
 
+@functools.cache
+def to_simplified_converter():  # noqa: ANN201 - an opencc.OpenCC
+    """The one OpenCC traditional → simplified converter (built once: loading it costs).
+
+    Examples
+    --------
+    >>> to_simplified_converter().convert("衛生健康")
+    '卫生健康'
+    """
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
 def _common_share_simplified(sample: str, n_hanzi: int) -> float:
     """Share of common characters once OpenCC has turned traditional into simplified."""
-    try:
-        import opencc
-    except ImportError:  # pragma: no cover - a declared dependency
-        return 0.0
-    return len(_common_hanzi().findall(opencc.OpenCC("t2s").convert(sample))) / n_hanzi
+    converted = to_simplified_converter().convert(sample)
+    return len(_common_hanzi().findall(converted)) / n_hanzi
 
 
 def _utf16_chinese(data: bytes, codec: str) -> bool:

@@ -121,7 +121,7 @@ __all__ = [
 ]
 
 #: Bump whenever parsing output may change: it keys every cache.
-PARSER_VERSION = "1.4.0"
+PARSER_VERSION = "1.4.1"
 
 
 # --------------------------------------------------------------------------- parsing

@@ -14,7 +14,8 @@ import re
 
 from compare.exceptions import PlanInputError
 from compare.extract import CJK, Extracted, clean, to_simplified
-from compare.io import sha256_bytes
+from compare.grammar import info_date, info_fields, is_chrome, normalise_doc_number
+from compare.io import sha256_bytes, to_simplified_converter
 
 __all__ = ["read_html"]
 
@@ -35,13 +36,6 @@ _INFO_LABELS = {
     "标题": "page_title",
     "名称": "page_title",
 }
-_INFO_RE = re.compile(
-    r"("
-    + "|".join(sorted(_INFO_LABELS, key=len, reverse=True))
-    + r")\s*[:：]\s*(.*?)(?=\s*(?:"
-    + "|".join(sorted(_INFO_LABELS, key=len, reverse=True))
-    + r")\s*[:：]|$)"
-)
 #: class/id words of page chrome (navigation, breadcrumbs, share and print
 #: bars, related lists, footers) on government portals.
 _CHROME_ATTR = re.compile(
@@ -50,12 +44,6 @@ _CHROME_ATTR = re.compile(
     r"pager|page-?nav|prev|next|sxp|comment|toolbar|topbar|header|head|top|banner|search|login|"
     r"fontsize|zihao|fenxiang|dayin|guanbi)([\s_-]|\d|$)",
     re.I,
-)
-#: Lines of chrome that survive inside a content block.
-_CHROME_LINE = re.compile(
-    r"^(?:当前位置|您的位置|您现在的位置|首页\s*[>＞»]|【?\s*(?:打印|关闭|收藏|返回顶部|打印本页|关闭窗口)|"
-    r"分享到|字号[:：]|字体[:：]|\[?\s*[大中小]\s*[大中小]\s*[大中小]|上一篇|下一篇|阅读次数|浏览次数|访问量|"
-    r"版权所有|主办单位|承办单位|网站标识码|.*ICP备|.*公网安备|扫一扫|相关链接|相关文章|热点阅读|热门文章)"
 )
 _BLOCK_TAGS = {
     "p", "div", "br", "li", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -170,8 +158,7 @@ def _html_lines(html: str, name: str) -> tuple[list[str], dict[str, str], list[s
         }
         if len(labels) >= 2 and len(CJK.findall(text)) < 400:
             for line in _node_lines(el):
-                line = re.sub(r"(?<=[\u4e00-\u9fff])[\s\u3000]+(?=[\u4e00-\u9fff])", "", line)
-                for lab, value in _INFO_RE.findall(line):
+                for lab, value in info_fields(line) or []:
                     key = _INFO_LABELS.get(lab)
                     if key and value.strip():
                         meta.setdefault(key, value.strip())
@@ -247,7 +234,7 @@ def _html_lines(html: str, name: str) -> tuple[list[str], dict[str, str], list[s
         lines.insert(0, title)
     kept: list[str] = []
     for ln in lines:
-        if _CHROME_LINE.match(ln.replace(" ", "")):
+        if is_chrome(ln):  # the parser's notion of portal chrome, one for both stages
             dropped.append(ln)
         else:
             kept.append(ln)
@@ -273,10 +260,7 @@ def read_html(data: bytes, name: str) -> Extracted:
         raise PlanInputError(name, "web page with no plan text (navigation or a list of links?)")
     lines, original = to_simplified(lines)
     if original:
-        import opencc
-
-        conv = opencc.OpenCC("t2s")
-        meta = {k: conv.convert(v) for k, v in meta.items()}
+        meta = {k: to_simplified_converter().convert(v) for k, v in meta.items()}
     return Extracted(
         text="\n".join(lines),
         format="html",
@@ -288,25 +272,12 @@ def read_html(data: bytes, name: str) -> Extracted:
     )
 
 
-_ISO_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
-
-
-def _iso_date(text: str) -> str:
-    m = _ISO_DATE.search(text)
-    if not m:
-        return ""
-    y, mo, d = (int(x) for x in m.groups())
-    return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else ""
-
-
 def _normalise_meta(meta: dict[str, str]) -> dict[str, str]:
-    from compare.grammar import normalise_doc_number
-
     out = {}
     for key, value in meta.items():
         value = re.sub(r"\s+", " ", value).strip()
         if key in ("issue_date", "publish_date"):
-            value = _iso_date(value)
+            value = info_date(value) or ""
         elif key == "doc_number":
             value = normalise_doc_number(value) or ""
         if value:
