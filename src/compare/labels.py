@@ -57,7 +57,7 @@ UNKNOWN: str = "未识别"
 #: Display names of the document kinds; ``"other"`` is a kind the parser did not recognise.
 KIND_NAMES: dict[str, str] = {**PARSER_KIND_NAMES, "other": f"类型{UNKNOWN}"}
 _PREFIX = f"{UNKNOWN}（"
-#: File names a sentence lists before it says "等 N 份".
+#: Names a sentence lists before it says "等 N 个" or "等 N 份" (files, districts, documents).
 MAX_NAMES: int = 12
 
 

@@ -72,6 +72,7 @@ from compare.grammar import clean_line  # the parser's own notion of an artefact
 
 __all__ = [
     "ACRONYM",
+    "TARGET_FIELDS",
     "UNITS",
     "UNIT_FAMILY",
     "half_width",
@@ -81,6 +82,16 @@ __all__ = [
     "unit_family",
 ]
 
+#: What every target states, in order (the ``compare targets`` columns after the task's).
+TARGET_FIELDS: tuple[str, ...] = (
+    "value",
+    "value_max",
+    "unit",
+    "qualifier",
+    "object",
+    "text",
+    "line",
+)
 #: Unit → family. Only numbers followed by one of these units are targets.
 UNIT_FAMILY: dict[str, str] = {
     "个百分点": "rate",
@@ -129,33 +140,7 @@ _CANDIDATE = re.compile(
     rf"\s*(?P<unit>/\s*\d*\s*[万千百](?:人)?|(?:万|亿)?(?:{'|'.join(re.escape(u) for u in UNITS)})|岁)"
 )
 _PER_BASE = re.compile(rf"每\s*({_NUMBER})\s*(万|千|百)?\s*(人口|人|户)")
-_PREFIX_QUALIFIERS = (
-    "不低于",
-    "不少于",
-    "不高于",
-    "不超过",
-    "不到",
-    "超过",
-    "高于",
-    "低于",
-    "控制在",
-    "达到",
-    "提升",
-    "提高",
-    "降低",
-    "下降",
-    "减少",
-    "增加",
-    "增长",
-    "新增",
-    "新建",
-    "增配",
-    "累计",
-    "至少",
-    "达",
-    "超",
-    "约",
-)
+#: Comparators: the words before a number that make it a level to reach.
 _COMPARATORS = frozenset(
     {
         "不低于",
@@ -173,6 +158,12 @@ _COMPARATORS = frozenset(
         "超",
     }
 )
+#: Change words before a number (an amount added, built, cut), and hedges.
+_CHANGE_WORDS = frozenset(
+    {"不到", "降低", "下降", "减少", "增加", "增长", "新增", "新建", "增配", "累计", "至少", "约"}
+)
+#: Every qualifier read before a number, longest first (``不超过`` before ``超过``).
+_PREFIX_QUALIFIERS = tuple(sorted(_COMPARATORS | _CHANGE_WORDS, key=lambda w: (-len(w), w)))
 _SUFFIX_QUALIFIER = re.compile(r"^\s*(及以上|以上|左右|以内|以下|之内)")
 _OBJECT_QUALIFIERS = ("增配", "新增")
 _BOUNDARY = "，。；：、！？,;:!?\n"
@@ -398,18 +389,8 @@ def targets_in_text(text: str, lines: Iterable[int] | None = None) -> pd.DataFra
     return pd.DataFrame(target_records(text, lines), columns=_TEXT_COLUMNS)
 
 
-#: Columns of :func:`targets_in_text`.
-_TEXT_COLUMNS = [
-    "value",
-    "value_max",
-    "unit",
-    "qualifier",
-    "object",
-    "text",
-    "line",
-    "start",
-    "end",
-]
+#: Columns of :func:`targets_in_text`: a target's fields, then its character offsets.
+_TEXT_COLUMNS = [*TARGET_FIELDS, "start", "end"]
 
 
 def target_records(text: str, lines: Iterable[int] | None = None) -> list[dict]:

@@ -39,7 +39,13 @@ import numpy as np
 import pandas as pd
 
 from compare.exceptions import CompareError
-from compare.target_rules import ACRONYM, target_records, task_raw_text, unit_family
+from compare.target_rules import (
+    ACRONYM,
+    TARGET_FIELDS,
+    target_records,
+    task_raw_text,
+    unit_family,
+)
 
 __all__ = [
     "TARGET_COLUMNS",
@@ -50,17 +56,7 @@ __all__ = [
 ]
 
 #: Columns of the ``compare targets`` output, in order.
-TARGET_COLUMNS: tuple[str, ...] = (
-    "source_file",
-    "task_id",
-    "value",
-    "value_max",
-    "unit",
-    "qualifier",
-    "object",
-    "text",
-    "line",
-)
+TARGET_COLUMNS: tuple[str, ...] = ("source_file", "task_id", *TARGET_FIELDS)
 #: Generic modifiers an object key leaves out (see :func:`object_key`).
 _KEY_NOISE = re.compile(r"社区卫生服务中心(?=.)|标准化|社区|区属|首批|开展|新建|新增|设备|的|一批")
 
@@ -245,18 +241,13 @@ def align_targets(
     ]
     if targets.empty:
         return pd.DataFrame(columns=cols)
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     t = targets.reset_index(drop=True)
-    parent = list(range(len(t)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, j in _links(t, min_similarity):
-        parent[find(i)] = find(j)
-    t = t.assign(_root=[find(i) for i in range(len(t))])
+    links = np.array(_links(t, min_similarity), dtype=np.int64).reshape(-1, 2)
+    graph = coo_matrix((np.ones(len(links)), (links[:, 0], links[:, 1])), shape=(len(t), len(t)))
+    t = t.assign(_root=connected_components(graph, directed=False)[1])
     groups = []
     for _, g in t.groupby("_root", sort=True):
         if g["district"].astype(str).nunique() < min_districts:

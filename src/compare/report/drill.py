@@ -158,6 +158,18 @@ def _codes_of(labels: Iterable[str], shares: pd.DataFrame) -> list[str]:
     return out
 
 
+def _attach_theme_grid(
+    trace: go.BaseTraceType, tasks: pd.DataFrame, by: str, frame: pd.DataFrame
+) -> None:
+    """Give each cell of a themes × groups heatmap (either way round) the tasks it counts."""
+    if set(map(str, trace.y)) <= set(frame["group"].astype(str)):  # groups down the side
+        codes = _codes_of(trace.x, frame)
+        attach(trace, [[task_cell(_tasks_of(tasks, by, g, c)) for c in codes] for g in trace.y])
+    else:
+        codes = _codes_of(trace.y, frame)
+        attach(trace, [[task_cell(_tasks_of(tasks, by, g, c)) for g in trace.x] for c in codes])
+
+
 def share_heatmap(
     tasks: pd.DataFrame, shares: pd.DataFrame, *, by: str = "district", note: str | None = None
 ) -> go.Figure:
@@ -179,13 +191,7 @@ def share_heatmap(
     'a'
     """
     fig = figures.share_heatmap(shares, note=note)
-    trace = fig.data[0]
-    if set(map(str, trace.y)) <= set(shares["group"].astype(str)):  # groups down the side
-        codes = _codes_of(trace.x, shares)
-        attach(trace, [[task_cell(_tasks_of(tasks, by, g, c)) for c in codes] for g in trace.y])
-        return fig
-    codes = _codes_of(trace.y, shares)
-    attach(trace, [[task_cell(_tasks_of(tasks, by, g, c)) for g in trace.x] for c in codes])
+    _attach_theme_grid(fig.data[0], tasks, by, shares)
     return fig
 
 
@@ -235,9 +241,7 @@ def residual_heatmap(
     'a'
     """
     fig = figures.residual_heatmap(table, note=note)
-    trace = fig.data[0]
-    codes = _codes_of(trace.y, table)
-    attach(trace, [[task_cell(_tasks_of(tasks, by, g, c)) for g in trace.x] for c in codes])
+    _attach_theme_grid(fig.data[0], tasks, by, table)
     return fig
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from compare.exceptions import CompareError
-from compare.labels import kind_names, known_districts, unknown_facts
+from compare.labels import MAX_NAMES, kind_names, known_districts, unknown_facts
 
 __all__ = [
     "applicability",
@@ -38,8 +38,6 @@ __all__ = [
 
 #: Panels of aligned targets drawn at most (see :func:`compare.report.tables.widest_targets`).
 MAX_PANELS: int = 12
-#: Names a sentence lists before it says "等 N 个" (see :func:`listing`).
-MAX_NAMES: int = 12
 
 
 def listing(names: Sequence[str], n: int = MAX_NAMES, unit: str = "个") -> str:
@@ -71,7 +69,7 @@ def set_facts(docs: pd.DataFrame) -> dict[str, Any]:
     -------
     dict
         ``n_docs, n_districts`` (districts the texts name), ``labels`` (at
-        most :data:`MAX_NAMES` listed), ``districts`` (the groups compared,
+        most :data:`compare.labels.MAX_NAMES` listed), ``districts`` (the groups compared,
         a document of unknown district being a group of its own) and
         ``set_note`` (one or more sentences; they count the documents whose
         district, year or kind is unknown).
