@@ -71,6 +71,17 @@ def test_a_url_is_stored_under_a_stable_name_and_catalogued(server, tmp_path):
     assert not again.new and again.path == added.path and len(_catalog(catalog)) == 1
 
 
+def test_a_plan_whose_text_states_no_district_year_or_kind_is_added_with_a_warning(tmp_path):
+    from conftest import plan_body
+
+    excerpt = tmp_path / "excerpt.txt"
+    excerpt.write_text(plan_body(SEED), encoding="utf-8")
+    added = add_source(str(excerpt), tmp_path / "raw", tmp_path / "catalog.csv")
+    assert (added.district, added.year, added.kind) == (None, "", "other")
+    assert "unknown district/year/kind" in added.warnings
+    assert added.path.name.startswith("unknown_undated_other_")
+
+
 @pytest.mark.parametrize(
     ("path", "reason"),
     [("/missing.pdf", "404"), ("/image.png", "image/png, not a document")],

@@ -212,6 +212,16 @@ def test_cache_round_trips_and_is_keyed_by_content(tmp_path):
     assert Extracted.from_json(first.to_json()) == first
 
 
+def test_the_cache_reads_each_files_format_once_and_never_caches_plain_text(tmp_path, monkeypatch):
+    seen = []
+    detect = extract.detect_format
+    monkeypatch.setattr(extract, "detect_format", lambda data: seen.append(1) or detect(data))
+    pdf = extract_cached(_pdf([[x for x in PLAN.splitlines() if x]]), "a.pdf", tmp_path)
+    text = extract_cached(PLAN.encode("gb18030"), "a.txt", tmp_path)
+    assert (pdf.format, text.format, len(seen)) == ("pdf", "text", 2)
+    assert len(list(tmp_path.rglob("*.json"))) == 1
+
+
 def test_an_old_table_layout_portal_with_br_paragraphs_and_spaced_labels():
     """Layout tables, <br>-separated paragraphs in one <p>, a th/td info table with
     spaced labels (索 引 号), a site name as <title>, charset in http-equiv."""

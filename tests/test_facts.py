@@ -62,22 +62,6 @@ def test_every_table_row_derived_from_a_task_carries_a_citation(corpus) -> None:
     assert len(targets) == len(found) and targets["出处 Source"].str.contains(CITATION).all()
 
 
-def test_facts_follow_the_data_when_a_district_is_added() -> None:
-    shares = pd.DataFrame(
-        {"theme": ["A", "B"], "theme_name": ["x", "y"], "share": [0.4, 0.6], "n_tasks": [2, 3]}
-    )
-    coded = pd.DataFrame(
-        {
-            "cluster": [0, 0, 1],
-            "cluster_label": ["a", "a", "b"],
-            "confidence": [0.2, 0.9, 0.8],
-            "overridden": [False, False, True],
-        }  # fmt: skip
-    )
-    stated = facts.theme_facts(coded, shares)
-    assert (stated["top_theme"], stated["n_low"], stated["n_overridden"]) == ("y", 1, 1)
-
-
 # --------------------------------------------------------------------------- other corpora
 
 
@@ -228,20 +212,6 @@ def test_unknown_method_section_lists_the_options():
         methods.method_text("nope")
 
 
-def test_the_themes_report_says_which_clusters_it_shows():
-    coded = pd.DataFrame(
-        {"cluster": [0, 0, 1], "cluster_label": ["a", "a", "b"], "confidence": [0.9, 0.2, 0.8],
-         "overridden": [False, False, False], "theme": ["A", "?", "B"]}
-    )  # fmt: skip
-    shares = pd.DataFrame({"theme": ["A"], "theme_name": ["x"], "share": [1.0], "n_tasks": [3]})
-    coded.attrs["guide"] = 0.0
-    plain = facts.theme_facts(coded, shares)
-    assert not plain["guided"] and "text only" in plain["cluster_kind"]
-    assert plain["n_unclear"] == 1
-    coded.attrs["guide"] = 0.5
-    assert "guided" in facts.theme_facts(coded, shares)["cluster_kind"]
-
-
 def test_cluster_theme_table_flags_a_spread_cluster():
     coded = pd.DataFrame(
         {"cluster": [0] * 6 + [1] * 2, "cluster_label": ["甲"] * 6 + ["乙"] * 2,
@@ -250,9 +220,3 @@ def test_cluster_theme_table_flags_a_spread_cluster():
     table, stated = tables.cluster_theme_table(coded)
     assert stated["n_flagged"] == 1 and stated["flagged"] == "甲"
     assert table.loc[table["聚类 Cluster"] == 0, "待议 Flag"].item() != ""
-
-
-def test_expected_accuracy_is_stated_for_a_new_district():
-    acc = facts.expected_accuracy()
-    assert acc["n_districts"] == 3 and "留一区交叉验证" in acc["sentence"]
-    assert f"{acc['top1']:.0%}" in acc["sentence"]

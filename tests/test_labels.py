@@ -9,11 +9,14 @@ from compare.labels import (
     document_label,
     fill_unknown,
     is_unknown_district,
+    kind_names,
     known_districts,
     period_text,
     unknown_district,
     unknown_facts,
+    unknown_note,
 )
+from compare.plan import KIND_NAMES as PARSER_KIND_NAMES
 
 
 def _docs() -> pd.DataFrame:
@@ -106,3 +109,19 @@ def test_unknown_facts_say_nothing_when_everything_is_known() -> None:
     docs, _ = fill_unknown(_docs().iloc[[2]], _tasks())
     assert unknown_facts(docs)["note"] == ""
     assert unknown_facts(docs.iloc[:0])["n_district"] == 0
+
+
+def test_kind_names_derive_from_the_parsers_one_map() -> None:
+    kinds = [*PARSER_KIND_NAMES, "other"]
+    assert kind_names(kinds).split("、") == [*PARSER_KIND_NAMES.values(), f"类型{UNKNOWN}的文件"]
+    assert kind_names(["not_a_kind"]) == "not_a_kind"
+
+
+def test_the_unknown_flag_names_what_the_text_does_not_state_after_the_fill() -> None:
+    docs, _ = fill_unknown(_docs(), _tasks())
+    notes = [
+        unknown_note(r.district, r.year, r.kind, r.period_start)
+        for r in docs.astype(object).itertuples()
+    ]
+    assert notes == ["unknown district/year/kind", "unknown district", ""]
+    assert unknown_note("青浦", "", "work_points", period_start=None) == "unknown year"

@@ -215,6 +215,7 @@ def add_source(
     """
     from compare.extract import extract_bytes
     from compare.io import read_plan_bytes, sha256_bytes
+    from compare.labels import unknown_note
     from compare.parse import NoTasksWarning, parse_text
 
     is_url = bool(re.match(r"^https?://", source, re.I))
@@ -231,13 +232,8 @@ def add_source(
     notes = [str(w.message).split(": ", 1)[-1] for w in caught]
     if ex.low_confidence_pages:
         notes.append(f"OCR confidence low on pages {', '.join(map(str, ex.low_confidence_pages))}")
-    missing = [
-        k
-        for k, v in (("district", d.district), ("year", year), ("kind", d.kind != "other"))
-        if not v
-    ]
-    if missing:
-        notes.append("unknown " + ", ".join(missing))
+    if unknown := unknown_note(d.district, year, d.kind):
+        notes.append(unknown)
     raw_dir = Path(raw_dir)
     raw_dir.mkdir(parents=True, exist_ok=True)
     existing = _existing(raw_dir, digest)

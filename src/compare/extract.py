@@ -475,7 +475,11 @@ def extract_bytes(data: bytes, name: str = "<bytes>", *, ocr: bool = True) -> Ex
     >>> extract_bytes(page.encode()).text.split("\\n")[:2]
     ['一、总则', '1. 做好第1项工作，推进社区卫生服务中心标准化建设，提升基层服务能力。']
     """
-    fmt = detect_format(data)
+    return _extract(data, name, detect_format(data), ocr=ocr)
+
+
+def _extract(data: bytes, name: str, fmt: str, *, ocr: bool) -> Extracted:
+    """:func:`extract_bytes` of bytes whose format :func:`detect_format` has read."""
     if fmt == "pdf":
         return _pdf(data, name, ocr=ocr)
     if fmt == "docx":
@@ -513,14 +517,15 @@ def extract_cached(
     (never by name), written atomically. Plain text is not cached: decoding
     it is faster than reading a cache entry.
     """
+    fmt = detect_format(data)
+    if cache_root is None or fmt == "text":
+        return _extract(data, name, fmt, ocr=ocr)
     digest = sha256_bytes(data)
-    if cache_root is None or detect_format(data) == "text":
-        return extract_bytes(data, name, ocr=ocr)
     path = cache_root / digest[:2] / f"{digest}-{EXTRACT_VERSION}.json"
     if path.exists():
         with contextlib.suppress(OSError, ValueError, TypeError):
             return Extracted.from_json(path.read_text(encoding="utf-8"))
-    ex = extract_bytes(data, name, ocr=ocr)
+    ex = _extract(data, name, fmt, ocr=ocr)
     from compare.atomic import write_atomic
 
     write_atomic(path, ex.to_json().encode("utf-8"))

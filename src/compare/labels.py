@@ -16,7 +16,10 @@ module is the one place that says how such a document is shown:
   ``"年份未识别"`` (:func:`period_text`).
 * **kind** stays ``"other"``; it is shown as ``"类型未识别"`` (:data:`KIND_NAMES`).
 
-:func:`unknown_facts` counts them, with a sentence for the reports.
+:func:`unknown_facts` counts them, with a sentence for the reports;
+:func:`unknown_note` is the short flag ``compare corpus`` and ``compare add``
+print. The names of the kinds the parser recognises are spelled once, in
+:data:`compare.plan.KIND_NAMES`; everything here derives from that map.
 
 Examples
 --------
@@ -33,7 +36,7 @@ from typing import Any
 
 import pandas as pd
 
-from compare.parse import KIND_NAMES as PARSER_KIND_NAMES
+from compare.plan import KIND_NAMES as PARSER_KIND_NAMES  # the one spelling of the kinds
 
 __all__ = [
     "KIND_NAMES",
@@ -41,10 +44,12 @@ __all__ = [
     "document_label",
     "fill_unknown",
     "is_unknown_district",
+    "kind_names",
     "known_districts",
     "period_text",
     "unknown_district",
     "unknown_facts",
+    "unknown_note",
 ]
 
 #: The word every display uses for a fact the text does not state.
@@ -52,7 +57,7 @@ UNKNOWN: str = "未识别"
 #: Display names of the document kinds; ``"other"`` is a kind the parser did not recognise.
 KIND_NAMES: dict[str, str] = {**PARSER_KIND_NAMES, "other": f"类型{UNKNOWN}"}
 _PREFIX = f"{UNKNOWN}（"
-#: File names a sentence lists before it says "等 N 份".
+#: Names a sentence lists before it says "等 N 个" or "等 N 份" (files, districts, documents).
 MAX_NAMES: int = 12
 
 
@@ -104,6 +109,23 @@ def known_districts(values: Iterable[Any]) -> list[str]:
     ['松江', '青浦']
     """
     return sorted({str(v) for v in values if not is_unknown_district(v)})
+
+
+def kind_names(kinds: Iterable[str]) -> str:
+    """The Chinese names of document kinds, for sentences (``"、"``-joined).
+
+    The unrecognised kind reads as the documents it stands for; a value that
+    is not a kind at all is shown as it is.
+
+    Examples
+    --------
+    >>> kind_names(["work_points", "other"])
+    '工作要点、类型未识别的文件'
+    """
+    names = [
+        f"{KIND_NAMES[k]}的文件" if k == "other" else KIND_NAMES.get(k, k) for k in map(str, kinds)
+    ]
+    return "、".join(names)
 
 
 def period_text(year: Any, period_start: Any = None, period_end: Any = None) -> str:
@@ -260,3 +282,31 @@ def unknown_facts(documents: pd.DataFrame) -> dict[str, Any]:
         "districts": names,
         "note": note,
     }
+
+
+def unknown_note(district: Any, year: Any, kind: Any, period_start: Any = None) -> str:
+    """The short flag for the facts a plan's text does not state, ``""`` when it states them all.
+
+    What ``compare corpus`` (its ``flags`` column) and ``compare add`` (its
+    warnings) print, in the order of :func:`document_label`: district, year,
+    kind. A district is unknown when missing or an :func:`unknown_district`
+    placeholder; a year when neither ``year`` nor ``period_start`` is known;
+    a kind when missing or ``"other"``.
+
+    Examples
+    --------
+    >>> unknown_note("未识别（a.txt）", None, "other")
+    'unknown district/year/kind'
+    >>> unknown_note("松江", None, "five_year_plan", period_start=2021)
+    ''
+    """
+    missing = [
+        name
+        for name, unknown in (
+            ("district", is_unknown_district(district)),
+            ("year", _missing(year) and _missing(period_start)),
+            ("kind", _missing(kind) or str(kind) == "other"),
+        )
+        if unknown
+    ]
+    return "unknown " + "/".join(missing) if missing else ""

@@ -28,17 +28,14 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 
 from compare.exceptions import CompareError
-from compare.labels import KIND_NAMES as LABEL_KIND_NAMES
-from compare.labels import is_unknown_district
+from compare.labels import KIND_NAMES, is_unknown_district
 
 __all__ = [
     "DEFAULT_KIND",
-    "KIND_NAMES",
     "MAX_DISTRICTS",
     "comparison_set",
     "default_district",
     "default_pair",
-    "kind_names",
     "doc_year",
     "select_documents",
     "select_tasks",
@@ -225,23 +222,8 @@ def unique_labels(documents: pd.DataFrame) -> pd.Series:
 # --------------------------------------------------------------------------- comparison sets
 
 
-#: Chinese names of the document kinds, for sentences.
-KIND_NAMES: dict[str, str] = {**LABEL_KIND_NAMES, "other": "类型未识别的文件"}
-
-
 #: Districts a default comparison set holds at most (see :func:`comparison_set`).
 MAX_DISTRICTS: int = 12
-
-
-def kind_names(kinds: Sequence[str]) -> str:
-    """The Chinese names of document kinds, for sentences.
-
-    Examples
-    --------
-    >>> kind_names(["work_points", "other"])
-    '工作要点、类型未识别的文件'
-    """
-    return "、".join(KIND_NAMES.get(str(k), str(k)) for k in kinds)
 
 
 def _fallback_kind(documents: pd.DataFrame) -> str:

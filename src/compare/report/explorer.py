@@ -39,6 +39,8 @@ from importlib import resources
 
 import pandas as pd
 
+from compare.labels import KIND_NAMES
+
 __all__ = [
     "citation",
     "drill_customdata",
@@ -48,7 +50,8 @@ __all__ = [
     "source_panel_html",
 ]
 
-_KIND_SHORT = {"工作要点": "要点", "医政要点": "医政要点", "五年规划": "规划"}
+#: How a citation shortens a kind's name (the names are :data:`compare.labels.KIND_NAMES`).
+_KIND_SHORT = {KIND_NAMES["work_points"]: "要点", KIND_NAMES["five_year_plan"]: "规划"}
 
 
 def citation(row: pd.Series | dict) -> str:

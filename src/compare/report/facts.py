@@ -2,7 +2,9 @@
 
 Every sentence a report states is filled from a dict computed here from the
 data, so it stays true when a plan is added; where an analysis cannot apply
-(:func:`applicability`), the sentence says why.
+(:func:`applicability`), the sentence says why. What the themes report says
+about the coding itself (clusters, confidence, expected accuracy) is
+:mod:`compare.report.coding_facts`.
 
 Examples
 --------
@@ -13,20 +15,16 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from compare.coder import UNCLEAR
 from compare.exceptions import CompareError
-from compare.labels import known_districts, unknown_facts
-from compare.selection import kind_names
+from compare.labels import MAX_NAMES, kind_names, known_districts, unknown_facts
 
 __all__ = [
     "applicability",
     "change_facts",
-    "expected_accuracy",
     "explorer_facts",
     "keyness_facts",
     "listing",
@@ -36,13 +34,10 @@ __all__ = [
     "share_test",
     "similarity_facts",
     "target_facts",
-    "theme_facts",
 ]
 
 #: Panels of aligned targets drawn at most (see :func:`compare.report.tables.widest_targets`).
 MAX_PANELS: int = 12
-#: Names a sentence lists before it says "等 N 个" (see :func:`listing`).
-MAX_NAMES: int = 12
 
 
 def listing(names: Sequence[str], n: int = MAX_NAMES, unit: str = "个") -> str:
@@ -74,7 +69,7 @@ def set_facts(docs: pd.DataFrame) -> dict[str, Any]:
     -------
     dict
         ``n_docs, n_districts`` (districts the texts name), ``labels`` (at
-        most :data:`MAX_NAMES` listed), ``districts`` (the groups compared,
+        most :data:`compare.labels.MAX_NAMES` listed), ``districts`` (the groups compared,
         a document of unknown district being a group of its own) and
         ``set_note`` (one or more sentences; they count the documents whose
         district, year or kind is unknown).
@@ -197,140 +192,6 @@ def explorer_facts(rec: pd.DataFrame) -> dict[str, Any]:
         "n_with_targets": int((rec["targets"].fillna("") != "").sum()),
         "unknown_note": unknown_facts(docs)["note"],
     }
-
-
-def theme_facts(coded: pd.DataFrame, shares: pd.DataFrame, low: float = 0.5) -> dict[str, Any]:
-    """Numbers the themes report states: clusters, top theme, confidence, overrides.
-
-    Parameters
-    ----------
-    coded : pandas.DataFrame
-        From :func:`coded_tasks`.
-    shares : pandas.DataFrame
-        :func:`compare.shares.theme_shares` over all tasks (one group).
-    low : float
-        Confidence below which a coding counts as uncertain (default 0.5:
-        the primary theme is then less likely than all the others together).
-
-    Examples
-    --------
-    >>> c = pd.DataFrame({"cluster": [0, 1], "cluster_label": ["a", "b"], "confidence": [0.3, 0.9],
-    ...                   "overridden": [False, True]})
-    >>> s = pd.DataFrame({"theme": ["A"], "theme_name": ["x"], "share": [1.0], "n_tasks": [2]})
-    >>> theme_facts(c, s)["n_low"]
-    1
-    """
-    sizes = coded["cluster"].value_counts()
-    biggest = int(sizes.idxmax())
-    top = shares.sort_values(["share", "theme"], ascending=[False, True]).iloc[0]
-    return {
-        "n_tasks": len(coded),
-        "n_clusters": int(coded["cluster"].nunique()),
-        "k_how": "自动选定 chosen by stability"
-        if coded.attrs.get("k_auto", True)
-        else "参数指定 set",
-        "big_label": str(coded.loc[coded["cluster"] == biggest, "cluster_label"].iloc[0]),
-        "big_size": int(sizes.max()),
-        "n_themes_used": int((shares["share"] > 0).sum()),
-        "n_themes": len(shares),
-        "top_theme": str(top["theme_name"]),
-        "top_share": float(top["share"]),
-        "median_confidence": float(coded["confidence"].median()),
-        "low": low,
-        "n_low": int((coded["confidence"] < low).sum()),
-        "share_low": float((coded["confidence"] < low).mean()),
-        "n_overridden": int(coded["overridden"].fillna(False).astype(bool).sum()),
-        "n_unclear": int((coded["theme"].astype(str) == UNCLEAR).sum()) if "theme" in coded else 0,
-        "n_labels": int(coded.attrs.get("n_labels", 0)),
-        "n_seen": int(coded["task_id"].isin(_seed_ids()).sum()) if coded.attrs.get("n_seen") else 0,
-        "threshold": float(coded.attrs.get("threshold") or 0.0),
-        "guided": float(coded.attrs.get("guide", 0.0)) > 0,
-        "cluster_kind": (
-            f"由编码本引导（guided, guide={float(coded.attrs.get('guide', 0.0)):g}）"
-            if float(coded.attrs.get("guide", 0.0)) > 0
-            else "纯文本（text only）"
-        ),
-    }
-
-
-def _seed_ids() -> set[str]:
-    from compare.coder import seed_labels
-
-    return set(seed_labels()["task_id"])
-
-
-def expected_accuracy(
-    tasks: pd.DataFrame | None = None,
-    *,
-    codebook: str | Path = "",
-    labels: str | Path = "",
-) -> dict[str, Any]:
-    """Expected accuracy of the coding on a plan from a new district (leave-one-district-out).
-
-    Every district of the labelled tasks (the shipped seed labels of the
-    codebook's themes, plus the researcher's labels of tasks in ``tasks``) is
-    held out in turn; the model trained on the others codes it.
-
-    Returns
-    -------
-    dict
-        ``n, n_districts, top1, top2, unclear, top1_clear, threshold``,
-        ``bands`` (confidence band, tasks, share right), ``calibration`` (a
-        sentence of the bands) and ``sentence`` (Chinese and English), which
-        says when it cannot apply.
-
-    Examples
-    --------
-    >>> expected_accuracy()["n_districts"]  # doctest: +SKIP
-    3
-    """
-    from compare import coder
-    from compare.themes import load_codebook
-
-    cb = load_codebook(codebook or None)
-    own = coder.read_labels(labels, list(cb["code"])) if labels else None
-    cv = coder.cross_validate(cb, by="district", labels=own, tasks=tasks)
-    acc = coder.accuracy(cv, coder.DEFAULT_THRESHOLD)
-    n_districts = int(cv["group"].nunique()) if len(cv) else 0
-    out = {**acc, "n_districts": n_districts, "threshold": coder.DEFAULT_THRESHOLD}
-    conf = cv["confidence"].astype(float) if len(cv) else pd.Series(dtype=float)
-    hit = (cv["guess"] == cv["code"]) if len(cv) else pd.Series(dtype=bool)
-    bands = [(0.9, 1.01), (coder.DEFAULT_THRESHOLD, 0.9), (0.0, coder.DEFAULT_THRESHOLD)]
-    out["bands"] = [
-        (
-            lo,
-            min(hi, 1.0),
-            int(((conf >= lo) & (conf < hi)).sum()),
-            float(hit[(conf >= lo) & (conf < hi)].mean())
-            if ((conf >= lo) & (conf < hi)).any()
-            else float("nan"),
-        )
-        for lo, hi in bands
-    ]
-    out["calibration"] = (
-        "；".join(
-            f"置信度 {lo:g}–{hi:g} 的 {n} 项中 {a:.0%} 正确" for lo, hi, n, a in out["bands"] if n
-        )
-        + "（confidence band: share right）。"
-    )
-    if n_districts < 2:
-        out["sentence"] = (
-            "标注任务不足两个区，无法估计编码在新区规划上的准确率（no estimate: labelled tasks "
-            "come from fewer than two districts）。"
-        )
-        return out
-    out["sentence"] = (
-        f"**新区规划的预期准确率**：以 {acc['n']} 项已标注任务（{n_districts} 个区）做留一区交叉验证，"
-        f"首选主题正确率 {acc['top1']:.0%}，首选或次选正确率 {acc['top2']:.0%}；"
-        f"{acc['unclear']:.0%} 的任务置信度低于 {coder.DEFAULT_THRESHOLD} 而记为未定，其余任务正确率 "
-        f"{acc['top1_clear']:.0%}。"
-        f"*Expected accuracy on a plan from a new district (leave-one-district-out over "
-        f"{acc['n']} labelled tasks in {n_districts} districts): top-1 {acc['top1']:.0%}, "
-        f"top-2 {acc['top2']:.0%}; {acc['unclear']:.0%} fall below {coder.DEFAULT_THRESHOLD} "
-        f"and are coded unclear, the rest are {acc['top1_clear']:.0%} right. Plans worded "
-        f"unlike the labelled ones will score lower.*"
-    )
-    return out
 
 
 def share_test(tasks: pd.DataFrame, *, n_perm: int = 2000, seed: int = 0) -> Any:
