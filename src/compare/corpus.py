@@ -35,7 +35,7 @@ from compare.atomic import atomic_path, write_atomic
 from compare.exceptions import CompareError, PlanInputError
 from compare.extract import EXTRACT_VERSION, LOW_CONFIDENCE, Extracted, extract_cached
 from compare.io import read_plan_bytes, sha256_bytes
-from compare.labels import fill_unknown, period_text
+from compare.labels import fill_unknown, period_text, unknown_note
 from compare.parse import PARSER_VERSION, NoTasksWarning, Plan, coverage, parse_text
 
 __all__ = ["Corpus", "load_corpus", "plan_files", "plan_rows", "PLAN_SUFFIXES"]
@@ -152,12 +152,8 @@ def _flags(doc: dict) -> str:
         out.append("traditional → simplified")
     if doc.get("furniture_lines"):
         out.append(f"{doc['furniture_lines']} header/footer/portal lines set aside")
-    missing = [k for k in ("district", "kind") if doc.get(k) in (None, "", "other")]
-    if doc.get("year") is None and doc.get("period_start") is None:
-        missing.append("year")
-    if missing:
-        out.append("unknown " + "/".join(missing))
-    return "; ".join(out)
+    out.append(unknown_note(*(doc.get(k) for k in ("district", "year", "kind", "period_start"))))
+    return "; ".join(x for x in out if x)
 
 
 def plan_rows(
