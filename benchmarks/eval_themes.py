@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from compare import clusters, coder, config, themes
+from compare import clusters, coder, config, shares, themes
 from compare.corpus import load_corpus
 
 HERE = Path(__file__).resolve().parent
@@ -71,6 +71,43 @@ def half(task_id: str) -> str:
     ('A', 'B')
     """
     return "A" if hashlib.sha256(task_id.encode("utf-8")).digest()[0] % 2 == 0 else "B"
+
+
+def longest_shared(text: str, corpus: str) -> int:
+    """Length of the longest run of characters of ``text`` that also occurs in ``corpus``.
+
+    >>> longest_shared("推进医养结合", "支持医养结合机构")
+    4
+    """
+    best = 0
+    for i in range(len(text)):
+        j = i + best + 1
+        while j <= len(text) and text[i:j] in corpus:
+            best, j = j - i, j + 1
+    return best
+
+
+def _by_overlap(pred: pd.DataFrame, frame: pd.DataFrame, corpus: str) -> list[dict]:
+    """Top-1 by the longest string a held-out task shares with the training text."""
+    run = np.array([longest_shared(t, corpus) for t in frame["title"] + "。" + frame["body"]])
+    hit = pred.set_index("task_id").loc[frame["task_id"], "guess"] == frame["code"].to_numpy()
+    hit = hit.to_numpy()
+    rows = []
+    for lo, hi in ((0, 7), (7, 10), (10, 1000)):
+        m = (run >= lo) & (run < hi)
+        rows.append(
+            {
+                "longest shared string": f"{lo}–{hi - 1} characters" if hi < 1000 else f"≥ {lo}",
+                "tasks": int(m.sum()),
+                "top-1": float(hit[m].mean()) if m.any() else float("nan"),
+            }
+        )
+    return rows
+
+
+def _with_interval(row: dict) -> dict:
+    lo, hi = shares.proportion_interval(round(row["top-1"] * row["tasks"]), row["tasks"])
+    return {**row, "top-1 95% interval": f"{float(lo):.2f}–{float(hi):.2f}"}
 
 
 def _misses(pred: pd.DataFrame, frame: pd.DataFrame) -> str:
@@ -221,6 +258,17 @@ def evaluate(quick: bool = False, raw_dir: str | Path | None = None) -> str:
   provinces (no seed text copied), including the hard cases the issue names (health
   weeks and awareness days → K; 为民办实事/民生实事 projects by their content). It is
   never used in training.
+* **Held-out set 2**: `benchmarks/heldout2_labels.csv`, 155 tasks (7–10 per theme), a
+  title and one sentence each in the wording of work points and five-year plans of
+  provinces, cities and counties across China, including the hard cases an analyst
+  meets (为民办实事 items, 三医联动, 安全生产, 托育, 出生缺陷, 职业病, 家庭病床,
+  国家医学中心, 社会办医, 医疗美容, 信访, 乡村医生, 医共体, 援疆援藏 …). Written by a
+  second author from the English scope alone, before reading the Chinese notes or the
+  seed labels, and committed before the coder was run on it. It is split by a fixed
+  hash of `task_id` into half A (84 tasks), the only half looked at when the notes
+  were revised, and half B (71 tasks), reported only. Never used in training; the
+  notes' phrases added after it was written share no run of 7 characters with either
+  held-out set.
 * **Honesty notes.** (1) The seed terms were written after reading the seed plans, so
   they carry the seeds' wording into every cross-validation fold; the ablation without
   seed terms shows how much that matters. (2) The codebook notes and the held-out set
@@ -229,7 +277,14 @@ def evaluate(quick: bool = False, raw_dir: str | Path | None = None) -> str:
   plans worded far from the codebook. For reference, the earlier seed-term coder
   scores much higher on this held-out set than the ~60% the issue measured on its own
   set of other places' tasks, which says this set is easier than real plans.
-  (3) With 3 districts, leave-one-district-out has 3 folds and 110 tasks: one task
+  (3) Held-out set 2 is independent of the notes but not of the genre: its author,
+  like the notes' author, writes in the stock phrases of national policy documents,
+  and the earlier seed-term coder also scores well on it (table below), so it is
+  still easier than plans that word things their own way; where its labels follow
+  the scope against a note (集采 → D by "pharmacy and drug use" where the notes say N;
+  两癌筛查 → H where the notes put cancer screening in F), the misses are
+  disagreements between two readings of the codebook, not only coder errors.
+  (4) With 3 districts, leave-one-district-out has 3 folds and 110 tasks: one task
   more or less right moves top-1 by 0.9 points; the 95% Wilson interval of a top-1
   of 0.92 over 110 tasks is about 0.85-0.96, and the tasks are not independent (they
   cluster in 5 plans), so read these figures as rough.
@@ -351,8 +406,24 @@ def evaluate(quick: bool = False, raw_dir: str | Path | None = None) -> str:
     ):
         for part in ("all", "A", "B"):
             sub = pred if part == "all" else pred[pred["half"] == part]
-            rows.append(_acc_row(f"{name}, {'all' if part == 'all' else 'half ' + part}", sub, t))
+            label = f"{name}, {'all' if part == 'all' else 'half ' + part}"
+            rows.append(_with_interval(_acc_row(label, sub, t)))
     say(_table(rows))
+    ex = coder.training_examples(cb)
+    corpus = "\n".join(ex["title"] + "\n" + ex["text"])
+    say(
+        "\nDoes the coder only recognise wording it was trained on? Top-1 of the supervised "
+        "coder by the longest run of characters a held-out task (title and body) shares with "
+        "any training text (seed labels, notes, seed terms). Both sets share the stock phrases "
+        "of Chinese health policy with the notes (e.g. 做好重大活动医疗卫生保障), which is "
+        "why long runs occur at all:\n"
+    )
+    say(
+        _table(
+            [{"set": "held-out", **r} for r in _by_overlap(hp, held, corpus)]
+            + [{"set": "held-out 2", **r} for r in _by_overlap(hp2, held2, corpus)]
+        )
+    )
     per2 = _per_theme(hp2, codes, names)
     for r, ra, rb in zip(
         per2,
@@ -494,7 +565,7 @@ def evaluate(quick: bool = False, raw_dir: str | Path | None = None) -> str:
     lodo = coder.accuracy(cvs["doc_id"], thr)
     lodi = coder.accuracy(dist, thr)
     ho = coder.accuracy(hp, thr)
-    ho2 = coder.accuracy(hp2, thr)
+    ho2 = coder.accuracy(hp2[hp2["half"] == "B"], thr)  # half B: never tuned on
     say("\n## Against the aims (issue 12)\n")
     say(
         _table(
@@ -502,13 +573,13 @@ def evaluate(quick: bool = False, raw_dir: str | Path | None = None) -> str:
                 {
                     "aim": "leave-one-district-out top-1 ≥ 80%",
                     "measured": f"{lodi['top1']:.1%} (LODO {lodo['top1']:.1%}; held-out "
-                    f"{ho['top1']:.1%}; held-out 2 {ho2['top1']:.1%})",
+                    f"{ho['top1']:.1%}; held-out 2 half B {ho2['top1']:.1%})",
                     "met": "yes" if lodi["top1"] >= 0.8 else "no",
                 },
                 {
                     "aim": "leave-one-district-out top-2 ≥ 92%",
                     "measured": f"{lodi['top2']:.1%} (LODO {lodo['top2']:.1%}; held-out "
-                    f"{ho['top2']:.1%}; held-out 2 {ho2['top2']:.1%})",
+                    f"{ho['top2']:.1%}; held-out 2 half B {ho2['top2']:.1%})",
                     "met": "yes" if lodi["top2"] >= 0.92 else "no",
                 },
                 {
