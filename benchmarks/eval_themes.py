@@ -9,7 +9,9 @@ Run from the project root::
 Measured: leave-one-document-out and leave-one-district-out cross-validation
 of the supervised coder on the project's labels (top-1, top-2, unclear share,
 calibration, per-theme precision and recall, confusion table), the held-out
-set ``benchmarks/heldout_labels.csv`` (never used in training), ablations,
+set ``benchmarks/heldout_labels.csv`` and the independent held-out set
+``benchmarks/heldout2_labels.csv`` (neither used in training; the second split
+into a tuning half A and a reporting half B by a fixed hash of ``task_id``), ablations,
 the earlier seed-term coder for reference, and the text-only clusters against
 the labels and the codes. Every random step is seeded; nothing depends on row order.
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import subprocess
 import sys
 import time
@@ -28,11 +31,12 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from compare import clusters, coder, config, themes
+from compare import clusters, coder, config, shares, themes
 from compare.corpus import load_corpus
 
 HERE = Path(__file__).resolve().parent
 HELDOUT = HERE / "heldout_labels.csv"
+HELDOUT2 = HERE / "heldout2_labels.csv"
 OUT = HERE / "THEMES.md"
 
 
@@ -50,10 +54,76 @@ def _table(rows: list[dict], floatfmt: str = "{:.3f}") -> str:
     return "\n".join(lines)
 
 
-def _heldout() -> pd.DataFrame:
-    h = pd.read_csv(HELDOUT, dtype=str, keep_default_na=False)
+def _heldout(path: Path = HELDOUT) -> pd.DataFrame:
+    h = pd.read_csv(path, dtype=str, keep_default_na=False)
     return (
         h.assign(text=h["title"] + "\n" + h["body"]).sort_values("task_id").reset_index(drop=True)
+    )
+
+
+def half(task_id: str) -> str:
+    """The fixed half of a held-out-2 task: ``"A"`` (tuning) or ``"B"`` (reporting only).
+
+    The first byte of the SHA-256 of the task id, even → A, odd → B, so the
+    split never depends on row order, on the labels or on the coder.
+
+    >>> half("k001"), half("k002")
+    ('A', 'B')
+    """
+    return "A" if hashlib.sha256(task_id.encode("utf-8")).digest()[0] % 2 == 0 else "B"
+
+
+def longest_shared(text: str, corpus: str) -> int:
+    """Length of the longest run of characters of ``text`` that also occurs in ``corpus``.
+
+    >>> longest_shared("推进医养结合", "支持医养结合机构")
+    4
+    """
+    best = 0
+    for i in range(len(text)):
+        j = i + best + 1
+        while j <= len(text) and text[i:j] in corpus:
+            best, j = j - i, j + 1
+    return best
+
+
+def _by_overlap(pred: pd.DataFrame, frame: pd.DataFrame, corpus: str) -> list[dict]:
+    """Top-1 by the longest string a held-out task shares with the training text."""
+    run = np.array([longest_shared(t, corpus) for t in frame["title"] + "。" + frame["body"]])
+    hit = pred.set_index("task_id").loc[frame["task_id"], "guess"] == frame["code"].to_numpy()
+    hit = hit.to_numpy()
+    rows = []
+    for lo, hi in ((0, 7), (7, 10), (10, 1000)):
+        m = (run >= lo) & (run < hi)
+        rows.append(
+            {
+                "longest shared string": f"{lo}–{hi - 1} characters" if hi < 1000 else f"≥ {lo}",
+                "tasks": int(m.sum()),
+                "top-1": float(hit[m].mean()) if m.any() else float("nan"),
+            }
+        )
+    return rows
+
+
+def _with_interval(row: dict) -> dict:
+    lo, hi = shares.proportion_interval(round(row["top-1"] * row["tasks"]), row["tasks"])
+    return {**row, "top-1 95% interval": f"{float(lo):.2f}–{float(hi):.2f}"}
+
+
+def _misses(pred: pd.DataFrame, frame: pd.DataFrame) -> str:
+    wrong = pred[pred["guess"] != pred["code"]].merge(frame[["task_id", "title"]], on="task_id")
+    return _table(
+        [
+            {
+                "task_id": r.task_id,
+                "title": r.title,
+                "label": r.code,
+                "coded": r.guess,
+                "runner-up": r.guess_2,
+                "confidence": float(r.confidence),
+            }
+            for r in wrong.itertuples()
+        ]
     )
 
 
@@ -188,6 +258,17 @@ def evaluate(quick: bool = False, raw_dir: str | Path | None = None) -> str:
   provinces (no seed text copied), including the hard cases the issue names (health
   weeks and awareness days → K; 为民办实事/民生实事 projects by their content). It is
   never used in training.
+* **Held-out set 2**: `benchmarks/heldout2_labels.csv`, 155 tasks (7–10 per theme), a
+  title and one sentence each in the wording of work points and five-year plans of
+  provinces, cities and counties across China, including the hard cases an analyst
+  meets (为民办实事 items, 三医联动, 安全生产, 托育, 出生缺陷, 职业病, 家庭病床,
+  国家医学中心, 社会办医, 医疗美容, 信访, 乡村医生, 医共体, 援疆援藏 …). Written by a
+  second author from the English scope alone, before reading the Chinese notes or the
+  seed labels, and committed before the coder was run on it. It is split by a fixed
+  hash of `task_id` into half A (84 tasks), the only half looked at when the notes
+  were revised, and half B (71 tasks), reported only. Never used in training; the
+  notes' phrases added after it was written share no run of 7 characters with either
+  held-out set.
 * **Honesty notes.** (1) The seed terms were written after reading the seed plans, so
   they carry the seeds' wording into every cross-validation fold; the ablation without
   seed terms shows how much that matters. (2) The codebook notes and the held-out set
@@ -196,7 +277,14 @@ def evaluate(quick: bool = False, raw_dir: str | Path | None = None) -> str:
   plans worded far from the codebook. For reference, the earlier seed-term coder
   scores much higher on this held-out set than the ~60% the issue measured on its own
   set of other places' tasks, which says this set is easier than real plans.
-  (3) With 3 districts, leave-one-district-out has 3 folds and 110 tasks: one task
+  (3) Held-out set 2 is independent of the notes but not of the genre: its author,
+  like the notes' author, writes in the stock phrases of national policy documents,
+  and the earlier seed-term coder also scores well on it (table below), so it is
+  still easier than plans that word things their own way; where its labels follow
+  the scope against a note (集采 → D by "pharmacy and drug use" where the notes say N;
+  两癌筛查 → H where the notes put cancer screening in F), the misses are
+  disagreements between two readings of the codebook, not only coder errors.
+  (4) With 3 districts, leave-one-district-out has 3 folds and 110 tasks: one task
   more or less right moves top-1 by 0.9 points; the 95% Wilson interval of a top-1
   of 0.92 over 110 tasks is about 0.85-0.96, and the tasks are not independent (they
   cluster in 5 plans), so read these figures as rough.
@@ -288,6 +376,76 @@ def evaluate(quick: bool = False, raw_dir: str | Path | None = None) -> str:
             )
         )
 
+    # ---------------------------------------------------------------- held-out 2
+    held2 = _heldout(HELDOUT2)
+    held2["half"] = held2["task_id"].map(half)
+    say(f"\n## Held-out set 2: independent, {len(held2)} tasks (never used in training)\n")
+    say(
+        "`benchmarks/heldout2_labels.csv` was written by another hand than the notes and the "
+        "first held-out set, from the codebook scope only, before its author read the Chinese "
+        "notes or the seed labels; it was committed before the coder was run on it. Half A "
+        "(SHA-256 of `task_id`, first byte even) is the only half anyone looked at while "
+        "changing the training resources; half B is reported, never tuned on.\n"
+    )
+    hp2 = _predict(model, held2).merge(held2[["task_id", "half"]], on="task_id")
+    old2 = themes.code_tasks(held2, cb, method="seed")
+    old2_cv = pd.DataFrame(
+        {
+            "task_id": held2["task_id"],
+            "code": held2["code"],
+            "guess": old2["theme"].to_numpy(),
+            "guess_2": old2["theme_2"].to_numpy(),
+            "confidence": old2["confidence"].to_numpy(),
+            "half": held2["half"],
+        }
+    )
+    rows = []
+    for name, pred, t in (
+        ("supervised coder (default)", hp2, thr),
+        ("earlier seed-term coder", old2_cv, 0.0),
+    ):
+        for part in ("all", "A", "B"):
+            sub = pred if part == "all" else pred[pred["half"] == part]
+            label = f"{name}, {'all' if part == 'all' else 'half ' + part}"
+            rows.append(_with_interval(_acc_row(label, sub, t)))
+    say(_table(rows))
+    ex = coder.training_examples(cb)
+    corpus = "\n".join(ex["title"] + "\n" + ex["text"])
+    say(
+        "\nDoes the coder only recognise wording it was trained on? Top-1 of the supervised "
+        "coder by the longest run of characters a held-out task (title and body) shares with "
+        "any training text (seed labels, notes, seed terms). Both sets share the stock phrases "
+        "of Chinese health policy with the notes (e.g. 做好重大活动医疗卫生保障), which is "
+        "why long runs occur at all:\n"
+    )
+    say(
+        _table(
+            [{"set": "held-out", **r} for r in _by_overlap(hp, held, corpus)]
+            + [{"set": "held-out 2", **r} for r in _by_overlap(hp2, held2, corpus)]
+        )
+    )
+    per2 = _per_theme(hp2, codes, names)
+    for r, ra, rb in zip(
+        per2,
+        _per_theme(hp2[hp2["half"] == "A"], codes, names),
+        _per_theme(hp2[hp2["half"] == "B"], codes, names),
+        strict=True,
+    ):
+        r["recall A"], r["recall B"] = ra["recall"], rb["recall"]
+    say("\n### Per theme (held-out set 2, supervised coder)\n")
+    say(_table(per2))
+    weak2 = [r for r in per2 if r["examples"] >= 5 and r["recall"] < 0.6]
+    say(
+        "\nThemes with at least 5 examples and recall below 0.60: "
+        + (", ".join(f"{r['code']} ({r['recall']:.2f})" for r in weak2) if weak2 else "none")
+        + "."
+    )
+    say("\n### Confusion (held-out set 2; rows = label, columns = top-1)\n")
+    say(_confusion(hp2, codes))
+    if (hp2["guess"] != hp2["code"]).any():
+        say("\nMisses on held-out set 2 (half A and B together):\n")
+        say(_misses(hp2.sort_values("task_id"), held2))
+
     # ---------------------------------------------------------------- ablations
     if not quick:
         say("\n## Ablations (leave one district out; held-out set)\n")
@@ -318,6 +476,7 @@ def evaluate(quick: bool = False, raw_dir: str | Path | None = None) -> str:
             )
             m = coder.ThemeCoder(codes).fit(coder.training_examples(cb, **kw))
             a, h = coder.accuracy(cv, thr), coder.accuracy(_predict(m, held), thr)
+            h2 = coder.accuracy(_predict(m, held2), thr)
             rows.append(
                 {
                     "training": name,
@@ -325,6 +484,8 @@ def evaluate(quick: bool = False, raw_dir: str | Path | None = None) -> str:
                     "LODistrictO top-2": a["top2"],
                     "held-out top-1": h["top1"],
                     "held-out top-2": h["top2"],
+                    "held-out 2 top-1": h2["top1"],
+                    "held-out 2 top-2": h2["top2"],
                 }
             )
         say(_table(rows))
@@ -404,18 +565,21 @@ def evaluate(quick: bool = False, raw_dir: str | Path | None = None) -> str:
     lodo = coder.accuracy(cvs["doc_id"], thr)
     lodi = coder.accuracy(dist, thr)
     ho = coder.accuracy(hp, thr)
+    ho2 = coder.accuracy(hp2[hp2["half"] == "B"], thr)  # half B: never tuned on
     say("\n## Against the aims (issue 12)\n")
     say(
         _table(
             [
                 {
                     "aim": "leave-one-district-out top-1 ≥ 80%",
-                    "measured": f"{lodi['top1']:.1%} (LODO {lodo['top1']:.1%}; held-out {ho['top1']:.1%})",
+                    "measured": f"{lodi['top1']:.1%} (LODO {lodo['top1']:.1%}; held-out "
+                    f"{ho['top1']:.1%}; held-out 2 half B {ho2['top1']:.1%})",
                     "met": "yes" if lodi["top1"] >= 0.8 else "no",
                 },
                 {
                     "aim": "leave-one-district-out top-2 ≥ 92%",
-                    "measured": f"{lodi['top2']:.1%} (LODO {lodo['top2']:.1%}; held-out {ho['top2']:.1%})",
+                    "measured": f"{lodi['top2']:.1%} (LODO {lodo['top2']:.1%}; held-out "
+                    f"{ho['top2']:.1%}; held-out 2 half B {ho2['top2']:.1%})",
                     "met": "yes" if lodi["top2"] >= 0.92 else "no",
                 },
                 {
@@ -423,6 +587,12 @@ def evaluate(quick: bool = False, raw_dir: str | Path | None = None) -> str:
                     "measured": ", ".join(f"{r['code']} {r['recall']:.2f}" for r in weak)
                     or "none below",
                     "met": "no" if weak else "yes",
+                },
+                {
+                    "aim": "the same on held-out set 2 (not an aim of issue 12; for reference)",
+                    "measured": ", ".join(f"{r['code']} {r['recall']:.2f}" for r in weak2)
+                    or "none below",
+                    "met": "no" if weak2 else "yes",
                 },
             ]
         )

@@ -42,6 +42,12 @@ def test_the_seed_labels_ship_with_their_text():
         ("组织全民营养周活动", "开展合理膳食宣传，发放限盐勺。", "K"),
         ("推进医养结合机构建设", "支持卫生院开展医养结合服务。", "I"),
         ("深化公立医院薪酬制度改革", "完善绩效考核和薪酬分配。", "N"),
+        # near-misses the notes settle by scope (wording in neither notes nor held-out sets)
+        ("加快定向医学生培养", "与医学院校签订定向培养协议，毕业后回乡镇卫生院服务。", "T"),
+        ("落实健康中国行动年度重点任务", "开展专项行动监测评估。", "K"),
+        ("开展大型医院巡查", "对辖区三级医院开展巡查。", "O"),
+        ("推进妇幼保健院标准化建设", "对标等级评审要求规范科室设置和业务管理。", "H"),
+        ("市妇幼保健院整体搬迁", "新院区主体完工，年内完成搬迁。", "A"),
     ],
 )
 def test_awareness_days_and_other_wordings_find_their_theme(model, codebook, title, body, code):
