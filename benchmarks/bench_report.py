@@ -145,7 +145,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, str]]:
     --------
     >>> rows = targets({"runs": [], "e2e_n": 10000})
     >>> rows[0]["holds"], len(rows)
-    ('not measured', 8)
+    ('not measured', 7)
     """
     by_n = {r["n"]: summarise(r) for r in results["runs"]}
     rows = []
@@ -555,8 +555,9 @@ def _details_section(runs: list[dict[str, Any]]) -> list[str]:
         ]
         if f0:
             parts.append(
-                f"Floor {_fmt(f0['seconds'])} s before (dictionary {_fmt(f0['dict_load_s'])} s, "
-                f"{f0['tokens']:,} tokens), {_fmt(_get(f1, 'seconds'))} s after."
+                f"Floor {_fmt(f0['seconds'])} s before (dictionary "
+                f"{_fmt(f0.get('dict_load_s'))} s, {f0.get('tokens', 0):,} tokens), "
+                f"{_fmt(_get(f1, 'seconds'))} s after."
             )
         for key, label in (("suite_cold", "Suite cold"), ("suite_unchanged", "unchanged")):
             m = run.get(key) or {}

@@ -164,6 +164,7 @@ class TreeSampler:
         self.max_processes = 0
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._sample()  # at once: a process may be short
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
@@ -271,6 +272,8 @@ def floor(folder: Path) -> dict[str, Any]:
     from compare.io import decode_bytes
 
     texts = [decode_bytes(p.read_bytes()).text for p in text_files(folder)]
+    if not texts:
+        raise ValueError(f"{folder}: no plan text files (.txt, .md) to segment")
     t0 = time.perf_counter()
     import jieba
 
