@@ -30,6 +30,7 @@ Usage::
     make bench                                   # BENCH_SIZES or 10,100,250,1000 (~15 min)
     BENCH_SIZES=10,100,250,1000,10000 make bench  # with 10,000 plans: hours on 2 cores
     python benchmarks/bench.py --sizes 10,100    # a quick run
+    BENCH_SCENARIOS=stages make bench            # only the per-stage run (also: suite, change)
 
 Examples
 --------
@@ -456,7 +457,12 @@ def run_benchmark(
         "runs": [],
     }
     for n in sizes:
-        results["runs"].append(measure_size(n, seed, scenarios, profile_n == n, log))
+        try:
+            run = measure_size(n, seed, scenarios, profile_n == n, log)
+        except Exception as err:  # noqa: BLE001 - e.g. the corpus cannot be generated
+            run = {"n": n, "error": f"{type(err).__name__}: {err}"[:600]}
+            log(f"N={n}: {run['error']}")
+        results["runs"].append(run)
         if partial is not None:
             from compare.atomic import write_atomic
 

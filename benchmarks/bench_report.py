@@ -206,6 +206,8 @@ def failures(results: dict[str, Any]) -> list[str]:
     out = []
     for run in results["runs"]:
         n = run["n"]
+        if "error" in run:
+            out.append(f"N={n}: {run['error']}")
         for key in ("floor", "suite_cold", "suite_unchanged", "stages", "warm", "profile"):
             if "error" in (run.get(key) or {}):
                 out.append(f"N={n} {key}: {run[key]['error']}")

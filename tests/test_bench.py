@@ -206,3 +206,15 @@ def test_a_whole_run_at_three_plans_measures_every_scenario(tmp_path, monkeypatc
     md = out.read_text()
     assert "| end to end, every stage incl. rendering, memory of all processes | 3 |" in md
     assert (tmp_path / "scaling.png").exists() or (tmp_path / "scaling.svg").exists()
+
+
+def test_a_size_that_cannot_be_measured_is_reported_and_the_next_one_runs(monkeypatch):
+    def measure(n, *args):
+        if n == 3:
+            raise OSError("disk full")
+        return {"n": n, "floor": {"seconds": 1.0}}
+
+    monkeypatch.setattr(bench, "measure_size", measure)
+    results = bench.run_benchmark([3, 4], log=lambda line: None)
+    assert [r["n"] for r in results["runs"]] == [3, 4]
+    assert bench.bench_report.failures(results) == ["N=3: OSError: disk full"]
