@@ -418,7 +418,12 @@ def staged(folder: Path, out_dir: Path) -> dict[str, Any]:
         return f"{len(targets.extract_targets(state['corpus'].tasks)):,} targets"
 
     def render_() -> str:
+        import gc
+
         from compare import report
+
+        state.clear()  # the reports read the caches: what the stages above hold is dropped
+        gc.collect()
 
         results = report.render(
             params={"data_dir": str(folder)},
@@ -457,7 +462,15 @@ def staged(folder: Path, out_dir: Path) -> dict[str, Any]:
         "align": "tokens",
         "targets": "corpus",
     }
+    facts: dict[str, int] = {}
     for stage, module, _ in STAGES:
+        if "corpus" in state and not facts:
+            c = state["corpus"]
+            facts = {
+                "documents": len(c.documents),
+                "tasks": len(c.tasks),
+                "failures": len(c.failures),
+            }
         need = needs.get(stage)
         if need and need not in state:
             note = f"skipped: needs the output of an earlier stage ({need})"
@@ -470,14 +483,6 @@ def staged(folder: Path, out_dir: Path) -> dict[str, Any]:
             continue
         rec.run(stage, module, steps[stage])
     peak = sampler.close()
-    corpus = state.get("corpus")
-    facts = {}
-    if corpus is not None:
-        facts = {
-            "documents": len(corpus.documents),
-            "tasks": len(corpus.tasks),
-            "failures": len(corpus.failures),
-        }
     return {"stages": [asdict(r) for r in rec.results], "peak_rss_mb": peak, **facts}
 
 
