@@ -46,6 +46,7 @@ import json
 import os
 import platform
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -581,11 +582,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--home", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--json", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    given = sys.argv[1:] if argv is None else list(argv)
     if args.worker:
         return _worker_main(args)
     if args.from_json:
         results = json.loads(args.from_json.read_text(encoding="utf-8"))
-        command = f"python benchmarks/bench.py --from-json {args.from_json}"
+        command = results.get("command", "?") + " (tables rewritten with --from-json)"
     else:
         scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
         unknown = sorted(set(scenarios) - set(SCENARIOS))
@@ -600,9 +602,8 @@ def main(argv: list[str] | None = None) -> int:
             e2e_n=args.e2e_n,
             partial=BENCH_DIR / "results.partial.json",
         )
-        command = "make bench" + (
-            f" BENCH_SIZES={','.join(map(str, sizes))}" if sizes != list(DEFAULT_SIZES) else ""
-        )
+        command = shlex.join(["python", "benchmarks/bench.py", *given])
+        results["command"] = command
     failures = bench_report.failures(results)
     out = args.out
     if failures and not args.publish_failures and not args.from_json:

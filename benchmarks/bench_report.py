@@ -265,6 +265,9 @@ def _series(results: dict[str, Any]) -> dict[str, list[tuple[int, float]]]:
     return series
 
 
+_REF_DASH = {"suite": "dot", "change": "dashdot", "unchanged": "longdashdot"}
+
+
 def _figure(series: dict[str, list[tuple[int, float]]], title: str):  # noqa: ANN202 - go.Figure
     import plotly.graph_objects as go
 
@@ -280,7 +283,11 @@ def _figure(series: dict[str, list[tuple[int, float]]], title: str):  # noqa: AN
                 opacity=1.0 if bold else 0.55,
                 line={
                     "width": 1.5 if ref else 3.5 if bold else 1.2,
-                    "dash": "dot" if ref else "dash" if "floor" in name else None,
+                    "dash": _REF_DASH.get(name.split("(")[-1].split(" ")[0], "dot")
+                    if ref
+                    else "dash"
+                    if "floor" in name
+                    else None,
                     **({"color": "#888"} if ref else {}),
                 },
                 mode="lines" if ref else "lines+markers",
@@ -398,7 +405,8 @@ def render_markdown(results: dict[str, Any], plot_name: str, command: str) -> st
     lines = [
         "# Benchmarks: the report suite and every stage at N plans",
         "",
-        f"Written by `{command}` (`benchmarks/bench.py`, tables by `benchmarks/bench_report.py`) "
+        f"Written by `{command}` (`make bench` runs `benchmarks/bench.py`; tables by "
+        "`benchmarks/bench_report.py`) "
         f"on {m['date']} at commit `{m.get('commit') or '?'}`{dirty}. Do not edit by hand: rerun. "
         "A quick run: `make bench BENCH_SIZES=10,100`; 10,000 plans: add `10000` to BENCH_SIZES.",
         "",
@@ -479,8 +487,9 @@ def _reports_section(runs: list[dict[str, Any]]) -> list[str]:
     lines = [
         "## Each report in the cold suite (render seconds / size MB)",
         "",
-        "Seconds as `compare render` prints them per notebook (execution and export; the "
-        "first notebook also pays for the kernel start and the shared parse and coding).",
+        "Seconds as `compare render` prints them per notebook (execution and export). The "
+        "notebooks share one kernel and the caches: the first to need the parsed corpus or "
+        "the coded tasks pays for them, and later ones read them.",
         "",
     ]
     rows = []
@@ -567,8 +576,8 @@ def _details_section(runs: list[dict[str, Any]]) -> list[str]:
             m = run.get(key) or {}
             if "seconds" in m:
                 parts.append(
-                    f"{label}: {_fmt(m['seconds'])} s, peak {_fmt(m['peak_rss_mb'], 0)} MiB in "
-                    f"up to {m.get('max_processes', '?')} processes, load {m.get('load')}; "
+                    f"{label}: {_fmt(m['seconds'])} s, peak {_fmt(m['peak_rss_mb'], 0)} MiB "
+                    f"(processes at most: {m.get('max_processes', '?')}), load {m.get('load')}; "
                     f"`{m.get('summary', '')}`."
                 )
         change = run.get("change") or {}
