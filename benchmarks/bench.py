@@ -414,9 +414,9 @@ def measure_size(
         change: dict[str, Any] = {}
         run["change"] = change
         copy = homes / "suite-render"
-        shutil.copytree(suite, copy, symlinks=True)
         raws = (suite / "data" / "raw", copy / "data" / "raw")
         try:
+            shutil.copytree(suite, copy, symlinks=True)
             edits = [reword_one_plan(r) for r in raws]
             change["edited"] = edits[0]
             step("pipeline_changed", lambda: run_worker("to_coded", suite, timeout), change)
@@ -426,6 +426,7 @@ def measure_size(
         except Exception as err:  # noqa: BLE001 - an edit that cannot be made is reported
             change["error"] = f"{type(err).__name__}: {err}"[:600]
             log(f"N={n}: change — {change['error']}")
+        shutil.rmtree(copy, ignore_errors=True)  # a whole home with caches: disk at 10,000
     if "stages" in scenarios:
         stages = homes / "stages"
         step("stages", lambda: run_worker("staged", stages, timeout, corpus))
