@@ -56,7 +56,7 @@ lint: setup ## ruff check and format check
 lab: setup ## open the notebooks in JupyterLab with the project's kernel
 	$(BIN)/jupyter lab notebooks/
 
-bench: setup system ## scaling → benchmarks/RESULTS.md, formats → FORMATS.md (BENCH_SIZES=10,100,1000,10000 to add 10k)
+bench: setup system ## report suite + stages, N=100,250,1000 → benchmarks/RESULTS.md (~15 min; BENCH_SIZES=...,10000 adds 10k), formats → FORMATS.md
 	$(BIN)/python benchmarks/bench.py $(if $(BENCH_SIZES),--sizes $(BENCH_SIZES))
 	$(BIN)/python benchmarks/formats.py
 
