@@ -167,6 +167,7 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 STYLES: list[tuple[str, int, re.Pattern[str]]] = [
     ("chapter", 0, re.compile(rf"^第({CN})(?:章|部分|篇)\s*")),
     ("jie", 1, re.compile(rf"^第({CN})节\s*")),
+    ("article", 4, re.compile(rf"^第({CN})条\s*")),
     ("cn_dun", 2, re.compile(rf"^({CN})\s*[、，．.]\s*")),
     ("cn_paren", 3, re.compile(rf"^{LEFT}\s*({CN})\s*{RIGHT}\s*[、，．.]?\s*")),
     ("ar_dot", 4, re.compile(r"^(\d{1,3})\s*[.．](?![\d.．])\s*")),
@@ -313,14 +314,40 @@ def info_date(value: str) -> str | None:
     return find_date(value)
 
 
+HAN = "\u4e00-\u9fff"
+#: Where a place name may start: the start, after a year (2025年, 二〇二五年) or
+#: after a character that is not Chinese (〇 is a year digit, not a name).
+_PLACE_START = rf"(?:^|(?<=[^{HAN}〇○])|(?<=年))"
+#: A province (浙江省, 广西壮族自治区) and a city or prefecture (湖州市, 黔南布依族苗族自治州).
+_PROVINCE = rf"(?:[{HAN}]{{2,5}}?(?:省|自治区))"
+_CITY = rf"(?:[{HAN}]{{1,5}}?(?:市|州|盟|地区)|[{HAN}]{{2,4}}?(?:[{HAN}]{{1,4}}?族)+自治州)"
+#: What may follow the unit's name: the body it names or the plan's own words.
+_AFTER_PLACE = r"(?=卫生|卫健|医|人民政府|疾病|中医|健康|\d|“|\")"
 DISTRICT = re.compile(
     # at the start, after a year or after a non-Chinese character; then an
     # optional province and city: 浙江省湖州市吴兴区, 鄂尔多斯市伊金霍洛旗, 南山区
-    r"(?:^|(?<=[^\u4e00-\u9fff])|(?<=年))"
-    r"(?:[\u4e00-\u9fff]{2,5}?(?:省|自治区))?(?:[\u4e00-\u9fff]{1,5}?(?:市|州|盟|地区))?"
-    r"(?![市州盟区县旗])([\u4e00-\u9fff]{2,5}?)(新区|区|县|市|旗)"
-    r"(?=卫生|卫健|医|人民政府|疾病|中医|健康|\d|“|\")"
+    rf"{_PLACE_START}{_PROVINCE}?{_CITY}?"
+    rf"(?![市州盟区县旗])([{HAN}]{{2,5}}?)(新区|区|县|市|旗)" + _AFTER_PLACE
 )
+#: An autonomous county or banner, named without its peoples: 镇宁布依族苗族自治县 → 镇宁.
+AUTONOMOUS = re.compile(
+    rf"{_PLACE_START}{_PROVINCE}?{_CITY}?([{HAN}]{{2,4}}?)(?:[{HAN}]{{1,4}}?族)*自治(县|旗)"
+    + _AFTER_PLACE
+)
+#: A development zone, named in full (its suffix is what tells it from the city):
+#: 合肥经济技术开发区, 苏州工业园区.
+ZONE = re.compile(
+    rf"{_PLACE_START}{_PROVINCE}?"
+    rf"([{HAN}]{{2,10}}?(?:经济技术开发区|经济开发区|高新技术产业开发区|高新技术开发区|高新区"
+    r"|开发区|工业园区|保税区))"
+    r"(?=卫生|卫健|医|管委会|管理委员会|社会事业|疾病|中医|健康|人民政府|\d|“|\")"
+)
+#: A province or autonomous region: the jurisdiction of a provincial plan.
+PROVINCE = re.compile(
+    rf"{_PLACE_START}([{HAN}]{{2,3}}?)(?:省|(?:壮族|回族|维吾尔)?自治区)" + _AFTER_PLACE
+)
+#: A year written in Chinese digits: 二〇二五.
+CN_YEAR_DIGITS = "[〇○零一二三四五六七八九]{4}"
 #: Words that open a phrase such as 全区, 本县, 各区: no place name.
 NOT_A_NAME = tuple("全本我各该辖此")
 TITLE_WORDS = re.compile(r"(规划|要点|计划|方案|意见|纲要|安排)")
@@ -417,53 +444,166 @@ def kind_of_title(title: str) -> str:
     return "other"
 
 
+def _without_year(text: str) -> str:
+    return re.sub(rf"^(?:\d{{4}}|{CN_YEAR_DIGITS})年", "", WS.sub("", text))
+
+
 def find_district(*texts: str | None) -> str | None:
-    """The first district name in the texts, without its suffix.
+    """The first district, county or zone named in the texts, without its suffix.
+
+    Development zones keep their full name; autonomous counties lose their
+    peoples (镇宁布依族苗族自治县 → 镇宁).
 
     >>> find_district(None, "浙江省湖州市吴兴区卫生健康局"), find_district("伊金霍洛旗卫生健康委员会")
     ('吴兴', '伊金霍洛')
+    >>> find_district("二〇二四年汉阳区卫生健康工作要点"), find_district("镇宁布依族苗族自治县2025年")
+    ('汉阳', '镇宁')
+    >>> find_district("合肥经济技术开发区卫生健康局"), find_district("浙江省卫生健康委员会")
+    ('合肥经济技术开发区', None)
     """
     for text in texts:
         if not text:
             continue
-        for m in DISTRICT.finditer(re.sub(r"^\d{4}年", "", WS.sub("", text))):
+        flat = _without_year(text)
+        for pattern in (ZONE, AUTONOMOUS, DISTRICT):
+            for m in pattern.finditer(flat):
+                if not m.group(1).startswith(NOT_A_NAME):
+                    return m.group(1)
+    return None
+
+
+def find_province(*texts: str | None) -> str | None:
+    """The province or autonomous region named in the texts: a provincial plan's jurisdiction.
+
+    >>> find_province("湖南省“十四五”卫生健康发展规划"), find_province("广西壮族自治区卫生健康委员会")
+    ('湖南', '广西')
+    """
+    for text in texts:
+        for m in PROVINCE.finditer(_without_year(text or "")):
             if not m.group(1).startswith(NOT_A_NAME):
                 return m.group(1)
     return None
 
 
+def year_of(text: str) -> int | None:
+    """The first year written ``2025年`` or ``二〇二五年`` in a text.
+
+    >>> year_of("二〇二四年汉阳区卫生健康工作要点"), year_of("岳麓区2024年工作计划"), year_of("工作要点")
+    (2024, 2024, None)
+    """
+    m = re.search(rf"(\d{{4}}|{CN_YEAR_DIGITS})\s*年", text)
+    return cn_or_int(m.group(1)) if m else None
+
+
 #: The title line of a box (专栏) in a five-year plan: a list of projects or an
-#: indicator table set beside the text, never a task's own words.
+#: indicator table set beside the text, never a task's own words; a table's
+#: caption (表1 …) opens one too.
 BOX_START = re.compile(r"^专栏\s*[0-9一二三四五六七八九十]+")
+TABLE_START = re.compile(r"^(?:附)?表\s*[0-9一二三四五六七八九十]+(?![0-9.．、])\s*\S")
+#: A row of an indicator table: it ends in the indicator's nature.
+INDICATOR_ROW = re.compile(r"(?:预期性|约束性)$")
+#: A box item led by a short label: "重点项目：…".
+_LABELLED = re.compile(r"^[^，,。；;：:、\s]{2,14}[：:]")
+
+
+def _opens_box(t: str) -> bool:
+    return bool(BOX_START.match(t)) or (
+        bool(TABLE_START.match(t)) and len(t) <= 50 and t[-1:] not in TERMINAL
+    )
+
+
+def _box_end(lines: list[str], i: int, outer: dict[str, int]) -> int:
+    """Index after the last line of the box opening at line i.
+
+    ``outer`` holds the last number of each numbering style before the box: an
+    item that continues it is the text's next item, not the box's.
+    """
+    seq: dict[str, int] = {}
+    form: dict[str, tuple[bool, bool]] = {}  # labelled, a sentence: the box's item form
+    j = i + 1
+    while j < len(lines):
+        t, prev = lines[j], lines[j - 1]
+        num = numbering_of(t)
+        if _opens_box(t) or (num is not None and num.rank <= 3):
+            break
+        if num is not None:
+            shape = (bool(_LABELLED.match(num.rest)), t[-1:] in "。；;")
+            if t[-1:] in "。；;" or len(t) > 60:
+                of_box = num.value == seq.get(num.style, 0) + 1
+                of_text = num.value == outer.get(num.style, -1) + 1
+                if not of_box or (of_text and form.get(num.style) != shape):
+                    break  # the text's own next item after the box
+            seq[num.style], form[num.style] = num.value, shape
+            j += 1
+            continue
+        wrapped = prev[-1:] not in TERMINAL and j > i + 1 and not INDICATOR_ROW.search(prev)
+        short = t[-1:] not in "。；;" and len(t) <= 60
+        if (
+            short
+            or INDICATOR_ROW.search(t)
+            or (_LABELLED.match(t) and j == i + 1)
+            or (_LABELLED.match(t) and _LABELLED.match(prev))
+            or (wrapped and (seq or _LABELLED.match(prev)))
+        ):
+            j += 1
+            continue
+        break
+    return j
 
 
 def box_spans(lines: list[str]) -> list[tuple[int, int]]:
-    """(first, stop) index ranges of the boxes (专栏) among content lines.
+    """(first, stop) index ranges of the boxes (专栏) and tables among content lines.
 
-    A box runs from its title over the short lines after it that end no
-    sentence (project names, table rows, numbered items), up to a line that
-    ends a sentence or a heading of section rank (第X章/节, 一、, （一）).
+    A box runs from its title over the lines after it that end no sentence
+    (project names, table rows), its own numbered or labelled items (even when
+    they are sentences) and their wrapped tails, up to a heading of section
+    rank (第X章/节, 一、, （一）), the text's next numbered item, or an ordinary
+    sentence. A run of indicator-table rows (…预期性 / …约束性) is a box too,
+    with its header line.
 
     Examples
     --------
     >>> box_spans(["一、任务", "专栏1 重点项目", "1.疾控中心迁建", "2.传染病医院", "二、保障措施。"])
     [(1, 4)]
+    >>> box_spans(["1.甲。", "专栏1 工程", "1.实验室：建设1个。", "2.储备库：建设1个。", "2.乙。"])
+    [(1, 4)]
+    >>> box_spans(["目标如下。", "指标 单位 属性", "人均预期寿命 岁 78 预期性", "婴儿死亡率 ‰ 5 约束性", "正文。"])
+    [(1, 4)]
     """
-    spans = []
+    spans: list[tuple[int, int]] = []
+    outer: dict[str, int] = {}
     i = 0
     while i < len(lines):
-        if not BOX_START.match(lines[i]):
-            i += 1
+        t = lines[i]
+        if _opens_box(t):
+            j = _box_end(lines, i, outer)
+            spans.append((i, j))
+            i = j
             continue
-        j = i + 1
-        while j < len(lines):
-            t = lines[j]
-            num = numbering_of(t)
-            if (num is not None and num.rank <= 3) or t[-1:] in "。；;" or len(t) > 60:
-                break
-            if BOX_START.match(t):
-                break
-            j += 1
-        spans.append((i, j))
-        i = j
+        if INDICATOR_ROW.search(t) and i + 1 < len(lines) and INDICATOR_ROW.search(lines[i + 1]):
+            j = i
+            while j < len(lines) and INDICATOR_ROW.search(lines[j]):
+                j += 1
+            head = lines[i - 1] if i else ""
+            a = (
+                i - 1
+                if head and head[-1:] not in TERMINAL and re.search(r"属性|性质|指标", head)
+                else i
+            )
+            if spans and a < spans[-1][1]:
+                a = spans[-1][1]
+            spans.append((a, j))
+            i = j
+            continue
+        num = numbering_of(t)
+        if num is not None:
+            if num.rank <= 3:
+                outer = {k: v for k, v in outer.items() if k != num.style}
+                outer = {k: v for k, v in outer.items() if _rank_of(k) <= num.rank}
+            outer[num.style] = num.value
+        i += 1
     return spans
+
+
+def _rank_of(style: str) -> int:
+    return next(rank for name, rank, _ in STYLES if name == style)

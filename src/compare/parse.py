@@ -81,6 +81,7 @@ from compare.grammar import (
     district_of,
     find_date,
     find_district,
+    find_province,
     fyp_period,
     indent_of,
     info_date,
@@ -90,6 +91,7 @@ from compare.grammar import (
     normalise_doc_number,
     numbering_of,
     squash_spaces,
+    year_of,
 )
 from compare.io import read_plan_bytes
 from compare.plan import (
@@ -121,7 +123,7 @@ __all__ = [
 ]
 
 #: Bump whenever parsing output may change: it keys every cache.
-PARSER_VERSION = "1.4.1"
+PARSER_VERSION = "1.5.0"
 
 
 # --------------------------------------------------------------------------- parsing
@@ -602,9 +604,9 @@ class _Assembler:
         if not lines:
             return
         first = WS.sub("", self.p.paragraphs(lines).split("\n")[0])
-        m = re.match(r"(\d{4})年(?![底末初前后\d])", first)
+        m = re.match(r"(\d{4}|[〇○零一二三四五六七八九]{4})年(?![底末初前后\d])", first)
         if m:
-            self.meta["intro_year"] = m.group(1)
+            self.meta["intro_year"] = str(year_of(m.group(0)))
         for d in DISTRICT.finditer(first):
             if d.group(1).startswith(NOT_A_NAME) or not first[d.end() :].startswith(
                 ("卫生", "卫健")
@@ -652,6 +654,14 @@ class _Assembler:
             if with_body < 0.5 * len(items):
                 continue
             if lvl != levels[0]:
+                above = [k for k in eligible if heads[k].level == lvl - 1]
+                if (
+                    self._leads(heads, above, body_end)
+                    >= 0.6
+                    > 0.3
+                    > self._leads(heads, items, body_end)
+                ):
+                    continue  # sub-points of tasks that open with a lead sentence of their own
                 parents = {heads[k].parent for k in items}
                 possible = [
                     k
@@ -662,6 +672,21 @@ class _Assembler:
                     continue  # sporadic sub-points inside tasks
             return lvl
         return None
+
+    def _leads(self, heads: list[_Heading], items: list[int], body_end: int) -> float:
+        """Share of the items that open with a lead sentence followed by text of their own."""
+        if not items:
+            return 0.0
+        n = 0
+        for k in items:
+            h = heads[k]
+            title, _ = _split_title(h.num.rest, self.C[h.idx].bold, h.num)
+            if (
+                title.rstrip()[-1:] in "。！？!?"
+                and len(self.p.direct_text(heads, k, body_end)) >= 2
+            ):
+                n += 1
+        return n / len(items)
 
     def _holds_inline(self, heads: list[_Heading], k: int, body_end: int) -> bool:
         end = heads[k + 1].idx if k + 1 < len(heads) else body_end
@@ -751,33 +776,35 @@ class _Assembler:
             self.add_block("section_text", C[hend:end], section=sid)
 
     def inline_items(self, heads: list[_Heading], k: int, end: int) -> bool:
-        """Whether heading k's own paragraph holds ``一是……；二是……`` items that are the tasks.
+        """Whether heading k's own text holds unnumbered items that are the tasks.
 
+        The items are written inline (``一是……；二是……``) or as paragraphs that
+        open with a lead (``【推进医联体建设】……`` or a bold ``**推进医联体建设。**``).
         Only a heading of section rank (一、, （一）, 第X章) or a top-level one in
-        the task part, with no deeper numbering of its own, has its inline
-        items taken as tasks; under ``1.`` or ``（1）`` they stay inside the task.
+        the task part, with no deeper numbering of its own, has them taken as
+        tasks; under ``1.`` or ``（1）`` they stay inside the task.
         """
         h = heads[k]
         if h.excluded or not h.in_task_part or h.children:
             return False
         if h.num.rank > 3 and h.level != 1:
             return False
-        text, _ = self._joined(self._body_pieces(heads, k, end))
-        return len(_inline_spans(text)) >= 2
+        return len(self._items(self._body_pieces(heads, k, end))[2]) >= 2
 
-    def _body_pieces(self, heads: list[_Heading], k: int, end: int) -> list[tuple[int, str]]:
-        """(line number, text) of a section heading's body: same-line text, then its lines."""
+    def _body_pieces(self, heads: list[_Heading], k: int, end: int) -> list[tuple[int, str, str]]:
+        """(line number, text, bold lead) of a section heading's body: same-line text, then its lines."""
         h, C = heads[k], self.C
         hend = self.p.heading_end(heads, k, end)
         heading = h.num.rest + "".join(x.text for x in C[h.idx + 1 : hend])
         _, same_line_body = _split_title(heading, C[h.idx].bold, h.num)
-        pieces = [(C[h.idx].no, same_line_body)] if same_line_body.strip() else []
-        return pieces + [(x.no, x.text) for x in C[hend:end]]
+        pieces = [(C[h.idx].no, same_line_body, "")] if same_line_body.strip() else []
+        return pieces + [(x.no, x.text, _bold_lead(x)) for x in C[hend:end]]
 
-    def _joined(self, pieces: list[tuple[int, str]]) -> tuple[str, list[int]]:
-        """Pieces joined as paragraphs, with the line number of every character."""
-        text, line_of = "", []
-        for k, (no, piece) in enumerate(pieces):
+    def _joined(self, pieces: list[tuple[int, str, str]]) -> tuple[str, list[int], dict[int, str]]:
+        """Pieces joined as paragraphs, with the line number of every character and
+        the bold leads that open a paragraph (by offset)."""
+        text, line_of, bold = "", [], {}
+        for k, (no, piece, lead) in enumerate(pieces):
             sep = ""
             if k and self.p._ends_paragraph(Line(0, "", pieces[k - 1][1], "", False)):
                 sep = "\n"
@@ -785,13 +812,26 @@ class _Assembler:
                 sep = " "
             text += sep
             line_of += [no] * len(sep)
+            if lead and (not text or text.endswith("\n")):
+                bold[len(text)] = lead
             text += piece
             line_of += [no] * len(piece)
-        return text, line_of
+        return text, line_of, bold
 
-    def emit_inline(self, pieces: list[tuple[int, str]], sid: str, path: str) -> None:
-        """Tasks from the inline items of a section's text; other text stays section text."""
-        text, line_of = self._joined(pieces)
+    def _items(
+        self, pieces: list[tuple[int, str, str]]
+    ) -> tuple[str, list[int], list[tuple[int, int, str, int, str]]]:
+        """The joined text, its line numbers and its unnumbered items: lead paragraphs
+        when there are two or more, else inline 一是/二是 items."""
+        text, line_of, bold = self._joined(pieces)
+        spans = _lead_spans(text, bold)
+        if len(spans) < 2:
+            spans = [(a, b, label, n, "") for a, b, label, n in _inline_spans(text)]
+        return text, line_of, spans
+
+    def emit_inline(self, pieces: list[tuple[int, str, str]], sid: str, path: str) -> None:
+        """Tasks from the unnumbered items of a section's text; other text stays section text."""
+        text, line_of, spans = self._items(pieces)
 
         def block(a: int, b: int) -> None:
             chunk = text[a:b]
@@ -803,10 +843,10 @@ class _Assembler:
                 )
 
         pos = 0
-        for start, stop, label, value in _inline_spans(text):
+        for start, stop, label, value, lead in spans:
             block(pos, start)
             body = text[start + len(label) : stop]
-            title = re.split(r"[，,。；;：:！？!?]", body.strip(), maxsplit=1)[0]
+            title = lead or re.split(r"[，,。；;：:！？!?]", body.strip(), maxsplit=1)[0]
             stripped = stop - (len(text[start:stop]) - len(text[start:stop].rstrip())) - 1
             self.tasks.append(
                 Task(
@@ -823,6 +863,44 @@ class _Assembler:
             )
             pos = stop
         block(pos, len(text))
+
+
+def _bold_lead(ln: Line) -> str:
+    """The bold lead of an unnumbered line (``**推进医联体建设。**……``), else ''."""
+    lead = ln.bold and ln.text.startswith(ln.bold) and len(ln.bold) <= 40 and ln.bold != ln.text
+    return ln.bold if lead and numbering_of(ln.bold) is None else ""
+
+
+#: A paragraph that opens with its title in lenticular brackets: 【推进医联体建设】…
+_BRACKET_LEAD = re.compile(r"^【([^【】。\n]{2,40})】(?=\S)")
+
+
+def _lead_spans(text: str, bold: dict[int, str]) -> list[tuple[int, int, str, int, str]]:
+    """(start, stop, label, ordinal, title) of the paragraphs that open with a lead.
+
+    A lead is a title in 【】 or a bold span at the paragraph's start; an item
+    runs to the next lead paragraph (its further paragraphs included). Items
+    are unnumbered: the label is empty and the ordinal counts them.
+
+    >>> [(t, n) for *_, n, t in _lead_spans("总述。\\n【扩面】签约。\\n【提质】做实。", {})]
+    [('扩面', 1), ('提质', 2)]
+    """
+    starts: list[tuple[int, str]] = []
+    offset = 0
+    for para in text.split("\n"):
+        m = _BRACKET_LEAD.match(para)
+        if m:
+            starts.append((offset, m.group(1)))
+        elif offset in bold:
+            starts.append((offset, bold[offset]))
+        offset += len(para) + 1
+    if len(starts) < 2:
+        return []
+    bounds = [a for a, _ in starts[1:]] + [len(text)]
+    return [
+        (a, b, "", n, title)
+        for n, ((a, title), b) in enumerate(zip(starts, bounds, strict=True), start=1)
+    ]
 
 
 #: An item written inline: 一是…；二是…, after the start of a paragraph or a
@@ -974,10 +1052,8 @@ def _document(meta: dict[str, str], title: str | None) -> Document:
         if r:
             period_start, period_end = int(r.group(1)), int(r.group(2))
         else:
-            m = re.search(r"(\d{4})\s*年", title or "")
-            if m:
-                year = int(m.group(1))
-            elif meta.get("intro_year"):
+            year = year_of(title or "")
+            if year is None and meta.get("intro_year"):
                 year = int(meta["intro_year"])  # "2025年是…" opens the plan
     issue_date = meta.get("info_date") or meta.get("issue_date") or meta.get("closing_date")
     if year is None and period_start is None and kind in ("work_points", "medical_admin_points"):
@@ -986,7 +1062,9 @@ def _document(meta: dict[str, str], title: str | None) -> Document:
         m = re.search(r"〔(\d{4})〕", meta.get("doc_number") or "")
         year = int(m.group(1)) if m else (int(issue_date[:4]) if issue_date else None)
     return Document(
-        district=find_district(title, issuer, meta.get("letterhead")) or meta.get("intro_district"),
+        district=find_district(title, issuer, meta.get("letterhead"))
+        or meta.get("intro_district")
+        or find_province(title, issuer, meta.get("letterhead")),
         issuer=issuer,
         title=title,
         year=year,

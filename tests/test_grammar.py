@@ -1,0 +1,70 @@
+"""The genre's patterns: place names, years, numberings and boxes of plans from anywhere."""
+
+from __future__ import annotations
+
+import pytest
+
+from compare.grammar import box_spans, find_district, find_province, numbering_of, year_of
+
+
+@pytest.mark.parametrize(
+    ("text", "district"),
+    [
+        ("2024年合肥市卫生健康工作要点", "合肥"),
+        ("二〇二四年汉阳区卫生健康工作要点", "汉阳"),
+        ("天津市滨海新区卫生健康委员会", "滨海"),
+        ("仁怀市卫生健康局", "仁怀"),
+        ("伊金霍洛旗卫生健康委员会", "伊金霍洛"),
+        ("镇宁布依族苗族自治县2025年卫生健康工作要点", "镇宁"),
+        ("黔南布依族苗族自治州荔波县卫生健康局", "荔波"),
+        ("鄂伦春自治旗卫生健康委员会", "鄂伦春"),
+        ("合肥经济技术开发区卫生健康局", "合肥经济技术开发区"),
+        ("苏州工业园区社会事业局", "苏州工业园区"),
+        ("2024年全省卫生健康工作要点", None),
+        ("浙江省卫生健康委员会", None),
+    ],
+)
+def test_districts_counties_banners_and_zones_of_any_province(text, district):
+    assert find_district(text) == district
+
+
+@pytest.mark.parametrize(
+    ("text", "province"),
+    [
+        ("湖南省“十四五”卫生健康发展规划", "湖南"),
+        ("浙江省卫生健康委员会办公室", "浙江"),
+        ("广西壮族自治区卫生健康委员会", "广西"),
+        ("内蒙古自治区卫生健康委员会", "内蒙古"),
+        ("2024年全省卫生健康工作要点", None),
+    ],
+)
+def test_a_provincial_plan_is_named_by_its_province(text, province):
+    assert find_province(text) == province
+
+
+def test_years_in_arabic_or_chinese_digits():
+    assert [year_of(t) for t in ("二〇二四年工作要点", "二○二五年", "2026年度", "十四五")] == [
+        2024,
+        2025,
+        2026,
+        None,
+    ]
+
+
+def test_articles_are_a_numbering():
+    num = numbering_of("第十二条 加强组织领导。")
+    assert (num.style, num.value, num.label) == ("article", 12, "第十二条")
+
+
+def test_a_box_ends_where_the_text_takes_up_its_own_numbering_again():
+    lines = [
+        "1.完善体系。加强建设。",
+        "专栏1 重点工程",
+        "1.实验室建设：建设实验室1个。",
+        "2.储备库建设：建设储备库1个。",
+        "2.健全机制。完善预警。",
+        "专栏2 重点项目",
+        "1.区疾控中心迁建工程",
+        "3.提升能力。推进建设。",
+    ]
+    assert box_spans(lines) == [(1, 4), (5, 7)]

@@ -1,0 +1,120 @@
+"""The parser on the genre at large: layouts, places and numberings the seeds lack.
+
+Each fixture in ``tests/fixtures/genre`` is a short plan written for this test
+in a layout none of the five seeds has (a city plan whose tasks open with a
+lead sentence and carry 1. sub-points, a provincial five-year plan with
+chapters, sections, 专栏 boxes and an indicator table, 【…】-led and bold-led
+unnumbered tasks, 第一条 articles, PDF text with half-width numbering and
+"- 3 -" page numbers, a notice with its plan attached, a plan named only by its
+signature). ``expected.json`` holds what a reader finds in each.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import pytest
+
+from compare.parse import NoTasksWarning, coverage, parse_plan, parse_text
+
+GENRE = Path(__file__).parent / "fixtures" / "genre"
+
+
+def _expected() -> list[tuple[str, dict]]:
+    return sorted(json.loads((GENRE / "expected.json").read_text(encoding="utf-8")).items())
+
+
+@pytest.mark.parametrize(("name", "expected"), _expected(), ids=[n for n, _ in _expected()])
+def test_plans_in_layouts_the_seeds_lack_parse_to_what_a_reader_finds(name, expected):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NoTasksWarning)
+        plan = parse_plan(GENRE / name)
+    fields = {k: v for k, v in expected.items() if k not in ("sections", "tasks")}
+    assert {k: getattr(plan.document, k) for k in fields} == fields
+    assert [s.number + s.title for s in plan.sections] == expected["sections"]
+    assert [t.number + t.title for t in plan.tasks] == expected["tasks"]
+    assert coverage(plan) == {"coverage": 1.0, "invented": 0.0, "exact": 1.0}
+
+
+def test_sub_points_of_tasks_that_open_with_a_lead_sentence_stay_inside_them():
+    text = (
+        "2024年某某市卫生健康工作要点\n"
+        "一、深化改革\n"
+        "（一）推进医联体建设。组建城市医疗集团。\n"
+        "1.完善管理机制。\n2.推进结果互认。\n"
+        "（二）深化公立医院改革。开展绩效考核。\n"
+        "（三）改善就医体验。开展主题活动。\n"
+        "1.推广预约诊疗。\n2.推进一站式服务。\n"
+    )
+    plan = parse_text(text)
+    assert [t.number for t in plan.tasks] == ["（一）", "（二）", "（三）"]
+    assert plan.tasks[0].text.endswith("1.完善管理机制。\n2.推进结果互认。")
+
+
+def test_numbered_sub_points_that_are_themselves_led_tasks_stay_the_tasks():
+    """Lead sentences at both levels: the deeper level is the task level, as before."""
+    text = (
+        "一、深化改革\n"
+        "（一）推进医联体建设。组建城市医疗集团。\n"
+        "1.完善管理机制。推行统一管理。\n2.推进结果互认。互认100项。\n"
+        "（二）深化公立医院改革。开展绩效考核。\n"
+        "3.推进薪酬改革。开展试点。\n4.加强绩效考核。强化运用。\n"
+    )
+    assert [t.number for t in parse_text(text).tasks] == ["1.", "2.", "3.", "4."]
+
+
+def test_paragraphs_led_by_a_bracketed_or_bold_title_are_the_tasks_of_their_part():
+    bracket = (
+        "一、深化医改\n"
+        "全区要持续用力。\n"
+        "【推进医联体建设】组建城市医疗集团。\n"
+        "【深化公立医院改革】开展绩效考核。\n完善考核机制。\n"
+    )
+    plan = parse_text(bracket)
+    assert [(t.number, t.title) for t in plan.tasks] == [
+        ("", "推进医联体建设"),
+        ("", "深化公立医院改革"),
+    ]
+    assert plan.tasks[1].text == "【深化公立医院改革】开展绩效考核。\n完善考核机制。"
+    assert [b.text for b in plan.unassigned if b.kind == "section_text"] == ["全区要持续用力。"]
+    bold = "## 一、深化医改\n\n**推进医联体建设。**组建集团。\n\n**深化公立医院改革。**一是考核；二是薪酬。\n"
+    plan = parse_text(bold)
+    assert [t.title for t in plan.tasks] == ["推进医联体建设", "深化公立医院改革"]
+    assert "一是考核；二是薪酬" in plan.tasks[1].text  # inline points stay inside their task
+    for p in (parse_text(bracket), plan):
+        assert coverage(p)["coverage"] == 1.0
+
+
+def test_a_single_bracketed_paragraph_is_no_list_of_tasks():
+    plan = parse_text("一、深化医改\n【总体要求】全面推进改革。\n二、强化基层\n做实签约。\n")
+    assert [t.number for t in plan.tasks] == ["一、", "二、"]
+
+
+def test_boxes_with_sentence_items_and_indicator_tables_are_never_tasks():
+    plan = parse_plan(GENRE / "hunan_province_fyp_2021.txt")
+    boxes = [b.text.splitlines() for b in plan.unassigned if b.kind == "box"]
+    assert [b[0] for b in boxes] == [
+        "表1“十四五”时期卫生健康发展主要指标",
+        "专栏1疾病预防控制能力提升工程",
+        "专栏2医疗服务能力提升项目",
+    ]
+    assert all(len(b) == 3 for b in boxes[1:]) and len(boxes[0]) == 7
+    assert not any("：" in t.text for t in plan.tasks)
+
+
+def test_articles_under_a_safeguards_part_are_list_items_not_tasks():
+    plan = parse_plan(GENRE / "zhenning_article_2025.txt")
+    items = [b.text for b in plan.unassigned if b.kind == "list_item"]
+    assert [i[:3] for i in items] == ["第五条", "第六条"]
+
+
+def test_a_notice_names_district_and_date_only_in_its_signature():
+    plan = parse_plan(GENRE / "kaifaqu_signed_2025.txt")
+    closing = [b for b in plan.unassigned if b.kind == "closing"]
+    assert [b.role for b in closing] == ["date"]
+    assert (plan.document.district, plan.document.issue_date) == (
+        "合肥经济技术开发区",
+        "2025-01-22",
+    )
