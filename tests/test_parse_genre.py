@@ -118,3 +118,22 @@ def test_a_notice_names_district_and_date_only_in_its_signature():
         "合肥经济技术开发区",
         "2025-01-22",
     )
+
+
+def test_a_markdown_table_is_one_box_and_never_section_prose():
+    plan = parse_plan(GENRE / "wuchang_table_2025.md")
+    boxes = [b for b in plan.unassigned if b.kind == "box"]
+    assert len(boxes) == 1 and len(boxes[0].text.splitlines()) == 4
+    assert not any("|" in b.text for b in plan.unassigned if b.kind != "box")
+
+
+def test_a_qualifier_under_the_title_is_metadata_and_dates_the_plan():
+    text = "2024年某某县卫生健康工作要点\n（征求意见稿）\n一、医疗\n1.建设医院。完成主体。\n"
+    plan = parse_text(text)
+    assert [(b.role, b.text) for b in plan.unassigned if b.kind == "metadata"][1] == (
+        "subtitle",
+        "（征求意见稿）",
+    )
+    assert plan.document.issue_date is None
+    plan = parse_plan(GENRE / "qingjiangpu_subtitle_2024.txt")
+    assert not [b for b in plan.unassigned if b.kind == "intro"]

@@ -173,6 +173,7 @@ STYLES: list[tuple[str, int, re.Pattern[str]]] = [
     ("ar_dot", 4, re.compile(r"^(\d{1,3})\s*[.．](?![\d.．])\s*")),
     ("ar_dun", 4, re.compile(r"^(\d{1,3})\s*[、，]\s*")),
     ("ar_paren", 5, re.compile(rf"^{LEFT}\s*(\d{{1,3}})\s*{RIGHT}\s*[、，．.]?\s*")),
+    ("ar_rparen", 5, re.compile(rf"^(\d{{1,3}})\s*{RIGHT}(?![\d)）])\s*")),
     ("cn_shi", 6, re.compile(rf"^({CN})是\s*")),
     ("circled", 7, re.compile(rf"^([{CIRCLED}])\s*")),
 ]
@@ -193,7 +194,7 @@ def numbering_of(text: str) -> Num | None:
         if not m:
             continue
         token = m.group(1)
-        if style in ("ar_dot", "ar_dun", "ar_paren"):
+        if style in ("ar_dot", "ar_dun", "ar_paren", "ar_rparen"):
             value = int(token)
         elif style == "circled":
             value = CIRCLED.index(token) + 1
@@ -502,6 +503,12 @@ BOX_START = re.compile(r"^专栏\s*[0-9一二三四五六七八九十]+")
 TABLE_START = re.compile(r"^(?:附)?表\s*[0-9一二三四五六七八九十]+(?![0-9.．、])\s*\S")
 #: A row of an indicator table: it ends in the indicator's nature.
 INDICATOR_ROW = re.compile(r"(?:预期性|约束性)$")
+#: A row of a markdown table: | 序号 | 指标 | … |.
+PIPE_ROW = re.compile(r"^\|.*\|$")
+#: A line under a plan's title that qualifies it: its adoption, a draft note.
+SUBTITLE = re.compile(
+    r"^[（(][^（()）]{0,40}(?:通过|印发|发布|征求意见稿|讨论稿|送审稿|草案|试行|修订)[^（()）]{0,6}[）)]$"
+)
 #: A box item led by a short label: "重点项目：…".
 _LABELLED = re.compile(r"^[^，,。；;：:、\s]{2,14}[：:]")
 
@@ -540,6 +547,7 @@ def _box_end(lines: list[str], i: int, outer: dict[str, int]) -> int:
         short = t[-1:] not in "。；;" and len(t) <= 60
         if (
             short
+            or PIPE_ROW.match(t)
             or INDICATOR_ROW.search(t)
             or (_LABELLED.match(t) and j == i + 1)
             or (_LABELLED.match(t) and _LABELLED.match(prev))
@@ -567,6 +575,8 @@ def box_spans(lines: list[str]) -> list[tuple[int, int]]:
     [(1, 4)]
     >>> box_spans(["1.甲。", "专栏1 工程", "1.实验室：建设1个。", "2.储备库：建设1个。", "2.乙。"])
     [(1, 4)]
+    >>> box_spans(["目标：", "|指标|属性|", "|---|---|", "|寿命|预期性|", "一、任务"])
+    [(1, 4)]
     >>> box_spans(["目标如下。", "指标 单位 属性", "人均预期寿命 岁 78 预期性", "婴儿死亡率 ‰ 5 约束性", "正文。"])
     [(1, 4)]
     """
@@ -577,6 +587,13 @@ def box_spans(lines: list[str]) -> list[tuple[int, int]]:
         t = lines[i]
         if _opens_box(t):
             j = _box_end(lines, i, outer)
+            spans.append((i, j))
+            i = j
+            continue
+        if PIPE_ROW.match(t) and i + 1 < len(lines) and PIPE_ROW.match(lines[i + 1]):
+            j = i
+            while j < len(lines) and PIPE_ROW.match(lines[j]):
+                j += 1
             spans.append((i, j))
             i = j
             continue

@@ -66,6 +66,7 @@ from compare.grammar import (
     NOTICE_LINE,
     ORG_LINE,
     PUBLICITY,
+    SUBTITLE,
     TASK_PART,
     TERMINAL,
     TITLE_END,
@@ -123,7 +124,7 @@ __all__ = [
 ]
 
 #: Bump whenever parsing output may change: it keys every cache.
-PARSER_VERSION = "1.5.0"
+PARSER_VERSION = "1.5.1"
 
 
 # --------------------------------------------------------------------------- parsing
@@ -905,26 +906,32 @@ def _lead_spans(text: str, bold: dict[int, str]) -> list[tuple[int, int, str, in
 
 #: An item written inline: 一是…；二是…, after the start of a paragraph or a
 #: clause boundary (not 统一是, 这一是).
-_INLINE_ITEM = re.compile(rf"(?:^|(?<=[。；;：:，,！？!?\n]))({CN})是(?![否非])")
+_INLINE_ITEM = re.compile(
+    rf"(?:^|(?<=[。；;：:，,！？!?\n]))(?:({CN})是(?![否非])|第({CN})[，,、：:](?!\d))"
+)
 
 
 def _inline_spans(text: str) -> list[tuple[int, int, str, int]]:
-    """(start, stop, label, value) of the 一是/二是… items in one text.
+    """(start, stop, label, value) of the 一是/二是… (or 第一，/第二，…) items in one text.
 
-    Items must run 一, 二, 三… within a paragraph; an item ends where the next
-    begins or at the end of its paragraph.
+    Items must run 一, 二, 三… within a paragraph, in one of the two forms; an
+    item ends where the next begins or at the end of its paragraph.
 
     >>> [(t[:2], n) for a, b, t, n in _inline_spans("为此，一是扩面；二是提质。\\n同时")]
     [('一是', 1), ('二是', 2)]
+    >>> [t for a, b, t, n in _inline_spans("第一，扩面；第二，提质。")]
+    ['第一，', '第二，']
     """
     spans: list[tuple[int, int, str, int]] = []
     offset = 0
     for para in text.split("\n"):
-        found: list[tuple[int, str, int]] = []
+        by_form: dict[int, list[tuple[int, str, int]]] = {1: [], 2: []}
         for m in _INLINE_ITEM.finditer(para):
-            value = cn_to_int(m.group(1))
-            if value == len(found) + 1:
-                found.append((m.start(), m.group(0), value))
+            form = 1 if m.group(1) else 2
+            value = cn_to_int(m.group(form))
+            if value == len(by_form[form]) + 1:
+                by_form[form].append((m.start(), m.group(0), value))
+        found = by_form[1] if len(by_form[1]) >= 2 else by_form[2]
         if len(found) >= 2:
             bounds = [f[0] for f in found[1:]] + [len(para)]
             for (start, label, value), stop in zip(found, bounds, strict=True):
@@ -985,6 +992,11 @@ def parse_text(
     top = a.portal_end(first_num)
     span = a.locate_title(first_num, top) or (a.locate_title(first_num) if top else None)
     body_start = max(span[1] + 1 if span else 0, top)
+    while span and body_start < len(C) and SUBTITLE.match(C[body_start].text):
+        # (2024年2月5日经党组会议审议通过), (征求意见稿): the title's own qualifier
+        a.add_block("metadata", [C[body_start]], role="subtitle")
+        a.meta.setdefault("subtitle_date", find_date(C[body_start].text) or "")
+        body_start += 1
     a.read_preamble(span[0] if span else top)
     title = None
     if span:
@@ -1033,6 +1045,12 @@ def _document(meta: dict[str, str], title: str | None) -> Document:
         or meta.get("closing_issuer")
         or meta.get("letterhead")
     )
+    if not issuer and title:
+        # 某某区卫生健康委员会2024年工作要点: the title opens with its issuer
+        m = re.match(
+            r"[\u4e00-\u9fff]{2,30}?(?:卫生健康委员会|卫生健康局|卫生和计划生育委员会)", title
+        )
+        issuer = m.group(0) if m else None
     if issuer and issuer.endswith("委员会办公室"):
         issuer = issuer.removesuffix("办公室")
     kind = kind_of_title(title or "")
@@ -1055,7 +1073,13 @@ def _document(meta: dict[str, str], title: str | None) -> Document:
             year = year_of(title or "")
             if year is None and meta.get("intro_year"):
                 year = int(meta["intro_year"])  # "2025年是…" opens the plan
-    issue_date = meta.get("info_date") or meta.get("issue_date") or meta.get("closing_date")
+    issue_date = (
+        meta.get("info_date")
+        or meta.get("issue_date")
+        or meta.get("closing_date")
+        or meta.get("subtitle_date")
+        or None
+    )
     if year is None and period_start is None and kind in ("work_points", "medical_admin_points"):
         # an annual plan whose title omits the year: the year it was issued in
         # (document number first, then the issue date)
