@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from compare.grammar import box_spans, find_district, find_province, numbering_of, year_of
+from compare.grammar import (
+    CONTEXT_PART,
+    box_spans,
+    find_district,
+    find_province,
+    numbering_of,
+    plan_year_of,
+    year_of,
+)
 
 
 @pytest.mark.parametrize(
@@ -68,3 +76,23 @@ def test_a_box_ends_where_the_text_takes_up_its_own_numbering_again():
         "3.提升能力。推进建设。",
     ]
     assert box_spans(lines) == [(1, 4), (5, 7)]
+
+
+def test_a_combined_summary_and_plan_plans_for_the_later_year():
+    assert plan_year_of("东营区卫生健康局2023年工作总结和2024年工作计划") == 2024
+    assert plan_year_of("二〇二五年阿荣旗卫生健康工作要点") == 2025
+
+
+@pytest.mark.parametrize(
+    ("title", "context"),
+    [
+        ("2023年工作完成情况", True),
+        ("工作总结", True),
+        ("存在的问题", True),
+        ("困难和不足", True),
+        ("2024年工作计划", False),
+        ("解决群众急难愁盼问题", False),
+    ],
+)
+def test_the_review_of_the_past_year_and_its_problems_are_context_parts(title, context):
+    assert bool(CONTEXT_PART.match(title)) is context

@@ -365,6 +365,10 @@ CONTEXT_PART = re.compile(
     r"(?:基础|形势|要求|思想|原则|目标|指标|措施|回顾|成效|成绩|进展|背景|愿景|环境|机遇|挑战|实施|保障|定位"
     r"|对象|范围)"
     r"(?:和|与|及)?(?:主要)?(?:目标|指标|原则|措施|挑战|机遇|保障|要求|范围|对象)?$"
+    # the review of the past year in a combined summary and plan, and its problems
+    r"|^(?:\d{4}年|[〇○零一二三四五六七八九]{4}年|上年|去年)?(?:度)?(?:工作)?"
+    r"(?:完成情况|总结|开展情况|进展情况|基本情况|主要做法|取得的成效|工作成效)$"
+    r"|^(?:存在的?|面临的?)?(?:主要)?(?:问题|困难|不足)(?:[和与及](?:不足|困难|问题|短板))?$"
 )
 #: Part titles that hold the tasks (主要任务, 重点任务和举措, 重点工作…).
 TASK_PART = re.compile(r"(?:主要|重点|核心)(?:任务|工作|举措)|任务举措|工作任务|主要措施")
@@ -484,6 +488,21 @@ def find_province(*texts: str | None) -> str | None:
             if not m.group(1).startswith(NOT_A_NAME):
                 return m.group(1)
     return None
+
+
+def plan_year_of(title: str) -> int | None:
+    """The year a title plans for: in "2023年工作总结和2024年工作计划", the one
+    before the genre word (计划, 要点…), else the first year.
+
+    >>> plan_year_of("某某区2023年工作总结和2024年工作计划"), plan_year_of("2025年工作要点")
+    (2024, 2025)
+    """
+    years = list(re.finditer(rf"(\d{{4}}|{CN_YEAR_DIGITS})\s*年", title))
+    for k, m in enumerate(years):
+        stop = years[k + 1].start() if k + 1 < len(years) else len(title)
+        if len(years) > 1 and TITLE_WORDS.search(title[m.end() : stop]):
+            return cn_or_int(m.group(1))
+    return cn_or_int(years[0].group(1)) if years else None
 
 
 def year_of(text: str) -> int | None:

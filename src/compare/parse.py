@@ -91,6 +91,7 @@ from compare.grammar import (
     kind_of_title,
     normalise_doc_number,
     numbering_of,
+    plan_year_of,
     squash_spaces,
     year_of,
 )
@@ -124,7 +125,7 @@ __all__ = [
 ]
 
 #: Bump whenever parsing output may change: it keys every cache.
-PARSER_VERSION = "1.5.1"
+PARSER_VERSION = "1.5.2"
 
 
 # --------------------------------------------------------------------------- parsing
@@ -656,13 +657,9 @@ class _Assembler:
                 continue
             if lvl != levels[0]:
                 above = [k for k in eligible if heads[k].level == lvl - 1]
-                if (
-                    self._leads(heads, above, body_end)
-                    >= 0.6
-                    > 0.3
-                    > self._leads(heads, items, body_end)
-                ):
-                    continue  # sub-points of tasks that open with a lead sentence of their own
+                led = self._leads(heads, above, body_end, bare=True)
+                if led >= 0.6 and self._leads(heads, items, body_end) < 0.3:
+                    continue  # sub-points of tasks that open with a sentence of their own
                 parents = {heads[k].parent for k in items}
                 possible = [
                     k
@@ -674,17 +671,19 @@ class _Assembler:
             return lvl
         return None
 
-    def _leads(self, heads: list[_Heading], items: list[int], body_end: int) -> float:
-        """Share of the items that open with a lead sentence followed by text of their own."""
+    def _leads(
+        self, heads: list[_Heading], items: list[int], body_end: int, bare: bool = False
+    ) -> float:
+        """Share of the items that open with a lead sentence followed by text of their
+        own (or, with ``bare``, that at least open with a sentence: ``推进X。``)."""
         if not items:
             return 0.0
         n = 0
         for k in items:
             h = heads[k]
             title, _ = _split_title(h.num.rest, self.C[h.idx].bold, h.num)
-            if (
-                title.rstrip()[-1:] in "。！？!?"
-                and len(self.p.direct_text(heads, k, body_end)) >= 2
+            if title.rstrip()[-1:] in "。！？!?" and (
+                bare or len(self.p.direct_text(heads, k, body_end)) >= 2
             ):
                 n += 1
         return n / len(items)
@@ -1070,7 +1069,7 @@ def _document(meta: dict[str, str], title: str | None) -> Document:
         if r:
             period_start, period_end = int(r.group(1)), int(r.group(2))
         else:
-            year = year_of(title or "")
+            year = plan_year_of(title or "")
             if year is None and meta.get("intro_year"):
                 year = int(meta["intro_year"])  # "2025年是…" opens the plan
     issue_date = (
