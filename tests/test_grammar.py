@@ -6,7 +6,6 @@ import pytest
 
 from compare.grammar import (
     CONTEXT_PART,
-    box_spans,
     find_district,
     find_province,
     numbering_of,
@@ -62,20 +61,6 @@ def test_years_in_arabic_or_chinese_digits():
 def test_articles_are_a_numbering():
     num = numbering_of("第十二条 加强组织领导。")
     assert (num.style, num.value, num.label) == ("article", 12, "第十二条")
-
-
-def test_a_box_ends_where_the_text_takes_up_its_own_numbering_again():
-    lines = [
-        "1.完善体系。加强建设。",
-        "专栏1 重点工程",
-        "1.实验室建设：建设实验室1个。",
-        "2.储备库建设：建设储备库1个。",
-        "2.健全机制。完善预警。",
-        "专栏2 重点项目",
-        "1.区疾控中心迁建工程",
-        "3.提升能力。推进建设。",
-    ]
-    assert box_spans(lines) == [(1, 4), (5, 7)]
 
 
 def test_a_combined_summary_and_plan_plans_for_the_later_year():

@@ -11,7 +11,12 @@ regular expressions. Grouped as:
 * **numbering**: GB/T 9704 and its informal relatives (:func:`numbering_of`,
   :class:`Num`, :func:`cn_to_int`);
 * **metadata**: document numbers, dates, issuers, letterheads, notices,
-  closings, portal chrome and info tables, districts, plan kinds and periods;
+  closings, portal chrome and info tables, plan kinds and periods; places
+  (:func:`find_district` for districts, counties, banners, autonomous counties
+  and development zones of any province, :func:`find_province`) and years
+  (:func:`year_of`, :func:`plan_year_of`, Arabic or Chinese digits);
+* **boxes**: the patterns of 专栏 boxes, table captions, indicator-table and
+  markdown-table rows (:mod:`compare.parse_lines` finds their extent);
 * **parts**: titles of context parts (:data:`CONTEXT_PART`) and task parts
   (:data:`TASK_PART`).
 
@@ -529,117 +534,4 @@ SUBTITLE = re.compile(
     r"^[（(][^（()）]{0,40}(?:通过|印发|发布|征求意见稿|讨论稿|送审稿|草案|试行|修订)[^（()）]{0,6}[）)]$"
 )
 #: A box item led by a short label: "重点项目：…".
-_LABELLED = re.compile(r"^[^，,。；;：:、\s]{2,14}[：:]")
-
-
-def _opens_box(t: str) -> bool:
-    return bool(BOX_START.match(t)) or (
-        bool(TABLE_START.match(t)) and len(t) <= 50 and t[-1:] not in TERMINAL
-    )
-
-
-def _box_end(lines: list[str], i: int, outer: dict[str, int]) -> int:
-    """Index after the last line of the box opening at line i.
-
-    ``outer`` holds the last number of each numbering style before the box: an
-    item that continues it is the text's next item, not the box's.
-    """
-    seq: dict[str, int] = {}
-    form: dict[str, tuple[bool, bool]] = {}  # labelled, a sentence: the box's item form
-    j = i + 1
-    while j < len(lines):
-        t, prev = lines[j], lines[j - 1]
-        num = numbering_of(t)
-        if _opens_box(t) or (num is not None and num.rank <= 3):
-            break
-        if num is not None:
-            shape = (bool(_LABELLED.match(num.rest)), t[-1:] in "。；;")
-            if t[-1:] in "。；;" or len(t) > 60:
-                of_box = num.value == seq.get(num.style, 0) + 1
-                of_text = num.value == outer.get(num.style, -1) + 1
-                if not of_box or (of_text and form.get(num.style) != shape):
-                    break  # the text's own next item after the box
-            seq[num.style], form[num.style] = num.value, shape
-            j += 1
-            continue
-        wrapped = prev[-1:] not in TERMINAL and j > i + 1 and not INDICATOR_ROW.search(prev)
-        short = t[-1:] not in "。；;" and len(t) <= 60
-        if (
-            short
-            or PIPE_ROW.match(t)
-            or INDICATOR_ROW.search(t)
-            or (_LABELLED.match(t) and j == i + 1)
-            or (_LABELLED.match(t) and _LABELLED.match(prev))
-            or (wrapped and (seq or _LABELLED.match(prev)))
-        ):
-            j += 1
-            continue
-        break
-    return j
-
-
-def box_spans(lines: list[str]) -> list[tuple[int, int]]:
-    """(first, stop) index ranges of the boxes (专栏) and tables among content lines.
-
-    A box runs from its title over the lines after it that end no sentence
-    (project names, table rows), its own numbered or labelled items (even when
-    they are sentences) and their wrapped tails, up to a heading of section
-    rank (第X章/节, 一、, （一）), the text's next numbered item, or an ordinary
-    sentence. A run of indicator-table rows (…预期性 / …约束性) is a box too,
-    with its header line.
-
-    Examples
-    --------
-    >>> box_spans(["一、任务", "专栏1 重点项目", "1.疾控中心迁建", "2.传染病医院", "二、保障措施。"])
-    [(1, 4)]
-    >>> box_spans(["1.甲。", "专栏1 工程", "1.实验室：建设1个。", "2.储备库：建设1个。", "2.乙。"])
-    [(1, 4)]
-    >>> box_spans(["目标：", "|指标|属性|", "|---|---|", "|寿命|预期性|", "一、任务"])
-    [(1, 4)]
-    >>> box_spans(["目标如下。", "指标 单位 属性", "人均预期寿命 岁 78 预期性", "婴儿死亡率 ‰ 5 约束性", "正文。"])
-    [(1, 4)]
-    """
-    spans: list[tuple[int, int]] = []
-    outer: dict[str, int] = {}
-    i = 0
-    while i < len(lines):
-        t = lines[i]
-        if _opens_box(t):
-            j = _box_end(lines, i, outer)
-            spans.append((i, j))
-            i = j
-            continue
-        if PIPE_ROW.match(t) and i + 1 < len(lines) and PIPE_ROW.match(lines[i + 1]):
-            j = i
-            while j < len(lines) and PIPE_ROW.match(lines[j]):
-                j += 1
-            spans.append((i, j))
-            i = j
-            continue
-        if INDICATOR_ROW.search(t) and i + 1 < len(lines) and INDICATOR_ROW.search(lines[i + 1]):
-            j = i
-            while j < len(lines) and INDICATOR_ROW.search(lines[j]):
-                j += 1
-            head = lines[i - 1] if i else ""
-            a = (
-                i - 1
-                if head and head[-1:] not in TERMINAL and re.search(r"属性|性质|指标", head)
-                else i
-            )
-            if spans and a < spans[-1][1]:
-                a = spans[-1][1]
-            spans.append((a, j))
-            i = j
-            continue
-        num = numbering_of(t)
-        if num is not None:
-            if num.rank <= 3:
-                outer = {k: v for k, v in outer.items() if k != num.style}
-                outer = {k: v for k, v in outer.items() if _rank_of(k) <= num.rank}
-            outer[num.style] = num.value
-        i += 1
-    return spans
-
-
-def _rank_of(style: str) -> int:
-    return next(rank for name, rank, _ in STYLES if name == style)
+LABELLED_ITEM = re.compile(r"^[^，,。；;：:、\s]{2,14}[：:]")
