@@ -527,6 +527,8 @@ BOX_START = re.compile(r"^专栏\s*[0-9一二三四五六七八九十]+")
 TABLE_START = re.compile(r"^(?:附)?表\s*[0-9一二三四五六七八九十]+(?![0-9.．、])\s*\S")
 #: A row of an indicator table: it ends in the indicator's nature.
 INDICATOR_ROW = re.compile(r"(?:预期性|约束性)$")
+#: A line of a table of contents: a title, a leader and a page number.
+TOC_LINE = re.compile(r"(?:…{2,}|\.{4,}|·{4,}|．{4,}|-{4,}|—{3,})\s*\d{1,4}$")
 #: A row of a markdown table: | 序号 | 指标 | … |.
 PIPE_ROW = re.compile(r"^\|.*\|$")
 #: A line under a plan's title that qualifies it: its adoption, a draft note.

@@ -61,6 +61,7 @@ from compare.grammar import (
     CONTEXT_PART,
     SUBTITLE,
     TASK_PART,
+    WS,
     Line,
     clean_line,
     content_chars,
@@ -79,6 +80,7 @@ from compare.parse_lines import (
     inline_spans,
     lead_spans,
     split_title,
+    toc_spans,
 )
 from compare.parse_meta import MetaReader, document_of
 from compare.plan import (
@@ -110,7 +112,7 @@ __all__ = [
 ]
 
 #: Bump whenever parsing output may change: it keys every cache.
-PARSER_VERSION = "1.5.2"
+PARSER_VERSION = "1.5.3"
 
 
 # --------------------------------------------------------------------------- parsing
@@ -123,20 +125,32 @@ class _Assembler(MetaReader):
         super().__init__(LineReader(text))
         self.doc_id = doc_id
         # boxes (专栏) are set aside first: their numbered project lists are not tasks,
-        # and a task's text ends where a box begins
+        # and a task's text ends where a box begins; so is a table of contents
         content = self.p.content
-        boxed: set[int] = set()
-        for a, b in box_spans([ln.text for ln in content]):
+        texts = [ln.text for ln in content]
+        aside: set[int] = set()
+        for a, b in box_spans(texts):
             box = content[a:b]
             self.add_block("box", box, text="\n".join(ln.text for ln in box))
-            boxed.update(range(a, b))
-        if boxed:
-            self.p.content = [ln for i, ln in enumerate(content) if i not in boxed]
-        self.C = self.p.content
+            aside.update(range(a, b))
+        for a, b in toc_spans(texts):
+            if not aside.intersection(range(a, b)):
+                toc = content[a:b]
+                self.add_block("metadata", toc, role="toc", text="\n".join(x.text for x in toc))
+                aside.update(range(a, b))
+        self.set_aside(aside)
         self.sections: list[Section] = []
         self.tasks: list[Task] = []
 
     # -- structure --------------------------------------------------------------
+
+    def set_aside(self, lines: set[int], role: str = "") -> None:
+        """Take content lines out of the flow (as metadata of ``role`` when one is given)."""
+        for i in sorted(lines) if role else ():
+            self.add_block("metadata", [self.C[i]], role=role)
+        if lines:
+            self.p.content = [ln for i, ln in enumerate(self.C) if i not in lines]
+        self.C = self.p.content
 
     def mark_parts(self, heads: list[Heading]) -> None:
         """Flag headings inside context parts, and those inside the task part."""
@@ -427,6 +441,14 @@ def parse_text(
         a.add_block("metadata", [C[body_start]], role="subtitle")
         a.meta.setdefault("subtitle_date", find_date(C[body_start].text) or "")
         body_start += 1
+    if span and span[0] == span[1]:
+        # a PDF's running header: the title again at the top of every page
+        key = WS.sub("", C[span[0]].text)
+        a.set_aside(
+            {i for i in range(body_start, len(C)) if WS.sub("", C[i].text) == key}, "header"
+        )
+        C = a.C
+        first_num = next((i for i, ln in enumerate(C) if numbering_of(ln.text)), len(C))
     a.read_preamble(span[0] if span else top)
     title = None
     if span:

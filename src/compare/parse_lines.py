@@ -36,6 +36,8 @@ from compare.grammar import (
     STYLES,
     TABLE_START,
     TERMINAL,
+    TOC_LINE,
+    WS,
     Line,
     Num,
     clean_line,
@@ -54,6 +56,7 @@ __all__ = [
     "inline_spans",
     "lead_spans",
     "split_title",
+    "toc_spans",
 ]
 
 
@@ -436,3 +439,27 @@ def box_spans(lines: list[str]) -> list[tuple[int, int]]:
 
 def _rank_of(style: str) -> int:
     return next(rank for name, rank, _ in STYLES if name == style)
+
+
+def toc_spans(lines: list[str]) -> list[tuple[int, int]]:
+    """(first, stop) index ranges of a table of contents among content lines.
+
+    Two or more lines that end in a leader and a page number (``第一章 总则……1``),
+    with the 目录 line above them.
+
+    >>> toc_spans(["规划", "目 录", "第一章 基础……1", "第二章 任务……5", "第一章 基础"])
+    [(1, 4)]
+    """
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(lines):
+        if not (TOC_LINE.search(lines[i]) and i + 1 < len(lines) and TOC_LINE.search(lines[i + 1])):
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and TOC_LINE.search(lines[j]):
+            j += 1
+        a = i - 1 if i and WS.sub("", lines[i - 1]) in ("目录", "目次") else i
+        spans.append((a, j))
+        i = j
+    return spans
