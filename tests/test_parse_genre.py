@@ -155,3 +155,24 @@ def test_a_running_header_is_metadata_and_never_in_a_tasks_text():
     assert [b.role for b in plan.unassigned if b.kind == "metadata"] == ["title", "header"]
     assert "工作要点" not in plan.tasks[1].text
     assert plan.tasks[1].text.endswith("调动医务人员积极性和主动性，持续提升公立医院运行效率。")
+
+
+@pytest.mark.parametrize(
+    ("title", "district", "year", "period", "kind"),
+    [
+        ("龙岗区2024年卫生健康重点工作任务", "龙岗", 2024, None, "work_points"),
+        ("2024年卫生健康工作思路", None, 2024, None, "work_points"),
+        ("2024年度大兴区卫生健康工作要点", "大兴", 2024, None, "work_points"),
+        ("2024年鼓楼区卫生健康工作重点", "鼓楼", 2024, None, "work_points"),
+        ("江宁区卫生健康事业发展规划（2021—2025年）", "江宁", None, (2021, 2025), "five_year_plan"),
+        ("新都区卫生健康事业发展第十四个五年规划", "新都", None, (2021, 2025), "five_year_plan"),
+        ("西湖区卫生健康事业发展“十五五”规划", "西湖", None, (2026, 2030), "five_year_plan"),
+        ("二〇二四年汉阳区卫生健康工作要点", "汉阳", 2024, None, "work_points"),
+        ("2024年某某区卫生健康事业发展实施方案", "某某", 2024, None, "other"),
+    ],
+)
+def test_titles_of_the_genre_name_place_year_and_kind(title, district, year, period, kind):
+    doc = parse_text(title + "\n一、深化改革\n1.推进医联体建设。组建集团。\n").document
+    assert doc.title == title
+    got = (doc.period_start, doc.period_end) if doc.period_start else None
+    assert (doc.district, doc.year, got, doc.kind) == (district, year, period, kind)

@@ -241,7 +241,8 @@ NOTICE = re.compile(
 NOTICE_LINE = re.compile(r"^[\u4e00-\u9fff]{0,30}?关于")
 #: A title ends with the name of its genre (and perhaps a period or draft note).
 TITLE_END = re.compile(
-    r"(?:规划|要点|计划|方案|意见|纲要|安排)(?:[（(][^（()）]{0,20}[）)])?[》”\"]?$"
+    r"(?:规划|要点|计划|方案|意见|纲要|安排|工作任务|工作思路|工作重点|重点工作|任务清单)"
+    r"(?:[（(][^（()）]{0,20}[）)])?[》”\"]?$"
 )
 ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*(?:[:：].{0,80})?$")
 CLOSING = re.compile(r"^(?:抄送|抄报|主送|印发|联系人|联系电话)[:：]?")
@@ -323,7 +324,7 @@ def info_date(value: str) -> str | None:
 HAN = "\u4e00-\u9fff"
 #: Where a place name may start: the start, after a year (2025年, 二〇二五年) or
 #: after a character that is not Chinese (〇 is a year digit, not a name).
-_PLACE_START = rf"(?:^|(?<=[^{HAN}〇○])|(?<=年))"
+_PLACE_START = rf"(?:^|(?<=[^{HAN}〇○])|(?<=年)|(?<=年度))"
 #: A province (浙江省, 广西壮族自治区) and a city or prefecture (湖州市, 黔南布依族苗族自治州).
 _PROVINCE = rf"(?:[{HAN}]{{2,5}}?(?:省|自治区))"
 _CITY = rf"(?:[{HAN}]{{1,5}}?(?:市|州|盟|地区)|[{HAN}]{{2,4}}?(?:[{HAN}]{{1,4}}?族)+自治州)"
@@ -356,9 +357,11 @@ PROVINCE = re.compile(
 CN_YEAR_DIGITS = "[〇○零一二三四五六七八九]{4}"
 #: Words that open a phrase such as 全区, 本县, 各区: no place name.
 NOT_A_NAME = tuple("全本我各该辖此")
-TITLE_WORDS = re.compile(r"(规划|要点|计划|方案|意见|纲要|安排)")
+TITLE_WORDS = re.compile(r"(规划|要点|计划|方案|意见|纲要|安排|任务|思路|工作重点)")
+#: The words of an annual plan's title (work points and their relatives).
+ANNUAL_WORDS = re.compile(r"要点|工作计划|工作安排|工作任务|工作思路|工作重点|重点工作")
 FYP = re.compile(
-    r"[“\"]?(十[一二三四五六七八九]|[一二三四五六七八九])五[”\"]?\s*(?:时期|期间)?.{0,12}规划"
+    r"[“\"]?第?(十[一二三四五六七八九]|[一二三四五六七八九])个?五[”\"]?\s*(?:时期|期间)?.{0,12}规划"
 )
 YEAR_RANGE = re.compile(r"[（(]\s*(\d{4})\s*[-—–～~至]\s*(\d{4})\s*年?\s*[）)]")
 
@@ -445,17 +448,25 @@ def district_of(text: str | None) -> str | None:
 
 
 def kind_of_title(title: str) -> str:
+    """The kind of plan a title names.
+
+    >>> [kind_of_title(t) for t in ("某区发展规划（2021—2025年）", "2024年重点工作任务", "实施方案")]
+    ['five_year_plan', 'work_points', 'other']
+    """
     if FYP.search(title) or "五年规划" in title:
         return "five_year_plan"
+    r = YEAR_RANGE.search(title)
+    if r and "规划" in title and int(r.group(2)) - int(r.group(1)) == 4:
+        return "five_year_plan"  # 发展规划（2021—2025年）
     if "医政" in title and ("要点" in title or "计划" in title):
         return "medical_admin_points"
-    if "要点" in title or "工作计划" in title:
+    if ANNUAL_WORDS.search(title) and not re.search(r"方案|意见$", title):
         return "work_points"
     return "other"
 
 
 def _without_year(text: str) -> str:
-    return re.sub(rf"^(?:\d{{4}}|{CN_YEAR_DIGITS})年", "", WS.sub("", text))
+    return re.sub(rf"^(?:\d{{4}}|{CN_YEAR_DIGITS})年度?", "", WS.sub("", text))
 
 
 def find_district(*texts: str | None) -> str | None:
