@@ -81,3 +81,7 @@ def test_a_combined_summary_and_plan_plans_for_the_later_year():
 )
 def test_the_review_of_the_past_year_and_its_problems_are_context_parts(title, context):
     assert bool(CONTEXT_PART.match(title)) is context
+
+
+def test_a_year_in_running_text_is_never_part_of_a_place_name():
+    assert find_district("关于印发2024年金牛区卫生健康工作要点的通知") == "金牛"

@@ -324,7 +324,7 @@ def info_date(value: str) -> str | None:
 HAN = "\u4e00-\u9fff"
 #: Where a place name may start: the start, after a year (2025年, 二〇二五年) or
 #: after a character that is not Chinese (〇 is a year digit, not a name).
-_PLACE_START = rf"(?:^|(?<=[^{HAN}〇○])|(?<=年)|(?<=年度))"
+_PLACE_START = rf"(?:^|(?<=[^{HAN}〇○0-9])|(?<=年)|(?<=年度))"
 #: A province (浙江省, 广西壮族自治区) and a city or prefecture (湖州市, 黔南布依族苗族自治州).
 _PROVINCE = rf"(?:[{HAN}]{{2,5}}?(?:省|自治区))"
 _CITY = rf"(?:[{HAN}]{{1,5}}?(?:市|州|盟|地区)|[{HAN}]{{2,4}}?(?:[{HAN}]{{1,4}}?族)+自治州)"

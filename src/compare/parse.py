@@ -112,7 +112,7 @@ __all__ = [
 ]
 
 #: Bump whenever parsing output may change: it keys every cache.
-PARSER_VERSION = "1.5.4"
+PARSER_VERSION = "1.5.5"
 
 
 # --------------------------------------------------------------------------- parsing
@@ -436,6 +436,8 @@ def parse_text(
     top = a.portal_end(first_num)
     span = a.locate_title(first_num, top) or (a.locate_title(first_num) if top else None)
     body_start = max(span[1] + 1 if span else 0, top)
+    if span is None:  # a notice naming the plan, and no title line of the plan's own
+        body_start = a.notice_end(first_num, top)
     while span and body_start < len(C) and SUBTITLE.match(C[body_start].text):
         # (2024年2月5日经党组会议审议通过), (征求意见稿): the title's own qualifier
         a.add_block("metadata", [C[body_start]], role="subtitle")
@@ -449,8 +451,8 @@ def parse_text(
         )
         C = a.C
         first_num = next((i for i, ln in enumerate(C) if numbering_of(ln.text)), len(C))
-    a.read_preamble(span[0] if span else top)
-    title = None
+    a.read_preamble(span[0] if span else body_start)
+    title = a.meta.get("title_from_notice") if span is None else None
     if span:
         title_lines = C[span[0] : span[1] + 1]
         a.add_block("metadata", title_lines, role="title")

@@ -189,6 +189,28 @@ class MetaReader:
                 return (i, i)
         return None
 
+    def notice_end(self, first_num: int, start: int = 0) -> int:
+        """Without a title line of its own, the end of a notice that names the plan.
+
+        ``关于印发2024年某某区卫生健康工作要点的通知`` followed by its addressees, text,
+        signature and date, then the plan's first heading: the notice names the
+        plan (``title_from_notice``) and runs to its signature or date (else to
+        its own title line). Returns ``start`` when there is no such notice.
+        """
+        C = self.C
+        for i in range(start, min(first_num, start + 10)):
+            found = NOTICE.search(WS.sub("", C[i].text)) if NOTICE_LINE.match(C[i].text) else None
+            key = (found.group(1) or found.group(2)) if found else ""
+            if key and TITLE_END.search(key):
+                self.meta["title_from_notice"] = key
+                signed = [
+                    j
+                    for j in range(i + 1, first_num)
+                    if preamble_role(C[j].text) in ("date", "issuer")
+                ]
+                return signed[-1] + 1 if signed else i + 1
+        return start
+
     def portal_end(self, first_num: int) -> int:
         """Index after the last line of portal chrome or information table at the top."""
         end = 0
