@@ -176,3 +176,18 @@ def test_titles_of_the_genre_name_place_year_and_kind(title, district, year, per
     assert doc.title == title
     got = (doc.period_start, doc.period_end) if doc.period_start else None
     assert (doc.district, doc.year, got, doc.kind) == (district, year, period, kind)
+
+
+def test_a_section_without_items_written_as_a_task_is_a_task_of_its_own():
+    text = (
+        "一、深化医改\n"
+        "（一）推进医联体建设\n1.完善管理机制。推行统一管理。\n2.推进结果互认。互认100项。\n"
+        "（二）深化公立医院改革。开展绩效考核，推动薪酬制度改革。\n"
+        "（三）加强基层建设\n3.推进社区医院建设。新增2家。\n4.做实家庭医生签约。签约率80%。\n"
+        "二、保障措施\n（四）加强组织领导。压实责任。\n"
+    )
+    plan = parse_text(text)
+    assert [t.number for t in plan.tasks] == ["1.", "2.", "（二）", "3.", "4."]
+    assert plan.tasks[2].section_path == "一、深化医改"
+    assert [s.number for s in plan.sections] == ["一、", "（一）", "（三）", "二、", "（四）"]
+    assert coverage(plan) == {"coverage": 1.0, "invented": 0.0, "exact": 1.0}

@@ -112,7 +112,7 @@ __all__ = [
 ]
 
 #: Bump whenever parsing output may change: it keys every cache.
-PARSER_VERSION = "1.5.5"
+PARSER_VERSION = "1.5.6"
 
 
 # --------------------------------------------------------------------------- parsing
@@ -234,7 +234,17 @@ class _Assembler(MetaReader):
             parent_id = sec_ids.get(parent) if parent is not None else None
             first = Line(ln.no, ln.raw, h.num.rest, ln.bold, False)
             inline = self.inline_items(heads, k, end)
-            if task_level is not None and h.level == task_level and not inline:
+            # a heading above the task level with no items under it, written as a task
+            # (（二）做好X。……): a task of its own
+            leaf = (
+                task_level is not None
+                and h.level < task_level
+                and not h.children
+                and h.in_task_part
+                and not h.excluded
+                and self._leads(heads, [k], body_end) == 1.0
+            )
+            if task_level is not None and (h.level == task_level or leaf) and not inline:
                 bare = (
                     not h.children
                     and p.heading_end(heads, k, end) == h.idx + 1
@@ -243,7 +253,6 @@ class _Assembler(MetaReader):
                 if h.excluded or not h.in_task_part or bare:
                     # a numbered item in a context part (principles, targets),
                     # or a bare heading without text of its own
-                    # a numbered item in a context part (principles, targets)
                     text = h.num.label + p.paragraphs([first] + own[1:])
                     self.add_block("list_item", own, section=parent_id, text=text)
                     continue
