@@ -75,11 +75,17 @@ def test_a_combined_summary_and_plan_plans_for_the_later_year():
         ("工作总结", True),
         ("存在的问题", True),
         ("困难和不足", True),
+        ("总体思路", True),
+        ("指导思想和基本原则", True),
+        ("主要预期目标", True),
+        ("2035年远景目标", True),
+        ("面临的形势", True),
         ("2024年工作计划", False),
+        ("加强组织保障", False),
         ("解决群众急难愁盼问题", False),
     ],
 )
-def test_the_review_of_the_past_year_and_its_problems_are_context_parts(title, context):
+def test_context_parts_review_problems_ideas_and_targets_never_tasks(title, context):
     assert bool(CONTEXT_PART.match(title)) is context
 
 

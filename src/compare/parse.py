@@ -112,7 +112,7 @@ __all__ = [
 ]
 
 #: Bump whenever parsing output may change: it keys every cache.
-PARSER_VERSION = "1.5.6"
+PARSER_VERSION = "1.5.7"
 
 
 # --------------------------------------------------------------------------- parsing
