@@ -191,3 +191,65 @@ def test_a_section_without_items_written_as_a_task_is_a_task_of_its_own():
     assert plan.tasks[2].section_path == "一、深化医改"
     assert [s.number for s in plan.sections] == ["一、", "（一）", "（三）", "二、", "（四）"]
     assert coverage(plan) == {"coverage": 1.0, "invented": 0.0, "exact": 1.0}
+
+
+FORMATS = [("pdf", "gov"), ("pdf", "report"), ("docx", "styles"), ("docx", "bold_runs")]
+FORMATS += [("html", "portal_gbk"), ("html", "portal_utf8")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("fmt", "layout"), FORMATS)
+def test_every_genre_plan_keeps_its_tasks_as_pdf_word_or_portal_page(fmt, layout, tmp_path):
+    """Each fixture made into PDF, Word and portal pages by ``tests/docgen.py`` keeps its tasks.
+
+    (Metadata is not compared: docgen reads some of these layouts its own way,
+    e.g. it runs a title and the line under it into one paragraph, and gives a
+    portal page without an issuer a Songjiang 发布机构.)
+    """
+    import docgen
+    from compare.extract import extract_bytes
+
+    assert {f for f, _ in FORMATS} == {"pdf", "docx", "html"}
+    assert set(FORMATS) <= {(f, lay) for f in ("pdf", "docx", "html") for lay in docgen.LAYOUTS[f]}
+    for name, _ in _expected():
+        text = (GENRE / name).read_text(encoding="utf-8")
+        path = tmp_path / f"{Path(name).stem}.{fmt}"
+        getattr(docgen, f"make_{fmt}")(text, path, layout=layout)
+        ex = extract_bytes(path.read_bytes(), name)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NoTasksWarning)
+            plan = parse_text(ex.text, meta=ex.meta)
+            ref = parse_text(text)
+        assert [t.number + t.title for t in plan.tasks] == [
+            t.number + t.title for t in ref.tasks
+        ], name
+        assert plan.coverage == pytest.approx(1.0), name
+
+
+def test_paragraphs_led_by_a_short_sentence_are_tasks_only_under_a_bare_heading():
+    """A PDF loses the bold of bold-led paragraphs; their short first sentence remains."""
+    lost_bold = (
+        "一、优化医疗资源布局\n"
+        "加快重大项目建设。推进市第一人民医院新院区建设，年内完成主体结构封顶。\n"
+        "提升县域医疗服务能力。支持市第一人民医院创建三级综合医院。\n"
+    )
+    assert [t.title for t in parse_text(lost_bold).tasks] == [
+        "加快重大项目建设",
+        "提升县域医疗服务能力",
+    ]
+    task = (
+        "一、医疗\n（一）推进医联体建设。组建集团，推进统一管理。\n"
+        "完善运行机制。推动人财物统一管理和资源共享。\n"
+        "强化考核评价。建立以健康结果为导向的考核机制。\n"
+        "（二）深化公立医院改革。开展绩效考核。\n"
+    )
+    assert [t.number for t in parse_text(task).tasks] == ["（一）", "（二）"]
+
+
+def test_a_title_wrapped_before_its_last_characters_is_one_title():
+    for text in (
+        "郴州市北湖区“十四五”卫生健康事业发展规\n划\n一、任务\n1.建设医院。完成主体。\n",
+        "东营区卫生健康局2023年工作总结和2024年工\n作计划\n一、任务\n1.建设医院。完成主体。\n",
+    ):
+        doc = parse_text(text).document
+        assert doc.title == "".join(text.split("\n")[:2])

@@ -61,6 +61,7 @@ from compare.grammar import (
     CONTEXT_PART,
     SUBTITLE,
     TASK_PART,
+    TERMINAL,
     WS,
     Line,
     clean_line,
@@ -112,10 +113,13 @@ __all__ = [
 ]
 
 #: Bump whenever parsing output may change: it keys every cache.
-PARSER_VERSION = "1.5.7"
+PARSER_VERSION = "1.5.8"
 
 
 # --------------------------------------------------------------------------- parsing
+
+#: A piece of a heading's body: line number, text, bold lead, whether it ends a paragraph.
+Piece = tuple[int, str, str, bool]
 
 
 class _Assembler(MetaReader):
@@ -297,7 +301,8 @@ class _Assembler(MetaReader):
                 )
             )
             if inline:
-                self.emit_inline(self._body_pieces(heads, k, end), sid, paths[k])
+                pieces = self._body_pieces(heads, k, end)
+                self.emit_inline(pieces, sid, paths[k], self._plain_heading(heads, k))
                 continue
             if same_line_body.strip():
                 self.blocks.append(Block("section_text", same_line_body, ln.no, ln.no, section=sid))
@@ -317,24 +322,32 @@ class _Assembler(MetaReader):
             return False
         if h.num.rank > 3 and h.level != 1:
             return False
-        return len(self._items(self._body_pieces(heads, k, end))[2]) >= 2
+        pieces = self._body_pieces(heads, k, end)
+        return len(self._items(pieces, self._plain_heading(heads, k))[2]) >= 2
 
-    def _body_pieces(self, heads: list[Heading], k: int, end: int) -> list[tuple[int, str, str]]:
-        """(line number, text, bold lead) of a section heading's body: same-line text, then its lines."""
-        h, C = heads[k], self.C
-        hend = self.p.heading_end(heads, k, end)
+    def _plain_heading(self, heads: list[Heading], k: int) -> bool:
+        """A heading that is a bare title (一、优化资源布局), not itself a sentence with a body."""
+        h = heads[k]
+        title, body = split_title(h.num.rest, self.C[h.idx].bold, h.num)
+        return not body.strip() and title.rstrip()[-1:] not in TERMINAL
+
+    def _body_pieces(self, heads: list[Heading], k: int, end: int) -> list[Piece]:
+        """(line number, text, bold lead, whether its line ends a paragraph) of a section
+        heading's body: same-line text (judged by the heading's whole line), then its lines."""
+        h, C, p = heads[k], self.C, self.p
+        hend = p.heading_end(heads, k, end)
         heading = h.num.rest + "".join(x.text for x in C[h.idx + 1 : hend])
-        _, same_line_body = split_title(heading, C[h.idx].bold, h.num)
-        pieces = [(C[h.idx].no, same_line_body, "")] if same_line_body.strip() else []
-        return pieces + [(x.no, x.text, bold_lead(x)) for x in C[hend:end]]
+        _, body = split_title(heading, C[h.idx].bold, h.num)
+        own = [(C[h.idx].no, body, "", p.ends_paragraph(C[hend - 1]))] if body.strip() else []
+        return own + [(x.no, x.text, bold_lead(x), p.ends_paragraph(x)) for x in C[hend:end]]
 
-    def _joined(self, pieces: list[tuple[int, str, str]]) -> tuple[str, list[int], dict[int, str]]:
+    def _joined(self, pieces: list[Piece]) -> tuple[str, list[int], dict[int, str]]:
         """Pieces joined as paragraphs, with the line number of every character and
         the bold leads that open a paragraph (by offset)."""
         text, line_of, bold = "", [], {}
-        for k, (no, piece, lead) in enumerate(pieces):
+        for k, (no, piece, lead, _) in enumerate(pieces):
             sep = ""
-            if k and self.p.ends_paragraph(Line(0, "", pieces[k - 1][1], "", False)):
+            if k and pieces[k - 1][3]:
                 sep = "\n"
             elif text and len(self.p.join(text, piece)) > len(text) + len(piece):
                 sep = " "
@@ -347,19 +360,20 @@ class _Assembler(MetaReader):
         return text, line_of, bold
 
     def _items(
-        self, pieces: list[tuple[int, str, str]]
+        self, pieces: list[Piece], sentences: bool = False
     ) -> tuple[str, list[int], list[tuple[int, int, str, int, str]]]:
         """The joined text, its line numbers and its unnumbered items: lead paragraphs
-        when there are two or more, else inline 一是/二是 items."""
+        when there are two or more (led by a short sentence only under a bare
+        ``sentences`` heading), else inline 一是/二是 items."""
         text, line_of, bold = self._joined(pieces)
-        spans = lead_spans(text, bold)
+        spans = lead_spans(text, bold, sentences)
         if len(spans) < 2:
             spans = [(a, b, label, n, "") for a, b, label, n in inline_spans(text)]
         return text, line_of, spans
 
-    def emit_inline(self, pieces: list[tuple[int, str, str]], sid: str, path: str) -> None:
+    def emit_inline(self, pieces: list[Piece], sid: str, path: str, sentences: bool) -> None:
         """Tasks from the unnumbered items of a section's text; other text stays section text."""
-        text, line_of, spans = self._items(pieces)
+        text, line_of, spans = self._items(pieces, sentences)
 
         def block(a: int, b: int) -> None:
             chunk = text[a:b]

@@ -258,28 +258,35 @@ def bold_lead(ln: Line) -> str:
 
 
 #: A paragraph that opens with its title in lenticular brackets: 【推进医联体建设】…
-_BRACKET_LEAD = re.compile(r"^【([^【】。\n]{2,40})】(?=\S)")
+_BRACKET_LEAD = re.compile(r"(?:^|(?<=[\n。！？!?]))【([^【】。\n]{2,40})】(?=\S)")
+#: A paragraph that opens with a short title sentence and goes on: 加快项目建设。推进…
+_SENTENCE_LEAD = re.compile(r"^([^，,。；;：:！？!?\n]{4,24})[。！!](?=[^\n]{8,})")
 
 
-def lead_spans(text: str, bold: dict[int, str]) -> list[tuple[int, int, str, int, str]]:
+def lead_spans(
+    text: str, bold: dict[int, str], sentences: bool = True
+) -> list[tuple[int, int, str, int, str]]:
     """(start, stop, label, ordinal, title) of the paragraphs that open with a lead.
 
-    A lead is a title in 【】 or a bold span at the paragraph's start; an item
-    runs to the next lead paragraph (its further paragraphs included). Items
-    are unnumbered: the label is empty and the ordinal counts them.
+    A lead is a title in 【】 (at a paragraph's start or right after a
+    sentence: PDF text may run paragraphs together), a bold span at the
+    paragraph's start, or (with ``sentences``), where every paragraph but an
+    opening one has one, a short first sentence without a comma (``加快重大项目建设。……``: a bold
+    lead whose bold a PDF lost). An item runs to the next lead (its further
+    paragraphs included). Items are unnumbered: the label is empty and the
+    ordinal counts them.
 
     >>> [(t, n) for *_, n, t in lead_spans("总述。\\n【扩面】签约。\\n【提质】做实。", {})]
     [('扩面', 1), ('提质', 2)]
+    >>> [t for *_, t in lead_spans("总述，如下。\\n加快项目建设。推进新院区建设。\\n做优签约服务。扩大签约覆盖面和服务包。", {})]
+    ['加快项目建设', '做优签约服务']
     """
-    starts: list[tuple[int, str]] = []
-    offset = 0
-    for para in text.split("\n"):
-        m = _BRACKET_LEAD.match(para)
-        if m:
-            starts.append((offset, m.group(1)))
-        elif offset in bold:
-            starts.append((offset, bold[offset]))
-        offset += len(para) + 1
+    starts: list[tuple[int, str]] = [
+        (m.start(), m.group(1)) for m in _BRACKET_LEAD.finditer(text)
+    ] + [(a, title) for a, title in bold.items()]
+    if len(starts) < 2 and sentences:
+        starts = _sentence_leads(text)
+    starts = sorted(dict(starts).items())
     if len(starts) < 2:
         return []
     bounds = [a for a, _ in starts[1:]] + [len(text)]
@@ -287,6 +294,19 @@ def lead_spans(text: str, bold: dict[int, str]) -> list[tuple[int, int, str, int
         (a, b, "", n, title)
         for n, ((a, title), b) in enumerate(zip(starts, bounds, strict=True), start=1)
     ]
+
+
+def _sentence_leads(text: str) -> list[tuple[int, str]]:
+    """Paragraphs that all (but perhaps the first) open with a short title sentence."""
+    found, offset, paras = [], 0, text.split("\n")
+    for k, para in enumerate(paras):
+        m = _SENTENCE_LEAD.match(para)
+        if m:
+            found.append((offset, m.group(1)))
+        elif k or len(paras) < 3:
+            return []
+        offset += len(para) + 1
+    return found
 
 
 #: An item written inline: 一是…；二是…, after the start of a paragraph or a

@@ -34,6 +34,7 @@ from compare.grammar import (
     NOTICE_LINE,
     ORG_LINE,
     PUBLICITY,
+    SUBTITLE,
     TERMINAL,
     TITLE_END,
     WS,
@@ -170,6 +171,18 @@ class MetaReader:
             seen += 1
             if seen > 15:
                 break
+            tail = C[i + 1].text if i + 1 < n else ""
+            if (
+                not TITLE_END.search(t)
+                and len(tail) <= 4
+                and t[-1:] not in TERMINAL
+                and TITLE_END.search(t + tail)
+                and len(t) <= 60
+                and not NOTICE_LINE.match(t)
+                and not preamble_role(t)
+                and numbering_of(t) is None
+            ):
+                return (i, i + 1)  # a title wrapped before its last character(s): …规 / 划
             if (
                 TITLE_END.search(t)
                 and len(t) <= 60
@@ -180,7 +193,10 @@ class MetaReader:
                 prev = C[i - 1].text if i > start else ""
                 if (
                     prev
-                    and len(prev) <= 20
+                    and (len(prev) <= 20 or len(t) <= 10)  # or the title's short tail
+                    and len(prev) + len(t) <= 60
+                    and numbering_of(prev) is None
+                    and not NOTICE_LINE.match(prev)
                     and not preamble_role(prev)
                     and prev[-1:] not in TERMINAL
                     and "，" not in prev
@@ -199,7 +215,10 @@ class MetaReader:
         """
         C = self.C
         for i in range(start, min(first_num, start + 10)):
-            found = NOTICE.search(WS.sub("", C[i].text)) if NOTICE_LINE.match(C[i].text) else None
+            line = C[i].text
+            if "通知" not in line and i + 1 < first_num:
+                line += C[i + 1].text  # a notice title wrapped onto two lines
+            found = NOTICE.search(WS.sub("", line)) if NOTICE_LINE.match(line) else None
             key = (found.group(1) or found.group(2)) if found else ""
             if key and TITLE_END.search(key):
                 self.meta["title_from_notice"] = key
@@ -385,9 +404,27 @@ class MetaReader:
 
 
 def document_of(meta: dict[str, str], title: str | None) -> Document:
+    """The document-level metadata from what :class:`MetaReader` collected and the title.
+
+    District, year and kind come from the title first, then the issuer (information
+    table, notice, signature), the letterhead and the opening paragraph; a plan
+    of a province is named by its province. A dated qualifier run into the title
+    (``……工作要点（2024年2月5日经党组会议审议通过）``) is not part of it.
+
+    >>> d = document_of({}, "某某区卫生健康委员会2024年工作要点（2024年2月5日审议通过）")
+    >>> d.title, d.issuer, d.issue_date, d.district
+    ('某某区卫生健康委员会2024年工作要点', '某某区卫生健康委员会', '2024-02-05', '某某')
+    """
     title = squash_spaces(title) if title else None
     if title:
         title = WS.sub("", title) if not re.search(r"[A-Za-z]\s+[A-Za-z]", title) else title
+        qualifier = re.search(r"[（(][^（()）]*[）)]$", title)
+        if qualifier and SUBTITLE.match(qualifier.group(0)) and find_date(qualifier.group(0)):
+            meta = {
+                **meta,
+                "subtitle_date": meta.get("subtitle_date") or find_date(qualifier.group(0)),
+            }
+            title = title[: qualifier.start()]
     # a portal's information table names the issuer better than a site name above it
     source = meta.get("info_source", "")
     issuer = (
