@@ -253,3 +253,12 @@ def test_a_title_wrapped_before_its_last_characters_is_one_title():
     ):
         doc = parse_text(text).document
         assert doc.title == "".join(text.split("\n")[:2])
+
+
+def test_unnumbered_markdown_headings_are_sections_and_never_task_text():
+    plan = parse_plan(GENRE / "yuhang_md_headings_2025.md")
+    assert [(s.number, s.title) for s in plan.sections] == [
+        ("", "深化医药卫生体制改革"),
+        ("", "提升公共卫生服务能力"),
+    ]
+    assert not any("提升公共卫生服务能力" in t.text for t in plan.tasks)

@@ -36,7 +36,9 @@ about itself (title, issuer, document number, dates, district, year, kind).
   deeper numbering stays inside the task text. Unnumbered items in the text of
   a section-rank heading without deeper numbering are the tasks: written
   inline (``一是……；二是……``, ``第一，……``) or as paragraphs led by a title in
-  ``【】`` or in bold (their number is empty). A numbered item with no text
+  ``【】``, in bold or, under a bare section title, in a short first sentence
+  (their number is empty). Unnumbered markdown headings (``## 深化医改``) are
+  sections with an empty number. A numbered item with no text
   of its own, or one in a context part (including a past year's review and its
   problems), is not a task. Boxes (专栏) and tables are set aside first.
 * **Nothing lost.** Every line is assigned to exactly one unit: a metadata
@@ -113,7 +115,7 @@ __all__ = [
 ]
 
 #: Bump whenever parsing output may change: it keys every cache.
-PARSER_VERSION = "1.5.8"
+PARSER_VERSION = "1.5.9"
 
 
 # --------------------------------------------------------------------------- parsing

@@ -55,6 +55,7 @@ __all__ = [
     "clean_title",
     "inline_spans",
     "lead_spans",
+    "markdown_heading",
     "split_title",
     "toc_spans",
 ]
@@ -141,7 +142,7 @@ class LineReader:
         last_by_style: dict[str, int] = {}
         for i in range(start, stop):
             ln = self.content[i]
-            num = numbering_of(ln.text)
+            num = numbering_of(ln.text) or markdown_heading(ln, last_by_style)
             if num is None:
                 continue
             prev_line = self.content[i - 1] if i > start else None
@@ -226,6 +227,27 @@ class LineReader:
         same_line = body
         lines = self.content[self.heading_end(heads, k, stop) : end]
         return same_line + "".join(ln.text for ln in lines)
+
+
+_MD_MARK = re.compile(r"^\s*(#{1,6})\s*\S")
+
+
+def markdown_heading(ln: Line, last_by_style: dict[str, int]) -> Num | None:
+    """An unnumbered markdown heading (``## 深化医药卫生体制改革``) as a numbering.
+
+    Its label is empty; ``#`` ranks above every printed numbering, ``##`` below
+    ``#``, and so on.
+
+    >>> from compare.grammar import clean_line
+    >>> num = markdown_heading(clean_line(4, "## 深化医改"), {})
+    >>> (num.style, num.label, num.rest), markdown_heading(clean_line(5, "深化医改"), {})
+    (('md2', '', '深化医改'), None)
+    """
+    m = _MD_MARK.match(ln.raw)
+    if not m or len(ln.text) > 40 or ln.text[-1:] in "。；;，,：:":
+        return None
+    style = f"md{len(m.group(1))}"
+    return Num(style, len(m.group(1)) - 10, last_by_style.get(style, 0) + 1, "", ln.text)
 
 
 def split_title(rest: str, bold: str, num: Num) -> tuple[str, str]:
