@@ -262,3 +262,16 @@ def test_unnumbered_markdown_headings_are_sections_and_never_task_text():
         ("", "提升公共卫生服务能力"),
     ]
     assert not any("提升公共卫生服务能力" in t.text for t in plan.tasks)
+
+
+def test_a_section_without_items_but_with_text_of_its_own_keeps_it_as_a_task():
+    text = (
+        "一、深化改革\n（一）推进医联体建设\n以区医院为龙头组建集团，推动统一管理。\n"
+        "1.完善管理机制。\n2.推进结果互认。\n"
+        "（二）深化公立医院改革\n开展绩效考核，推进薪酬制度改革。\n"
+        "（三）加强基层建设\n1.新增社区医院2家。\n2.做实签约服务。\n"
+    )
+    plan = parse_text(text)
+    assert [t.number for t in plan.tasks] == ["1.", "2.", "（二）", "1.", "2."]
+    assert plan.tasks[2].title == "深化公立医院改革"
+    assert plan.tasks[2].text.endswith("开展绩效考核，推进薪酬制度改革。")

@@ -115,7 +115,7 @@ __all__ = [
 ]
 
 #: Bump whenever parsing output may change: it keys every cache.
-PARSER_VERSION = "1.5.9"
+PARSER_VERSION = "1.6.0"
 
 
 # --------------------------------------------------------------------------- parsing
@@ -248,7 +248,10 @@ class _Assembler(MetaReader):
                 and not h.children
                 and h.in_task_part
                 and not h.excluded
-                and self._leads(heads, [k], body_end) == 1.0
+                and (
+                    self._leads(heads, [k], body_end) == 1.0
+                    or len(p.direct_text(heads, k, body_end)) >= 10
+                )
             )
             if task_level is not None and (h.level == task_level or leaf) and not inline:
                 bare = (

@@ -63,6 +63,8 @@ __all__ = [
 
 @dataclass
 class Heading:
+    """A numbered line that continues its sequence: a section or task heading."""
+
     idx: int  # index into the content-line list
     num: Num
     level: int = 0
