@@ -329,12 +329,17 @@ _PLACE_START = rf"(?:^|(?<=[^{HAN}〇○0-9])|(?<=年)|(?<=年度))"
 _PROVINCE = rf"(?:[{HAN}]{{2,5}}?(?:省|自治区))"
 _CITY = rf"(?:[{HAN}]{{1,5}}?(?:市|州|盟|地区)|[{HAN}]{{2,4}}?(?:[{HAN}]{{1,4}}?族)+自治州)"
 #: What may follow the unit's name: the body it names or the plan's own words.
-_AFTER_PLACE = r"(?=卫生|卫健|医|人民政府|疾病|中医|健康|\d|“|\")"
+_AFTER_PLACE = r"(?=卫生|卫健|医|人民政府|疾病|中医|健康|公共服务|社会事业|\d|“|\")"
 DISTRICT = re.compile(
     # at the start, after a year or after a non-Chinese character; then an
     # optional province and city: 浙江省湖州市吴兴区, 鄂尔多斯市伊金霍洛旗, 南山区
     rf"{_PLACE_START}{_PROVINCE}?{_CITY}?"
-    rf"(?![市州盟区县旗])([{HAN}]{{2,5}}?)(新区|区|县|市|旗)" + _AFTER_PLACE
+    # (a name does not start with a unit, but 市南区, 市北区, 市中区 are names)
+    rf"(?![州盟区县旗]|市(?![南北中]区))([{HAN}]{{2,5}}?)(新区|区|县|市|旗)" + _AFTER_PLACE
+)
+#: A city's 城区, 郊区 or 矿区, named with its city: 阳泉市城区 → 阳泉城区.
+CITY_DISTRICT = re.compile(
+    rf"{_PLACE_START}{_PROVINCE}?([{HAN}]{{2,5}}?)市((?:城|郊|矿)区)" + _AFTER_PLACE
 )
 #: An autonomous county or banner, named without its peoples: 镇宁布依族苗族自治县 → 镇宁.
 AUTONOMOUS = re.compile(
@@ -487,6 +492,8 @@ def find_district(*texts: str | None) -> str | None:
         if not text:
             continue
         flat = _without_year(text)
+        for m in CITY_DISTRICT.finditer(flat):
+            return m.group(1) + m.group(2)
         for pattern in (ZONE, AUTONOMOUS, DISTRICT):
             for m in pattern.finditer(flat):
                 if not m.group(1).startswith(NOT_A_NAME):
