@@ -11,7 +11,12 @@ regular expressions. Grouped as:
 * **numbering**: GB/T 9704 and its informal relatives (:func:`numbering_of`,
   :class:`Num`, :func:`cn_to_int`);
 * **metadata**: document numbers, dates, issuers, letterheads, notices,
-  closings, portal chrome and info tables, districts, plan kinds and periods;
+  closings, portal chrome and info tables, plan kinds and periods; places
+  (:func:`find_district` for districts, counties, banners, autonomous counties
+  and development zones of any province, :func:`find_province`) and years
+  (:func:`year_of`, :func:`plan_year_of`, Arabic or Chinese digits);
+* **boxes**: the patterns of 专栏 boxes, table captions, indicator-table and
+  markdown-table rows (:mod:`compare.parse_lines` finds their extent);
 * **parts**: titles of context parts (:data:`CONTEXT_PART`) and task parts
   (:data:`TASK_PART`).
 
@@ -167,11 +172,13 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 STYLES: list[tuple[str, int, re.Pattern[str]]] = [
     ("chapter", 0, re.compile(rf"^第({CN})(?:章|部分|篇)\s*")),
     ("jie", 1, re.compile(rf"^第({CN})节\s*")),
+    ("article", 4, re.compile(rf"^第({CN})条\s*")),
     ("cn_dun", 2, re.compile(rf"^({CN})\s*[、，．.]\s*")),
     ("cn_paren", 3, re.compile(rf"^{LEFT}\s*({CN})\s*{RIGHT}\s*[、，．.]?\s*")),
     ("ar_dot", 4, re.compile(r"^(\d{1,3})\s*[.．](?![\d.．])\s*")),
     ("ar_dun", 4, re.compile(r"^(\d{1,3})\s*[、，]\s*")),
     ("ar_paren", 5, re.compile(rf"^{LEFT}\s*(\d{{1,3}})\s*{RIGHT}\s*[、，．.]?\s*")),
+    ("ar_rparen", 5, re.compile(rf"^(\d{{1,3}})\s*{RIGHT}(?![\d)）])\s*")),
     ("cn_shi", 6, re.compile(rf"^({CN})是\s*")),
     ("circled", 7, re.compile(rf"^([{CIRCLED}])\s*")),
 ]
@@ -192,7 +199,7 @@ def numbering_of(text: str) -> Num | None:
         if not m:
             continue
         token = m.group(1)
-        if style in ("ar_dot", "ar_dun", "ar_paren"):
+        if style in ("ar_dot", "ar_dun", "ar_paren", "ar_rparen"):
             value = int(token)
         elif style == "circled":
             value = CIRCLED.index(token) + 1
@@ -234,7 +241,8 @@ NOTICE = re.compile(
 NOTICE_LINE = re.compile(r"^[\u4e00-\u9fff]{0,30}?关于")
 #: A title ends with the name of its genre (and perhaps a period or draft note).
 TITLE_END = re.compile(
-    r"(?:规划|要点|计划|方案|意见|纲要|安排)(?:[（(][^（()）]{0,20}[）)])?[》”\"]?$"
+    r"(?:规划|要点|计划|方案|意见|纲要|安排|工作任务|工作思路|工作重点|重点工作|任务清单)"
+    r"(?:[（(][^（()）]{0,20}[）)])?[》”\"]?$"
 )
 ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*(?:[:：].{0,80})?$")
 CLOSING = re.compile(r"^(?:抄送|抄报|主送|印发|联系人|联系电话)[:：]?")
@@ -313,19 +321,52 @@ def info_date(value: str) -> str | None:
     return find_date(value)
 
 
+HAN = "\u4e00-\u9fff"
+#: Where a place name may start: the start, after a year (2025年, 二〇二五年) or
+#: after a character that is not Chinese (〇 is a year digit, not a name).
+_PLACE_START = rf"(?:^|(?<=[^{HAN}〇○0-9])|(?<=年)|(?<=年度))"
+#: A province (浙江省, 广西壮族自治区) and a city or prefecture (湖州市, 黔南布依族苗族自治州).
+_PROVINCE = rf"(?:[{HAN}]{{2,5}}?(?:省|自治区))"
+_CITY = rf"(?:[{HAN}]{{1,5}}?(?:市|州|盟|地区)|[{HAN}]{{2,4}}?(?:[{HAN}]{{1,4}}?族)+自治州)"
+#: What may follow the unit's name: the body it names or the plan's own words.
+_AFTER_PLACE = r"(?=卫生|卫健|医|人民政府|疾病|中医|健康|公共服务|社会事业|\d|“|\")"
 DISTRICT = re.compile(
     # at the start, after a year or after a non-Chinese character; then an
     # optional province and city: 浙江省湖州市吴兴区, 鄂尔多斯市伊金霍洛旗, 南山区
-    r"(?:^|(?<=[^\u4e00-\u9fff])|(?<=年))"
-    r"(?:[\u4e00-\u9fff]{2,5}?(?:省|自治区))?(?:[\u4e00-\u9fff]{1,5}?(?:市|州|盟|地区))?"
-    r"(?![市州盟区县旗])([\u4e00-\u9fff]{2,5}?)(新区|区|县|市|旗)"
-    r"(?=卫生|卫健|医|人民政府|疾病|中医|健康|\d|“|\")"
+    rf"{_PLACE_START}{_PROVINCE}?{_CITY}?"
+    # (a name does not start with a unit, but 市南区, 市北区, 市中区 are names)
+    rf"(?![州盟区县旗]|市(?![南北中]区))([{HAN}]{{2,5}}?)(新区|区|县|市|旗)" + _AFTER_PLACE
 )
+#: A city's 城区, 郊区 or 矿区, named with its city: 阳泉市城区 → 阳泉城区.
+CITY_DISTRICT = re.compile(
+    rf"{_PLACE_START}{_PROVINCE}?([{HAN}]{{2,5}}?)市((?:城|郊|矿)区)" + _AFTER_PLACE
+)
+#: An autonomous county or banner, named without its peoples: 镇宁布依族苗族自治县 → 镇宁.
+AUTONOMOUS = re.compile(
+    rf"{_PLACE_START}{_PROVINCE}?{_CITY}?([{HAN}]{{2,4}}?)(?:[{HAN}]{{1,4}}?族)*自治(县|旗)"
+    + _AFTER_PLACE
+)
+#: A development zone, named in full (its suffix is what tells it from the city):
+#: 合肥经济技术开发区, 苏州工业园区.
+ZONE = re.compile(
+    rf"{_PLACE_START}{_PROVINCE}?"
+    rf"([{HAN}]{{2,10}}?(?:经济技术开发区|经济开发区|高新技术产业开发区|高新技术开发区|高新区"
+    r"|开发区|工业园区|保税区))"
+    r"(?=卫生|卫健|医|管委会|管理委员会|社会事业|疾病|中医|健康|人民政府|\d|“|\")"
+)
+#: A province or autonomous region: the jurisdiction of a provincial plan.
+PROVINCE = re.compile(
+    rf"{_PLACE_START}([{HAN}]{{2,3}}?)(?:省|(?:壮族|回族|维吾尔)?自治区)" + _AFTER_PLACE
+)
+#: A year written in Chinese digits: 二〇二五.
+CN_YEAR_DIGITS = "[〇○零一二三四五六七八九]{4}"
 #: Words that open a phrase such as 全区, 本县, 各区: no place name.
 NOT_A_NAME = tuple("全本我各该辖此")
-TITLE_WORDS = re.compile(r"(规划|要点|计划|方案|意见|纲要|安排)")
+TITLE_WORDS = re.compile(r"(规划|要点|计划|方案|意见|纲要|安排|任务|思路|工作重点)")
+#: The words of an annual plan's title (work points and their relatives).
+ANNUAL_WORDS = re.compile(r"要点|工作计划|工作安排|工作任务|工作思路|工作重点|重点工作")
 FYP = re.compile(
-    r"[“\"]?(十[一二三四五六七八九]|[一二三四五六七八九])五[”\"]?\s*(?:时期|期间)?.{0,12}规划"
+    r"[“\"]?第?(十[一二三四五六七八九]|[一二三四五六七八九])个?五[”\"]?\s*(?:时期|期间)?.{0,12}规划"
 )
 YEAR_RANGE = re.compile(r"[（(]\s*(\d{4})\s*[-—–～~至]\s*(\d{4})\s*年?\s*[）)]")
 
@@ -333,10 +374,15 @@ YEAR_RANGE = re.compile(r"[（(]\s*(\d{4})\s*[-—–～~至]\s*(\d{4})\s*年?\s
 #: targets, safeguards (matched whole, on short titles only).
 CONTEXT_PART = re.compile(
     r"^(?:\d{4}年|[“\"]?十[一二三四五六七八九]五[”\"]?(?:时期|期间)?)?"
-    r"(?:发展|主要|总体|基本|工作|指导|规划|重要|保障|组织|实施|预期|项目|具体|年度|考核)?"
-    r"(?:基础|形势|要求|思想|原则|目标|指标|措施|回顾|成效|成绩|进展|背景|愿景|环境|机遇|挑战|实施|保障|定位"
-    r"|对象|范围)"
-    r"(?:和|与|及)?(?:主要)?(?:目标|指标|原则|措施|挑战|机遇|保障|要求|范围|对象)?$"
+    r"(?:发展|主要|总体|基本|工作|指导|规划|重要|保障|组织|实施|预期|项目|具体|年度|考核|有关|远景"
+    r"|面临的?){0,2}"
+    r"(?:基础|形势|要求|思想|思路|原则|目标|指标|措施|回顾|成效|成绩|进展|背景|愿景|环境|机遇|挑战|实施|保障"
+    r"|定位|对象|范围)"
+    r"(?:和|与|及)?(?:主要|基本)?(?:目标|指标|原则|措施|挑战|机遇|保障|要求|范围|对象)?$"
+    # the review of the past year in a combined summary and plan, and its problems
+    r"|^(?:\d{4}年|[〇○零一二三四五六七八九]{4}年|上年|去年)?(?:度)?(?:工作)?"
+    r"(?:完成情况|总结|开展情况|进展情况|基本情况|主要做法|取得的成效|工作成效)$"
+    r"|^(?:存在的?|面临的?)?(?:主要)?(?:问题|困难|不足)(?:[和与及](?:不足|困难|问题|短板))?$"
 )
 #: Part titles that hold the tasks (主要任务, 重点任务和举措, 重点工作…).
 TASK_PART = re.compile(r"(?:主要|重点|核心)(?:任务|工作|举措)|任务举措|工作任务|主要措施")
@@ -408,62 +454,105 @@ def district_of(text: str | None) -> str | None:
 
 
 def kind_of_title(title: str) -> str:
+    """The kind of plan a title names.
+
+    >>> [kind_of_title(t) for t in ("某区发展规划（2021—2025年）", "2024年重点工作任务", "实施方案")]
+    ['five_year_plan', 'work_points', 'other']
+    """
     if FYP.search(title) or "五年规划" in title:
         return "five_year_plan"
+    r = YEAR_RANGE.search(title)
+    if r and "规划" in title and int(r.group(2)) - int(r.group(1)) == 4:
+        return "five_year_plan"  # 发展规划（2021—2025年）
     if "医政" in title and ("要点" in title or "计划" in title):
         return "medical_admin_points"
-    if "要点" in title or "工作计划" in title:
+    if ANNUAL_WORDS.search(title) and not re.search(r"方案|意见$", title):
         return "work_points"
     return "other"
 
 
+def _without_year(text: str) -> str:
+    return re.sub(rf"^(?:\d{{4}}|{CN_YEAR_DIGITS})年度?", "", WS.sub("", text))
+
+
 def find_district(*texts: str | None) -> str | None:
-    """The first district name in the texts, without its suffix.
+    """The first district, county or zone named in the texts, without its suffix.
+
+    Development zones keep their full name; autonomous counties lose their
+    peoples (镇宁布依族苗族自治县 → 镇宁).
 
     >>> find_district(None, "浙江省湖州市吴兴区卫生健康局"), find_district("伊金霍洛旗卫生健康委员会")
     ('吴兴', '伊金霍洛')
+    >>> find_district("二〇二四年汉阳区卫生健康工作要点"), find_district("镇宁布依族苗族自治县2025年")
+    ('汉阳', '镇宁')
+    >>> find_district("合肥经济技术开发区卫生健康局"), find_district("浙江省卫生健康委员会")
+    ('合肥经济技术开发区', None)
     """
     for text in texts:
         if not text:
             continue
-        for m in DISTRICT.finditer(re.sub(r"^\d{4}年", "", WS.sub("", text))):
+        flat = _without_year(text)
+        for m in CITY_DISTRICT.finditer(flat):
+            return m.group(1) + m.group(2)
+        for pattern in (ZONE, AUTONOMOUS, DISTRICT):
+            for m in pattern.finditer(flat):
+                if not m.group(1).startswith(NOT_A_NAME):
+                    return m.group(1)
+    return None
+
+
+def find_province(*texts: str | None) -> str | None:
+    """The province or autonomous region named in the texts: a provincial plan's jurisdiction.
+
+    >>> find_province("湖南省“十四五”卫生健康发展规划"), find_province("广西壮族自治区卫生健康委员会")
+    ('湖南', '广西')
+    """
+    for text in texts:
+        for m in PROVINCE.finditer(_without_year(text or "")):
             if not m.group(1).startswith(NOT_A_NAME):
                 return m.group(1)
     return None
 
 
-#: The title line of a box (专栏) in a five-year plan: a list of projects or an
-#: indicator table set beside the text, never a task's own words.
-BOX_START = re.compile(r"^专栏\s*[0-9一二三四五六七八九十]+")
+def plan_year_of(title: str) -> int | None:
+    """The year a title plans for: in "2023年工作总结和2024年工作计划", the one
+    before the genre word (计划, 要点…), else the first year.
 
-
-def box_spans(lines: list[str]) -> list[tuple[int, int]]:
-    """(first, stop) index ranges of the boxes (专栏) among content lines.
-
-    A box runs from its title over the short lines after it that end no
-    sentence (project names, table rows, numbered items), up to a line that
-    ends a sentence or a heading of section rank (第X章/节, 一、, （一）).
-
-    Examples
-    --------
-    >>> box_spans(["一、任务", "专栏1 重点项目", "1.疾控中心迁建", "2.传染病医院", "二、保障措施。"])
-    [(1, 4)]
+    >>> plan_year_of("某某区2023年工作总结和2024年工作计划"), plan_year_of("2025年工作要点")
+    (2024, 2025)
     """
-    spans = []
-    i = 0
-    while i < len(lines):
-        if not BOX_START.match(lines[i]):
-            i += 1
-            continue
-        j = i + 1
-        while j < len(lines):
-            t = lines[j]
-            num = numbering_of(t)
-            if (num is not None and num.rank <= 3) or t[-1:] in "。；;" or len(t) > 60:
-                break
-            if BOX_START.match(t):
-                break
-            j += 1
-        spans.append((i, j))
-        i = j
-    return spans
+    years = list(re.finditer(rf"(\d{{4}}|{CN_YEAR_DIGITS})\s*年", title))
+    for k, m in enumerate(years):
+        stop = years[k + 1].start() if k + 1 < len(years) else len(title)
+        if len(years) > 1 and TITLE_WORDS.search(title[m.end() : stop]):
+            return cn_or_int(m.group(1))
+    return cn_or_int(years[0].group(1)) if years else None
+
+
+def year_of(text: str) -> int | None:
+    """The first year written ``2025年`` or ``二〇二五年`` in a text.
+
+    >>> year_of("二〇二四年汉阳区卫生健康工作要点"), year_of("岳麓区2024年工作计划"), year_of("工作要点")
+    (2024, 2024, None)
+    """
+    m = re.search(rf"(\d{{4}}|{CN_YEAR_DIGITS})\s*年", text)
+    return cn_or_int(m.group(1)) if m else None
+
+
+#: The title line of a box (专栏) in a five-year plan: a list of projects or an
+#: indicator table set beside the text, never a task's own words; a table's
+#: caption (表1 …) opens one too.
+BOX_START = re.compile(r"^专栏\s*[0-9一二三四五六七八九十]+")
+TABLE_START = re.compile(r"^(?:附)?表\s*[0-9一二三四五六七八九十]+(?![0-9.．、])\s*\S")
+#: A row of an indicator table: it ends in the indicator's nature.
+INDICATOR_ROW = re.compile(r"(?:预期性|约束性)$")
+#: A line of a table of contents: a title, a leader and a page number.
+TOC_LINE = re.compile(r"(?:…{2,}|\.{4,}|·{4,}|．{4,}|-{4,}|—{3,})\s*\d{1,4}$")
+#: A row of a markdown table: | 序号 | 指标 | … |.
+PIPE_ROW = re.compile(r"^\|.*\|$")
+#: A line under a plan's title that qualifies it: its adoption, a draft note.
+SUBTITLE = re.compile(
+    r"^[（(][^（()）]{0,40}(?:通过|印发|发布|征求意见稿|讨论稿|送审稿|草案|试行|修订)[^（()）]{0,6}[）)]$"
+)
+#: A box item led by a short label: "重点项目：…".
+LABELLED_ITEM = re.compile(r"^[^，,。；;：:、\s]{2,14}[：:]")

@@ -130,7 +130,8 @@ class Block:
     ``list_item``, ``box`` (a 专栏 of projects or indicators), ``closing``, ``attachment``; ``role`` refines metadata
     (``doc_number``, ``notice_title``, ``title``, ``issuer``, ``date``,
     ``letterhead``, ``info`` for a portal's information table, ``chrome`` for
-    portal navigation and controls).
+    portal navigation and controls, ``subtitle`` for a qualifier under the
+    title, ``toc`` for a table of contents, ``header`` for a running header).
     """
 
     kind: str

@@ -1,0 +1,277 @@
+"""The parser on the genre at large: layouts, places and numberings the seeds lack.
+
+Each fixture in ``tests/fixtures/genre`` is a short plan written for this test
+in a layout none of the five seeds has (a city plan whose tasks open with a
+lead sentence and carry 1. sub-points, a provincial five-year plan with
+chapters, sections, 专栏 boxes and an indicator table, 【…】-led and bold-led
+unnumbered tasks, 第一条 articles, PDF text with half-width numbering and
+"- 3 -" page numbers, a notice with its plan attached, a plan named only by its
+signature). ``expected.json`` holds what a reader finds in each.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import pytest
+
+from compare.parse import NoTasksWarning, coverage, parse_plan, parse_text
+
+GENRE = Path(__file__).parent / "fixtures" / "genre"
+
+
+def _expected() -> list[tuple[str, dict]]:
+    return sorted(json.loads((GENRE / "expected.json").read_text(encoding="utf-8")).items())
+
+
+@pytest.mark.parametrize(("name", "expected"), _expected(), ids=[n for n, _ in _expected()])
+def test_plans_in_layouts_the_seeds_lack_parse_to_what_a_reader_finds(name, expected):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NoTasksWarning)
+        plan = parse_plan(GENRE / name)
+    fields = {k: v for k, v in expected.items() if k not in ("sections", "tasks")}
+    assert {k: getattr(plan.document, k) for k in fields} == fields
+    assert [s.number + s.title for s in plan.sections] == expected["sections"]
+    assert [t.number + t.title for t in plan.tasks] == expected["tasks"]
+    # a running header sits inside a task's text: every character is accounted
+    # for, but the units cannot spell the file in order
+    in_order = not any(b.role == "header" for b in plan.unassigned)
+    assert coverage(plan) == {"coverage": 1.0, "invented": 0.0, "exact": float(in_order)}
+
+
+def test_sub_points_of_tasks_that_open_with_a_lead_sentence_stay_inside_them():
+    text = (
+        "2024年某某市卫生健康工作要点\n"
+        "一、深化改革\n"
+        "（一）推进医联体建设。组建城市医疗集团。\n"
+        "1.完善管理机制。\n2.推进结果互认。\n"
+        "（二）深化公立医院改革。开展绩效考核。\n"
+        "（三）改善就医体验。开展主题活动。\n"
+        "1.推广预约诊疗。\n2.推进一站式服务。\n"
+    )
+    plan = parse_text(text)
+    assert [t.number for t in plan.tasks] == ["（一）", "（二）", "（三）"]
+    assert plan.tasks[0].text.endswith("1.完善管理机制。\n2.推进结果互认。")
+
+
+def test_numbered_sub_points_that_are_themselves_led_tasks_stay_the_tasks():
+    """Lead sentences at both levels: the deeper level is the task level, as before."""
+    text = (
+        "一、深化改革\n"
+        "（一）推进医联体建设。组建城市医疗集团。\n"
+        "1.完善管理机制。推行统一管理。\n2.推进结果互认。互认100项。\n"
+        "（二）深化公立医院改革。开展绩效考核。\n"
+        "3.推进薪酬改革。开展试点。\n4.加强绩效考核。强化运用。\n"
+    )
+    assert [t.number for t in parse_text(text).tasks] == ["1.", "2.", "3.", "4."]
+
+
+def test_paragraphs_led_by_a_bracketed_or_bold_title_are_the_tasks_of_their_part():
+    bracket = (
+        "一、深化医改\n"
+        "全区要持续用力。\n"
+        "【推进医联体建设】组建城市医疗集团。\n"
+        "【深化公立医院改革】开展绩效考核。\n完善考核机制。\n"
+    )
+    plan = parse_text(bracket)
+    assert [(t.number, t.title) for t in plan.tasks] == [
+        ("", "推进医联体建设"),
+        ("", "深化公立医院改革"),
+    ]
+    assert plan.tasks[1].text == "【深化公立医院改革】开展绩效考核。\n完善考核机制。"
+    assert [b.text for b in plan.unassigned if b.kind == "section_text"] == ["全区要持续用力。"]
+    bold = "## 一、深化医改\n\n**推进医联体建设。**组建集团。\n\n**深化公立医院改革。**一是考核；二是薪酬。\n"
+    plan = parse_text(bold)
+    assert [t.title for t in plan.tasks] == ["推进医联体建设", "深化公立医院改革"]
+    assert "一是考核；二是薪酬" in plan.tasks[1].text  # inline points stay inside their task
+    for p in (parse_text(bracket), plan):
+        assert coverage(p)["coverage"] == 1.0
+
+
+def test_a_single_bracketed_paragraph_is_no_list_of_tasks():
+    plan = parse_text("一、深化医改\n【总体要求】全面推进改革。\n二、强化基层\n做实签约。\n")
+    assert [t.number for t in plan.tasks] == ["一、", "二、"]
+
+
+def test_boxes_with_sentence_items_and_indicator_tables_are_never_tasks():
+    plan = parse_plan(GENRE / "hunan_province_fyp_2021.txt")
+    boxes = [b.text.splitlines() for b in plan.unassigned if b.kind == "box"]
+    assert [b[0] for b in boxes] == [
+        "表1“十四五”时期卫生健康发展主要指标",
+        "专栏1疾病预防控制能力提升工程",
+        "专栏2医疗服务能力提升项目",
+    ]
+    assert all(len(b) == 3 for b in boxes[1:]) and len(boxes[0]) == 7
+    assert not any("：" in t.text for t in plan.tasks)
+
+
+def test_articles_under_a_safeguards_part_are_list_items_not_tasks():
+    plan = parse_plan(GENRE / "zhenning_article_2025.txt")
+    items = [b.text for b in plan.unassigned if b.kind == "list_item"]
+    assert [i[:3] for i in items] == ["第五条", "第六条"]
+
+
+def test_a_notice_names_district_and_date_only_in_its_signature():
+    plan = parse_plan(GENRE / "kaifaqu_signed_2025.txt")
+    closing = [b for b in plan.unassigned if b.kind == "closing"]
+    assert [b.role for b in closing] == ["date"]
+    assert (plan.document.district, plan.document.issue_date) == (
+        "合肥经济技术开发区",
+        "2025-01-22",
+    )
+
+
+def test_a_markdown_table_is_one_box_and_never_section_prose():
+    plan = parse_plan(GENRE / "wuchang_table_2025.md")
+    boxes = [b for b in plan.unassigned if b.kind == "box"]
+    assert len(boxes) == 1 and len(boxes[0].text.splitlines()) == 4
+    assert not any("|" in b.text for b in plan.unassigned if b.kind != "box")
+
+
+def test_a_qualifier_under_the_title_is_metadata_and_dates_the_plan():
+    text = "2024年某某县卫生健康工作要点\n（征求意见稿）\n一、医疗\n1.建设医院。完成主体。\n"
+    plan = parse_text(text)
+    assert [(b.role, b.text) for b in plan.unassigned if b.kind == "metadata"][1] == (
+        "subtitle",
+        "（征求意见稿）",
+    )
+    assert plan.document.issue_date is None
+    plan = parse_plan(GENRE / "qingjiangpu_subtitle_2024.txt")
+    assert not [b for b in plan.unassigned if b.kind == "intro"]
+
+
+def test_a_table_of_contents_is_set_aside_and_gives_no_sections():
+    plan = parse_plan(GENRE / "beihu_toc_fyp_2021.txt")
+    toc = [b for b in plan.unassigned if b.role == "toc"]
+    assert len(toc) == 1 and toc[0].text.splitlines()[0] == "目录"
+    assert not any("…" in s.title for s in plan.sections)
+    assert [s.number for s in plan.sections].count("第一章") == 1
+
+
+def test_a_running_header_is_metadata_and_never_in_a_tasks_text():
+    plan = parse_plan(GENRE / "yinzhou_running_header_2024.txt")
+    assert [b.role for b in plan.unassigned if b.kind == "metadata"] == ["title", "header"]
+    assert "工作要点" not in plan.tasks[1].text
+    assert plan.tasks[1].text.endswith("调动医务人员积极性和主动性，持续提升公立医院运行效率。")
+
+
+@pytest.mark.parametrize(
+    ("title", "district", "year", "period", "kind"),
+    [
+        ("龙岗区2024年卫生健康重点工作任务", "龙岗", 2024, None, "work_points"),
+        ("2024年卫生健康工作思路", None, 2024, None, "work_points"),
+        ("2024年度大兴区卫生健康工作要点", "大兴", 2024, None, "work_points"),
+        ("2024年鼓楼区卫生健康工作重点", "鼓楼", 2024, None, "work_points"),
+        ("江宁区卫生健康事业发展规划（2021—2025年）", "江宁", None, (2021, 2025), "five_year_plan"),
+        ("新都区卫生健康事业发展第十四个五年规划", "新都", None, (2021, 2025), "five_year_plan"),
+        ("西湖区卫生健康事业发展“十五五”规划", "西湖", None, (2026, 2030), "five_year_plan"),
+        ("二〇二四年汉阳区卫生健康工作要点", "汉阳", 2024, None, "work_points"),
+        ("2024年某某区卫生健康事业发展实施方案", "某某", 2024, None, "other"),
+    ],
+)
+def test_titles_of_the_genre_name_place_year_and_kind(title, district, year, period, kind):
+    doc = parse_text(title + "\n一、深化改革\n1.推进医联体建设。组建集团。\n").document
+    assert doc.title == title
+    got = (doc.period_start, doc.period_end) if doc.period_start else None
+    assert (doc.district, doc.year, got, doc.kind) == (district, year, period, kind)
+
+
+def test_a_section_without_items_written_as_a_task_is_a_task_of_its_own():
+    text = (
+        "一、深化医改\n"
+        "（一）推进医联体建设\n1.完善管理机制。推行统一管理。\n2.推进结果互认。互认100项。\n"
+        "（二）深化公立医院改革。开展绩效考核，推动薪酬制度改革。\n"
+        "（三）加强基层建设\n3.推进社区医院建设。新增2家。\n4.做实家庭医生签约。签约率80%。\n"
+        "二、保障措施\n（四）加强组织领导。压实责任。\n"
+    )
+    plan = parse_text(text)
+    assert [t.number for t in plan.tasks] == ["1.", "2.", "（二）", "3.", "4."]
+    assert plan.tasks[2].section_path == "一、深化医改"
+    assert [s.number for s in plan.sections] == ["一、", "（一）", "（三）", "二、", "（四）"]
+    assert coverage(plan) == {"coverage": 1.0, "invented": 0.0, "exact": 1.0}
+
+
+FORMATS = [("pdf", "gov"), ("pdf", "report"), ("docx", "styles"), ("docx", "bold_runs")]
+FORMATS += [("html", "portal_gbk"), ("html", "portal_utf8")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("fmt", "layout"), FORMATS)
+def test_every_genre_plan_keeps_its_tasks_as_pdf_word_or_portal_page(fmt, layout, tmp_path):
+    """Each fixture made into PDF, Word and portal pages by ``tests/docgen.py`` keeps its tasks.
+
+    (Metadata is not compared: docgen reads some of these layouts its own way,
+    e.g. it runs a title and the line under it into one paragraph, and gives a
+    portal page without an issuer a Songjiang 发布机构.)
+    """
+    import docgen
+    from compare.extract import extract_bytes
+
+    assert {f for f, _ in FORMATS} == {"pdf", "docx", "html"}
+    assert set(FORMATS) <= {(f, lay) for f in ("pdf", "docx", "html") for lay in docgen.LAYOUTS[f]}
+    for name, _ in _expected():
+        text = (GENRE / name).read_text(encoding="utf-8")
+        path = tmp_path / f"{Path(name).stem}.{fmt}"
+        getattr(docgen, f"make_{fmt}")(text, path, layout=layout)
+        ex = extract_bytes(path.read_bytes(), name)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NoTasksWarning)
+            plan = parse_text(ex.text, meta=ex.meta)
+            ref = parse_text(text)
+        assert [t.number + t.title for t in plan.tasks] == [
+            t.number + t.title for t in ref.tasks
+        ], name
+        assert plan.coverage == pytest.approx(1.0), name
+
+
+def test_paragraphs_led_by_a_short_sentence_are_tasks_only_under_a_bare_heading():
+    """A PDF loses the bold of bold-led paragraphs; their short first sentence remains."""
+    lost_bold = (
+        "一、优化医疗资源布局\n"
+        "加快重大项目建设。推进市第一人民医院新院区建设，年内完成主体结构封顶。\n"
+        "提升县域医疗服务能力。支持市第一人民医院创建三级综合医院。\n"
+    )
+    assert [t.title for t in parse_text(lost_bold).tasks] == [
+        "加快重大项目建设",
+        "提升县域医疗服务能力",
+    ]
+    task = (
+        "一、医疗\n（一）推进医联体建设。组建集团，推进统一管理。\n"
+        "完善运行机制。推动人财物统一管理和资源共享。\n"
+        "强化考核评价。建立以健康结果为导向的考核机制。\n"
+        "（二）深化公立医院改革。开展绩效考核。\n"
+    )
+    assert [t.number for t in parse_text(task).tasks] == ["（一）", "（二）"]
+
+
+def test_a_title_wrapped_before_its_last_characters_is_one_title():
+    for text in (
+        "郴州市北湖区“十四五”卫生健康事业发展规\n划\n一、任务\n1.建设医院。完成主体。\n",
+        "东营区卫生健康局2023年工作总结和2024年工\n作计划\n一、任务\n1.建设医院。完成主体。\n",
+    ):
+        doc = parse_text(text).document
+        assert doc.title == "".join(text.split("\n")[:2])
+
+
+def test_unnumbered_markdown_headings_are_sections_and_never_task_text():
+    plan = parse_plan(GENRE / "yuhang_md_headings_2025.md")
+    assert [(s.number, s.title) for s in plan.sections] == [
+        ("", "深化医药卫生体制改革"),
+        ("", "提升公共卫生服务能力"),
+    ]
+    assert not any("提升公共卫生服务能力" in t.text for t in plan.tasks)
+
+
+def test_a_section_without_items_but_with_text_of_its_own_keeps_it_as_a_task():
+    text = (
+        "一、深化改革\n（一）推进医联体建设\n以区医院为龙头组建集团，推动统一管理。\n"
+        "1.完善管理机制。\n2.推进结果互认。\n"
+        "（二）深化公立医院改革\n开展绩效考核，推进薪酬制度改革。\n"
+        "（三）加强基层建设\n1.新增社区医院2家。\n2.做实签约服务。\n"
+    )
+    plan = parse_text(text)
+    assert [t.number for t in plan.tasks] == ["1.", "2.", "（二）", "1.", "2."]
+    assert plan.tasks[2].title == "深化公立医院改革"
+    assert plan.tasks[2].text.endswith("开展绩效考核，推进薪酬制度改革。")
