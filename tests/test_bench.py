@@ -36,7 +36,8 @@ def test_sizes_come_from_a_comma_separated_list():
 
 def test_memory_of_children_is_counted(tmp_path):
     # the parent holds little; its child holds 300 MB for a moment
-    child = "b = bytearray(300 * 2**20); import time; time.sleep(1.0)"
+    # (pages written, not only reserved; held long enough for a 50 ms sampler on a loaded machine)
+    child = "b = bytes([1]) * (300 * 2**20); import time; time.sleep(2.5)"
     code = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {child!r}])"
     done = bench.run_process([PY, "-c", code], dict(os.environ), timeout=60)
     assert done["returncode"] == 0
