@@ -238,7 +238,12 @@ NOTICE = re.compile(
     r"|关于(?:印发|转发|下发)(?!.{0,6}《)(.+?)的通知"
 )
 #: A notice's own title line: "关于印发…的通知", possibly after the issuer's name.
-NOTICE_LINE = re.compile(r"^[\u4e00-\u9fff]{0,30}?关于")
+#: A line that is itself a plan's title (关于2024年卫生健康工作的安排意见: no 印发/转发/通知,
+#: ending in a genre word) is not a notice line.
+NOTICE_LINE = re.compile(
+    r"^[\u4e00-\u9fff]{0,30}?关于"
+    r"(?!(?:(?!印发|转发|下发|通知).)*(?:意见|安排|方案|要点|规划|计划)(?:[（(][^（()）]{0,20}[）)])?$)"
+)
 #: A title ends with the name of its genre (and perhaps a period or draft note).
 TITLE_END = re.compile(
     r"(?:规划|要点|计划|方案|意见|纲要|安排|工作任务|工作思路|工作重点|重点工作|任务清单)"
@@ -365,6 +370,9 @@ NOT_A_NAME = tuple("全本我各该辖此")
 TITLE_WORDS = re.compile(r"(规划|要点|计划|方案|意见|纲要|安排|任务|思路|工作重点)")
 #: The words of an annual plan's title (work points and their relatives).
 ANNUAL_WORDS = re.compile(r"要点|工作计划|工作安排|工作任务|工作思路|工作重点|重点工作")
+#: A year's arrangement of the whole work (2024年卫生健康工作的安排意见, 2024年工作意见): annual
+#: work points by another name; a policy opinion (关于加强X的意见) is not.
+ANNUAL_OPINION = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})年度?.{0,16}工作的?(?:安排)?意见$")
 FYP = re.compile(
     r"[“\"]?第?(十[一二三四五六七八九]|[一二三四五六七八九])个?五[”\"]?\s*(?:时期|期间)?.{0,12}规划"
 )
@@ -458,6 +466,8 @@ def kind_of_title(title: str) -> str:
 
     >>> [kind_of_title(t) for t in ("某区发展规划（2021—2025年）", "2024年重点工作任务", "实施方案")]
     ['five_year_plan', 'work_points', 'other']
+    >>> [kind_of_title(t) for t in ("关于2024年全县卫生健康工作的安排意见", "关于加强老年健康工作的意见")]
+    ['work_points', 'other']
     """
     if FYP.search(title) or "五年规划" in title:
         return "five_year_plan"
@@ -467,6 +477,8 @@ def kind_of_title(title: str) -> str:
     if "医政" in title and ("要点" in title or "计划" in title):
         return "medical_admin_points"
     if ANNUAL_WORDS.search(title) and not re.search(r"方案|意见$", title):
+        return "work_points"
+    if ANNUAL_OPINION.search(title):
         return "work_points"
     return "other"
 
