@@ -21,7 +21,7 @@ from compare.report.notebooks import cell_source
 if TYPE_CHECKING:
     from nbformat import NotebookNode
 
-__all__ = ["Kernels", "clean_executed", "describe_failure", "execute"]
+__all__ = ["Kernels", "cell_timings", "clean_executed", "describe_failure", "execute"]
 
 LOGGER_NAME = "compare.report"
 
@@ -137,6 +137,29 @@ def clean_executed(nb: NotebookNode, log: logging.Logger, name: str) -> None:
                 kept.append(output)
         if "outputs" in cell:
             cell["outputs"] = kept
+
+
+def cell_timings(nb: Mapping[str, Any], top: int = 5) -> str:
+    """The slowest cells of an executed notebook, as papermill timed them, in one line.
+
+    Cells are numbered as in the committed notebook (the setup cell is not counted).
+
+    Examples
+    --------
+    >>> nb = {"cells": [{"cell_type": "code", "source": "x = 1",
+    ...                  "metadata": {"papermill": {"duration": 0.25}}},
+    ...                 {"cell_type": "markdown", "source": "# t", "metadata": {}}]}
+    >>> cell_timings(nb)
+    'cells 0.2 s; slowest: cell 1 0.2 s'
+    """
+    times = [
+        (number, float(cell.get("metadata", {}).get("papermill", {}).get("duration") or 0.0))
+        for number, cell in enumerate(nb.get("cells", []), start=1)
+        if cell.get("cell_type") == "code"
+    ]
+    slowest = sorted(times, key=lambda t: -t[1])[:top]
+    listed = ", ".join(f"cell {n} {s:.1f} s" for n, s in slowest)
+    return f"cells {sum(s for _, s in times):.1f} s; slowest: {listed}"
 
 
 def execute(

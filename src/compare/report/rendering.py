@@ -25,6 +25,7 @@ from compare.exceptions import CompareError
 from compare.report.engine import (
     LOGGER_NAME,
     Kernels,
+    cell_timings,
     clean_executed,
     describe_failure,
     execute,
@@ -262,7 +263,14 @@ def _render_one(
     attempt = now()
     try:
         executed = execute(path, nb_json, effective, run.kernels)
+        executed_at = time.perf_counter()
         clean_executed(executed, run.log, path.name)
+        run.log.info(
+            "%s executed in %.1f s (%s)",
+            path.name,
+            executed_at - start,
+            cell_timings(executed),
+        )
         title, summary = title_and_summary(executed, path.stem)
         entry = {
             "notebook": path.name,
@@ -278,8 +286,10 @@ def _render_one(
             "inputs": run.inputs,
         }
         entry["plotlyjs"] = run.plotlyjs_mode if _has_figures(executed) else "none"
+        exporting = time.perf_counter()
         page = _export(executed, path, entry, declared, effective, run)
         write_atomic(html_path, page)
+        run.log.info("%s exported in %.1f s", path.name, time.perf_counter() - exporting)
     except Exception as exc:  # one notebook's failure never stops the others
         reason = describe_failure(exc, nb_json)
         run.log.error("%s failed: %s", path.name, reason, exc_info=True)
