@@ -61,9 +61,10 @@ from compare.report.notebooks import (
     NOTEBOOK_GLOB,
     NotebookParameter,
     cell_source,
+    declared_parameters,
     find_notebooks,
+    known_parameters,
     load_params_file,
-    notebook_parameters,
     parse_param_pairs,
     read_notebook_json,
     title_and_summary,
@@ -149,6 +150,7 @@ class _Run:
     log: logging.Logger
     progress: Callable[[str], None]
     kernels: Kernels
+    known: dict[str, list[dict[str, str]]]
     plotlyjs_mode: str = "shared"
     exporter: Any = None
     plotlyjs: str | None = None
@@ -230,10 +232,10 @@ def _render_one(
 ) -> tuple[ReportResult, dict[str, Any]]:
     start = time.perf_counter()
     nb_json = read_notebook_json(path)
-    declared = notebook_parameters(path)
+    notebook_sha = sha256_file(path)
+    declared = declared_parameters(path, notebook_sha, run.known)
     names = {p.name for p in declared}
     effective = {k: v for k, v in params.items() if k in names}
-    notebook_sha = sha256_file(path)
     key = content_key(notebook_sha, run.inputs, run.source_sha256, effective, run.versions)
     html_name = path.with_suffix(".html").name
     html_path = run.out_dir / html_name
@@ -279,6 +281,7 @@ def _render_one(
             "summary": summary,
             "key": key,
             "notebook_sha256": notebook_sha,
+            "declared": [dataclasses.asdict(p) for p in declared],
             "generated_at": attempt,
             "git_commit": run.git_commit,
             "parameters": {k: display_value(v) for k, v in effective.items()},
@@ -493,7 +496,11 @@ def render(
             f"{notebooks_dir}: no notebooks to render (none named {NOTEBOOK_GLOB}); "
             "run in the project or set COMPARE_HOME to a folder with notebooks/"
         )
-    validate_params(params, paths)
+    # parameters read by an earlier render of the same notebook files are not read again
+    known = known_parameters(read_manifest(Path(out_dir)).values())
+    if params:
+        declared = {p: declared_parameters(p, sha256_file(p), known) for p in paths}
+        validate_params(params, paths, declared)
     if data_dir is not None:
         params.setdefault("data_dir", str(Path(data_dir).resolve()))
     data_path = Path(params.get("data_dir") or config.RAW_DIR).resolve()
@@ -502,7 +509,7 @@ def render(
             f"{data_path}: the data folder does not exist; pass a folder of plans "
             "with -p data_dir DIR"
         )
-    from compare.corpus import PLAN_SUFFIXES, plan_files
+    from compare.io import PLAN_SUFFIXES, plan_files  # not compare.corpus: no pandas to import
 
     if not plan_files(data_path):
         raise CompareError(
@@ -530,6 +537,7 @@ def render(
             notebooks is None,
             say,
             mode,
+            known,
         )
 
 
@@ -544,16 +552,23 @@ def _render_locked(
     full: bool,
     say: Callable[[str], None],
     mode: str,
+    known: dict[str, list[dict[str, str]]],
 ) -> list[ReportResult]:
     """The body of :func:`render`, run while this process holds the folder's lock."""
     if mode == "shared":
         copy_plotly_asset(out_dir)
     manifest = read_manifest(out_dir)  # read under the lock: no other run's entry is lost
+    known = {**known, **known_parameters(manifest.values())}
     results: list[ReportResult] = []
     with _file_log(out_dir) as log:
-        declared = {p.name for path in paths for p in notebook_parameters(path)}
-        for unknown in sorted(set(params) - declared - {"data_dir"}):
-            say(f"warning: parameter {unknown!r} is declared by none of the notebooks")
+        if params:
+            declared = {
+                p.name
+                for path in paths
+                for p in declared_parameters(path, sha256_file(path), known)
+            }
+            for unknown in sorted(set(params) - declared - {"data_dir"}):
+                say(f"warning: parameter {unknown!r} is declared by none of the notebooks")
         run = _Run(
             out_dir=out_dir,
             notebooks_dir=notebooks_dir,
@@ -566,6 +581,7 @@ def _render_locked(
             log=log,
             progress=say,
             kernels=Kernels(notebooks_dir, out_dir / LOG_NAME),
+            known=known,
             plotlyjs_mode=mode,
         )
         log.info("render %d notebook(s) into %s, force=%s", len(paths), out_dir.name, force)
