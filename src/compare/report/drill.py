@@ -276,7 +276,8 @@ def residual_heatmap(
 
 
 def _using(tasks: pd.DataFrame, term: str) -> pd.DataFrame:
-    return tasks[tasks["text"].fillna("").str.contains(term, regex=False)]
+    texts = tasks["text"].tolist()
+    return tasks.iloc[[i for i, t in enumerate(texts) if isinstance(t, str) and term in t]]
 
 
 def keyness_bars(

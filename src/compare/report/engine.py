@@ -21,7 +21,14 @@ from compare.report.notebooks import cell_source
 if TYPE_CHECKING:
     from nbformat import NotebookNode
 
-__all__ = ["Kernels", "cell_timings", "clean_executed", "describe_failure", "execute"]
+__all__ = [
+    "Kernels",
+    "cell_timings",
+    "clean_executed",
+    "describe_failure",
+    "execute",
+    "kernel_name",
+]
 
 LOGGER_NAME = "compare.report"
 
@@ -53,6 +60,7 @@ class Kernels:
         self.cwd = cwd
         self.log_file = log_file
         self._managers: dict[str, Any] = {}
+        self._warming: list[Any] = []
 
     def get(self, name: str) -> Any:
         from jupyter_core.utils import run_sync
@@ -70,10 +78,30 @@ class Kernels:
             self._managers[name] = km
         return km
 
+    def warm(self, name: str, code: str) -> None:
+        """Start the kernel ``name`` now and have it run ``code`` before any notebook.
+
+        The code (the notebooks' imports) runs in the kernel while this
+        process goes on; the first notebook's cells queue behind it.
+        """
+        km = self.get(name)
+        if code:
+            from jupyter_client.blocking import BlockingKernelClient
+
+            # a blocking client: its request leaves now, with no event loop to run
+            kc = BlockingKernelClient()
+            kc.load_connection_info(km.get_connection_info())
+            kc.start_channels()
+            kc.execute(code, silent=True, store_history=False)
+            self._warming.append(kc)  # closed by release(), after the first notebook
+
     def release(self) -> None:
         """Close the clients papermill opened; the kernels live on for the next notebook."""
         for km in self._managers.values():
             km.close_clients()
+        while self._warming:
+            with contextlib.suppress(Exception):
+                self._warming.pop().stop_channels()
 
     def shutdown(self) -> None:
         from jupyter_core.utils import run_sync
