@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -72,16 +73,26 @@ def floor_seconds(tree: Path, raw: Path) -> float:
     return float(out.stdout.split()[-1])
 
 
+def _cpu() -> float:
+    use = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return use.ru_utime + use.ru_stime
+
+
 def render_once(tree: Path, home: Path) -> dict:
-    """Run ``compare render`` in ``home`` with ``tree``'s code; wall seconds and per-notebook detail."""
-    t = time.perf_counter()
+    """Run ``compare render`` in ``home`` with ``tree``'s code; wall and CPU seconds, per notebook.
+
+    CPU seconds count the render process and the children it waited for (its
+    kernel, its worker processes): less sensitive than wall time to the load
+    of a shared machine.
+    """
+    t, cpu = time.perf_counter(), _cpu()
     proc = subprocess.run(
         [sys.executable, "-m", "compare.cli", "render"],
         env=_env(tree, home),
         capture_output=True,
         text=True,
     )
-    wall = time.perf_counter() - t
+    wall, cpu = time.perf_counter() - t, _cpu() - cpu
     if proc.returncode:
         raise SystemExit(f"render failed in {home}:\n{proc.stdout}\n{proc.stderr}")
     entries = json.loads((home / "reports" / "manifest.json").read_text("utf-8"))
@@ -95,7 +106,7 @@ def render_once(tree: Path, home: Path) -> dict:
             notebooks[m.group(1)][m.group(2)] = float(m.group(3))
             if m.group(2) == "executed":
                 notebooks[m.group(1)]["cells"] = m.group(4).strip(" ()")
-    return {"wall": wall, "notebooks": notebooks, "stdout": proc.stdout}
+    return {"wall": wall, "cpu": cpu, "notebooks": notebooks, "stdout": proc.stdout}
 
 
 def main() -> int:
@@ -132,8 +143,10 @@ def main() -> int:
                     results.append({**run, "cold": cold, "unchanged": warm})
                     print(
                         f"N={n} round {rnd} {tree}: floor {floor:.1f} s; "
-                        f"cold {cold['wall']:.1f} s ({cold['wall'] / floor:.2f}× floor); "
-                        f"unchanged {warm['wall']:.2f} s ({warm['wall'] / floor:.3f}× floor)",
+                        f"cold {cold['wall']:.1f} s ({cold['wall'] / floor:.2f}× floor, "
+                        f"CPU {cold['cpu']:.1f} s); "
+                        f"unchanged {warm['wall']:.2f} s ({warm['wall'] / floor:.3f}× floor, "
+                        f"CPU {warm['cpu']:.2f} s)",
                         flush=True,
                     )
                     for name, nb in sorted(cold["notebooks"].items()):

@@ -170,7 +170,8 @@ def clean_executed(nb: NotebookNode, log: logging.Logger, name: str) -> None:
 def cell_timings(nb: Mapping[str, Any], top: int = 5) -> str:
     """The slowest cells of an executed notebook, as papermill timed them, in one line.
 
-    Cells are numbered as in the committed notebook (the setup cell is not counted).
+    Cells are numbered as in the committed notebook; the setup cell this
+    module inserts (namespace reset, working folder) is reported apart.
 
     Examples
     --------
@@ -180,14 +181,18 @@ def cell_timings(nb: Mapping[str, Any], top: int = 5) -> str:
     >>> cell_timings(nb)
     'cells 0.2 s; slowest: cell 1 0.2 s'
     """
-    times = [
-        (number, float(cell.get("metadata", {}).get("papermill", {}).get("duration") or 0.0))
-        for number, cell in enumerate(nb.get("cells", []), start=1)
-        if cell.get("cell_type") == "code"
-    ]
+
+    def seconds(cell: Mapping[str, Any]) -> float:
+        return float(cell.get("metadata", {}).get("papermill", {}).get("duration") or 0.0)
+
+    cells = list(nb.get("cells", []))
+    setup = [c for c in cells if _SETUP_TAG in c.get("metadata", {}).get("tags", [])]
+    cells = [c for c in cells if c not in setup]
+    times = [(n, seconds(c)) for n, c in enumerate(cells, start=1) if c.get("cell_type") == "code"]
     slowest = sorted(times, key=lambda t: -t[1])[:top]
     listed = ", ".join(f"cell {n} {s:.1f} s" for n, s in slowest)
-    return f"cells {sum(s for _, s in times):.1f} s; slowest: {listed}"
+    head = f"setup {sum(map(seconds, setup)):.1f} s, " if setup else ""
+    return f"{head}cells {sum(s for _, s in times):.1f} s; slowest: {listed}"
 
 
 def execute(

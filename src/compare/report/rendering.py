@@ -214,9 +214,9 @@ def _execute(job: _Job, run: _Run) -> tuple[Any, str]:
     """Run the notebook (in the render's kernel); the executed notebook and the attempt time."""
     attempt = now()
     executed = execute(job.path, job.nb_json, job.effective, run.kernels)
-    seconds = time.perf_counter() - job.start
+    seconds, timings = time.perf_counter() - job.start, cell_timings(executed)
     clean_executed(executed, run.log, job.path.name)
-    run.log.info("%s executed in %.1f s (%s)", job.path.name, seconds, cell_timings(executed))
+    run.log.info("%s executed in %.1f s (%s)", job.path.name, seconds, timings)
     return executed, attempt
 
 
@@ -575,6 +575,7 @@ def _render_locked(
                         worker.submit(record, index, *_failed(job, exc, now(), run))
                         continue
                     worker.submit(export_and_record, index, job, executed, attempt)
+                run.kernels.shutdown()  # while the last report is exported
         finally:
             run.kernels.shutdown()
         if full:  # a full run forgets notebooks that no longer exist
