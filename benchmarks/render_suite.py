@@ -13,12 +13,14 @@ an after run under the same load), in a fresh ``COMPARE_HOME`` holding only
 * **floor**: bare single-process ``jieba.lcut`` over the decoded text of every
   plan, dictionary load included (as ``benchmarks/bench.py`` measures it);
 * **cold**: ``compare render`` with empty caches, raw files to six HTML reports;
-* **unchanged**: ``compare render`` again, nothing changed.
+* **unchanged**: ``compare render`` again, nothing changed;
+* **forced**: ``compare render --force``, every data table cached: the
+  report side alone (kernel, notebooks' analyses and figures, export).
 
-Each run prints wall seconds and their ratio to the floor of the same round,
-the seconds each notebook took (from ``manifest.json``), and, where the tree's
-``render.log`` records them, each notebook's execution and export seconds and
-slowest cells. Issue 15's aims: cold ≤ 3× the floor, unchanged ≤ 0.15×. A
+Each run prints wall seconds, their ratio to the floor of the same round and
+CPU seconds (render process and kernel); then the seconds each notebook took in
+the forced run (from ``manifest.json``) and, where the tree's ``render.log``
+records them, its execution and export seconds and slowest cells. Issue 15's aims: cold ≤ 3× the floor, unchanged ≤ 0.15×. A
 measurement, not a test: the machine is shared and noisy.
 """
 
@@ -78,7 +80,7 @@ def _cpu() -> float:
     return use.ru_utime + use.ru_stime
 
 
-def render_once(tree: Path, home: Path) -> dict:
+def render_once(tree: Path, home: Path, *args: str) -> dict:
     """Run ``compare render`` in ``home`` with ``tree``'s code; wall and CPU seconds, per notebook.
 
     CPU seconds count the render process and the children it waited for (its
@@ -87,7 +89,7 @@ def render_once(tree: Path, home: Path) -> dict:
     """
     t, cpu = time.perf_counter(), _cpu()
     proc = subprocess.run(
-        [sys.executable, "-m", "compare.cli", "render"],
+        [sys.executable, "-m", "compare.cli", "render", *args],
         env=_env(tree, home),
         capture_output=True,
         text=True,
@@ -139,17 +141,20 @@ def main() -> int:
                     floor = floor_seconds(tree, home / "data" / "raw")
                     cold = render_once(tree, home)
                     warm = render_once(tree, home)
+                    forced = render_once(tree, home, "--force")
                     run = {"n": n, "round": rnd, "tree": str(tree), "floor": floor}
-                    results.append({**run, "cold": cold, "unchanged": warm})
+                    results.append({**run, "cold": cold, "unchanged": warm, "forced": forced})
                     print(
                         f"N={n} round {rnd} {tree}: floor {floor:.1f} s; "
                         f"cold {cold['wall']:.1f} s ({cold['wall'] / floor:.2f}× floor, "
                         f"CPU {cold['cpu']:.1f} s); "
                         f"unchanged {warm['wall']:.2f} s ({warm['wall'] / floor:.3f}× floor, "
-                        f"CPU {warm['cpu']:.2f} s)",
+                        f"CPU {warm['cpu']:.2f} s); "
+                        f"forced, data cached {forced['wall']:.1f} s "
+                        f"({forced['wall'] / floor:.2f}× floor, CPU {forced['cpu']:.1f} s)",
                         flush=True,
                     )
-                    for name, nb in sorted(cold["notebooks"].items()):
+                    for name, nb in sorted(forced["notebooks"].items()):
                         detail = ""
                         if "executed" in nb:
                             detail = (

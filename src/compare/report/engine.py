@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from compare.report.notebooks import cell_source
+from compare.report.notebooks import cell_source, import_papermill
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -139,9 +139,7 @@ def _setup_cell(cwd: Path) -> Any:
 
 def describe_failure(exc: BaseException, original: Mapping[str, Any]) -> str:
     """One line naming the failing cell of the committed notebook and the error."""
-    from papermill.exceptions import PapermillExecutionError
-
-    if not isinstance(exc, PapermillExecutionError):
+    if not isinstance(exc, import_papermill().PapermillExecutionError):
         return f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
     where = "a cell"
     for number, cell in enumerate(original.get("cells", []), start=1):
@@ -202,8 +200,8 @@ def execute(
 
     A failing cell raises ``papermill.PapermillExecutionError`` (see :func:`describe_failure`).
     """
+    papermill = import_papermill()
     import nbformat
-    import papermill
 
     nb = nbformat.reads(json.dumps(nb_json), as_version=4)
     kernel = kernel_name(nb_json)

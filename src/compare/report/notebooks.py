@@ -130,6 +130,30 @@ def _tags(cell: Mapping[str, Any]) -> list[str]:
     return list(cell.get("metadata", {}).get("tags", []))
 
 
+def import_papermill() -> Any:
+    """papermill, imported without jsonschema's IRI format checker, whose import takes ~2 s.
+
+    papermill imports nbformat, which imports jsonschema, which imports
+    ``rfc3987_syntax`` when it is installed (jupyter-events asks for it); that
+    package compiles an Earley parser at import (python-jsonschema #1392).
+    nbformat validates with fastjsonschema and its schema checks no ``iri``
+    format, so the checker is never used by a render: when jsonschema is not
+    imported yet, it is told the package is absent (in this process only).
+
+    Examples
+    --------
+    >>> import_papermill().__name__
+    'papermill'
+    """
+    import sys
+
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+    import papermill
+
+    return papermill
+
+
 def notebook_parameters(notebook: Path | Mapping[str, Any]) -> list[NotebookParameter]:
     """The assignments of a notebook's cell tagged ``parameters``.
 
@@ -152,8 +176,7 @@ def notebook_parameters(notebook: Path | Mapping[str, Any]) -> list[NotebookPara
     >>> notebook_parameters(nb)
     [NotebookParameter(name='seed', default='42', type='int', help='random seed')]
     """
-    import papermill
-
+    papermill = import_papermill()
     if isinstance(notebook, Path):
         read_notebook_json(notebook)  # one line naming the file when it is not a notebook
         declared = papermill.inspect_notebook(str(notebook))
