@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 __all__ = [
     "attach",
     "change_slopes",
+    "grouped_tasks",
     "keyness_bars",
     "keyness_scatter",
     "residual_heatmap",
@@ -147,7 +148,7 @@ def _plain(value: object) -> object:
     return value
 
 
-def _grouped(tasks: pd.DataFrame, *keys: str | pd.Series) -> Callable[..., pd.DataFrame]:
+def grouped_tasks(tasks: pd.DataFrame, *keys: str | pd.Series) -> Callable[..., pd.DataFrame]:
     """Look up the tasks of one value of each key (compared as text), in their order.
 
     One pass over the tasks instead of a boolean mask over every column per
@@ -158,7 +159,7 @@ def _grouped(tasks: pd.DataFrame, *keys: str | pd.Series) -> Callable[..., pd.Da
     --------
     >>> t = pd.DataFrame({"task_id": ["a", "b", "c"], "district": ["甲", "乙", "甲"],
     ...                   "theme": ["A", "A", "A"], "title": ["一", "二", "三"]})
-    >>> list(_grouped(t, "district", "theme")("甲", "A")["task_id"])
+    >>> list(grouped_tasks(t, "district", "theme")("甲", "A")["task_id"])
     ['a', 'c']
     """
     columns = [c for c in ("task_id", "title", "text") if c in tasks.columns]
@@ -190,7 +191,7 @@ def _attach_theme_grid(
     trace: go.BaseTraceType, tasks: pd.DataFrame, by: str, frame: pd.DataFrame
 ) -> None:
     """Give each cell of a themes × groups heatmap (either way round) the tasks it counts."""
-    tasks_of = _grouped(tasks, by, "theme")
+    tasks_of = grouped_tasks(tasks, by, "theme")
     if set(map(str, trace.y)) <= set(frame["group"].astype(str)):  # groups down the side
         codes = _codes_of(trace.x, frame)
         attach(trace, [[task_cell(tasks_of(g, c)) for c in codes] for g in trace.y])
@@ -242,7 +243,7 @@ def share_dots(
     'a'
     """
     fig = figures.share_dots(shares, note=note, colors=colors)
-    tasks_of = _grouped(tasks, by, "theme")
+    tasks_of = grouped_tasks(tasks, by, "theme")
     for trace in fig.data:
         s = shares[shares["group"].astype(str) == str(trace.name)].sort_values("theme")
         attach(trace, [task_cell(tasks_of(trace.name, c)) for c in s["theme"]])
@@ -304,7 +305,7 @@ def keyness_bars(
     """
     fig = figures.keyness_bars(terms, top=top, colors=colors, note=note)
     fig.update_annotations(font={"family": _FONT, "size": 14})
-    tasks_of = _grouped(tasks, by)
+    tasks_of = grouped_tasks(tasks, by)
     for trace in fig.data:
         mine = tasks_of(trace.name)
         attach(trace, [task_cell(_using(mine, str(w)), str(w)) for w in trace.y])
@@ -334,7 +335,7 @@ def keyness_scatter(
     """
     fig = figures.keyness_scatter(pair, label=label, note=note, colors=colors)
     groups = {str(pair.attrs.get("a", "a")), str(pair.attrs.get("b", "b"))}
-    both = _grouped(tasks, tasks[by].astype(str).isin(groups))(True)
+    both = grouped_tasks(tasks, tasks[by].astype(str).isin(groups))(True)
     words = fig.data[0]
     attach(words, [task_cell(_using(both, str(w)), str(w)) for w in words.text])
     _spread_labels(fig.data[1])
@@ -403,8 +404,8 @@ def similarity_heatmap(
     cut = DEFAULT_THRESHOLD if threshold is None else threshold
     fig = figures.similarity_heatmap(sim, note=note)
     trace = fig.data[0]
-    light = _grouped(tasks, by)
-    every = _grouped(tasks, pd.Series(True, index=tasks.index))(True)
+    light = grouped_tasks(tasks, by)
+    every = grouped_tasks(tasks, pd.Series(True, index=tasks.index))(True)
     position = {t: i for i, t in enumerate(every["task_id"].astype(str))}
     good = matches[matches["score"] >= cut]
     cells = []
