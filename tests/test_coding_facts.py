@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from compare import config
 from compare.report import coding_facts
 
 
@@ -41,3 +42,23 @@ def test_expected_accuracy_is_stated_for_a_new_district():
     acc = coding_facts.expected_accuracy()
     assert acc["n_districts"] == 3 and "留一区交叉验证" in acc["sentence"]
     assert f"{acc['top1']:.0%}" in acc["sentence"]
+
+
+def test_expected_accuracy_is_cached_by_content(isolated_home, monkeypatch):
+    from compare import coder
+
+    first = coding_facts.expected_accuracy()
+    (cached,) = (isolated_home / "interim" / "accuracy").glob("*.pkl")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("cross-validated again although nothing changed")
+
+    def said(acc: dict) -> tuple:
+        return acc["sentence"], acc["calibration"], acc["n"], acc["top1"], acc["top2"]
+
+    monkeypatch.setattr(coder, "cross_validate", refuse)
+    assert said(coding_facts.expected_accuracy()) == said(first)
+    cached.write_bytes(b"truncated")  # a damaged cache is computed again, not trusted
+    monkeypatch.undo()
+    monkeypatch.setattr(config, "INTERIM_DIR", isolated_home / "interim")
+    assert said(coding_facts.expected_accuracy()) == said(first)

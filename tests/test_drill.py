@@ -83,3 +83,28 @@ def test_similarity_and_target_cells_open_real_tasks(tasks: pd.DataFrame) -> Non
 def test_attach_escapes_titles_in_hover_text() -> None:
     t = pd.DataFrame({"task_id": ["a"], "title": ["<script>x</script>"]})
     assert "<script>" not in drill.task_cell(t)[2]
+
+
+def test_grouped_tasks_keeps_task_order_and_drops_attrs():
+    t = pd.DataFrame(
+        {
+            "task_id": ["a", "b", "c", "d"],
+            "district": ["甲", "乙", "甲", "甲"],
+            "theme": ["A", "A", "B", "A"],
+            "title": ["一", "二", "三", "四"],
+            "text": ["x", "y", "z", "w"],
+            "other": [1, 2, 3, 4],
+        }
+    )
+    t.attrs["clusters"] = pd.DataFrame({"k": [1]})
+    lookup = drill.grouped_tasks(t, "district", "theme")
+    found = lookup("甲", "A")
+    assert list(found["task_id"]) == ["a", "d"] and list(found.columns) == [
+        "task_id",
+        "title",
+        "text",
+    ]
+    assert found.attrs == {} and lookup("乙", "B").empty
+    # the same tasks as a boolean mask picks, for a key given as a series too
+    mask = t["other"] > 1
+    assert list(drill.grouped_tasks(t, mask)(True)["task_id"]) == list(t[mask]["task_id"])

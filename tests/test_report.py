@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
+import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
@@ -233,6 +235,28 @@ def test_render_writes_the_report_the_index_and_the_manifest(rendered: dict) -> 
     index = (out / "index.html").read_text("utf-8")
     assert 'href="01_fixture.html"' in index and "夹具报告 Fixture report" in index
     assert (out / "render.log").read_text("utf-8").count("stderr line") == 1
+
+
+@pytest.mark.notebooks
+def test_an_unchanged_render_skips_without_importing_papermill_or_pandas(rendered: dict) -> None:
+    home = rendered["home"]
+    log = (home["out"] / "render.log").read_text("utf-8")
+    assert "01_fixture.ipynb executed in" in log and "slowest: cell" in log  # the cell timings
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from compare.report import rendering\n"
+        f"rendering.source_digest = lambda _: {rendered['digest']!r}\n"
+        f"(r,) = rendering.render(out_dir=Path({str(home['out'])!r}), "
+        f"notebooks_dir=Path({str(home['notebooks'])!r}), data_dir=Path({str(home['raw'])!r}), "
+        "params={'n': 4}, progress=None)\n"
+        "print(r.status, 'papermill' in sys.modules, 'pandas' in sys.modules)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(config.PACKAGE_DIR.parent)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["skipped", "False", "False"], out.stderr
 
 
 @pytest.mark.notebooks

@@ -34,15 +34,12 @@ from compare import config
 from compare.atomic import atomic_path, write_atomic
 from compare.exceptions import CompareError, PlanInputError
 from compare.extract import EXTRACT_VERSION, LOW_CONFIDENCE, Extracted, extract_cached
-from compare.io import read_plan_bytes, sha256_bytes
+from compare.io import PLAN_SUFFIXES, plan_files, read_plan_bytes, sha256_bytes
 from compare.labels import fill_unknown, period_text, unknown_note
 from compare.parse import PARSER_VERSION, NoTasksWarning, Plan, coverage, parse_text
 
 __all__ = ["Corpus", "load_corpus", "plan_files", "plan_rows", "PLAN_SUFFIXES"]
 
-#: Files a folder is searched for; the content, not the suffix, decides how
-#: each is read (see :mod:`compare.extract`).
-PLAN_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".doc", ".wps", ".html", ".htm")
 _VERSION = f"{PARSER_VERSION}+x{EXTRACT_VERSION}+c2"  # c: corpus assembly (copies)
 _TABLES = ("documents", "sections", "tasks", "unassigned")
 _INT_COLS = (
@@ -408,26 +405,6 @@ def _apply_catalog(docs: list[dict], catalog: Path | None) -> None:
         for key, value in row.items():
             if key in doc and value != "" and doc[key] in (None, ""):
                 doc[key] = int(value) if key in _INT_COLS else value
-
-
-def plan_files(folder: Path) -> list[Path]:
-    """Candidate plan files below ``folder`` by suffix (folders, pipes and broken links
-    included, to be refused by name in :attr:`Corpus.failures`, never silently skipped).
-
-    Examples
-    --------
-    >>> from compare import config
-    >>> len(plan_files(config.RAW_DIR))
-    5
-    """
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.suffix.lower() in PLAN_SUFFIXES
-        and not p.name.startswith(".")
-        and p.name.lower() != "readme.md"
-        and not any(part.startswith(".") for part in p.relative_to(folder).parts[:-1])
-    )
 
 
 def load_corpus(

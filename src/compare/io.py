@@ -23,13 +23,19 @@ from compare.exceptions import PlanInputError
 
 __all__ = [
     "MAX_BYTES",
+    "PLAN_SUFFIXES",
     "RawText",
     "decode_bytes",
+    "plan_files",
     "read_plan_bytes",
     "read_plan_file",
     "sha256_bytes",
     "to_simplified_converter",
 ]
+
+#: Files a folder is searched for; the content, not the suffix, decides how
+#: each is read (see :mod:`compare.extract`).
+PLAN_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".doc", ".wps", ".html", ".htm")
 
 #: Share of CJK ideographs among non-space characters below which a decoded
 #: text is not taken for a Chinese plan (mojibake and binary score low).
@@ -324,3 +330,24 @@ def read_plan_file(path: str | Path) -> RawText:
     'utf-8'
     """
     return decode_bytes(read_plan_bytes(path), name=str(path))
+
+
+def plan_files(folder: Path) -> list[Path]:
+    """Candidate plan files below ``folder`` by suffix (folders, pipes and broken links
+    included, to be refused by name in :attr:`compare.corpus.Corpus.failures`, never silently
+    skipped).
+
+    Examples
+    --------
+    >>> from compare import config
+    >>> len(plan_files(config.RAW_DIR))
+    5
+    """
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.suffix.lower() in PLAN_SUFFIXES
+        and not p.name.startswith(".")
+        and p.name.lower() != "readme.md"
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts[:-1])
+    )

@@ -50,7 +50,9 @@ The package, one module per concern:
   (``papermill.inspect_notebook``), titles and summaries;
 * :mod:`~compare.report.manifest`: content keys, manifest and index, the folder lock;
 * :mod:`~compare.report.engine`: executing notebooks with papermill in a shared kernel;
-* :mod:`~compare.report.rendering`: :func:`render` and the ``compare render`` command line.
+* :mod:`~compare.report.export`: an executed notebook as an offline HTML page;
+* :mod:`~compare.report.rendering`: :func:`render` (skip, execute, export, record);
+* :mod:`~compare.report.command`: the ``compare render`` command line.
 
 Examples
 --------
@@ -62,6 +64,7 @@ Examples
 
 from __future__ import annotations
 
+from compare.report.command import add_render_arguments, render_command
 from compare.report.display import (
     format_markdown,
     show,
@@ -89,13 +92,7 @@ from compare.report.notebooks import (
     parse_param_pairs,
     validate_params,
 )
-from compare.report.rendering import (
-    PLOTLYJS_MODES,
-    ReportResult,
-    add_render_arguments,
-    render,
-    render_command,
-)
+from compare.report.rendering import PLOTLYJS_MODES, ReportResult, render
 
 __all__ = [
     "ASSETS_DIR_NAME",

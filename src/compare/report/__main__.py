@@ -2,6 +2,6 @@
 
 import sys
 
-from compare.report.rendering import main
+from compare.report.command import main
 
 sys.exit(main())

@@ -88,6 +88,47 @@ def _seed_ids() -> set[str]:
     return set(seed_labels()["task_id"])
 
 
+def _cross_validated(
+    codebook: pd.DataFrame, labels: pd.DataFrame | None, tasks: pd.DataFrame | None
+) -> pd.DataFrame:
+    """:func:`compare.coder.cross_validate` by district, cached by the content it reads.
+
+    The key is the codebook, the labelled pool (seed labels and the
+    researcher's labels with their tasks' text), the package source with its
+    resources, and the versions of jieba and scikit-learn; the result is kept
+    under ``data/interim/accuracy``. Without researcher labels the pool does
+    not depend on the plans, so a render after a plan changed reuses it.
+    """
+    import hashlib
+    import pickle
+    from importlib.metadata import version
+
+    from compare import coder, config
+    from compare.atomic import write_atomic
+    from compare.report.manifest import source_digest
+
+    pool = coder.labelled_pool(codebook, labels=labels, tasks=tasks)
+    digest = hashlib.sha256()
+    for part in (
+        codebook.to_csv(index=False),
+        pool.to_csv(index=False),
+        source_digest(config.PACKAGE_DIR),
+        version("jieba"),
+        version("scikit-learn"),
+    ):
+        digest.update(part.encode("utf-8") + b"\0")
+    name = f"{digest.hexdigest()[:24]}.pkl"
+    cache = config.INTERIM_DIR / "accuracy" / name
+    if cache.is_file():
+        try:
+            return pickle.loads(cache.read_bytes())
+        except Exception:  # a stale or truncated cache is recomputed
+            pass
+    cv = coder.cross_validate(codebook, by="district", labels=labels, tasks=tasks)
+    write_atomic(config.cache_dir("accuracy") / name, pickle.dumps(cv))
+    return cv
+
+
 def expected_accuracy(
     tasks: pd.DataFrame | None = None,
     *,
@@ -118,7 +159,7 @@ def expected_accuracy(
 
     cb = load_codebook(codebook or None)
     own = coder.read_labels(labels, list(cb["code"])) if labels else None
-    cv = coder.cross_validate(cb, by="district", labels=own, tasks=tasks)
+    cv = _cross_validated(cb, own, tasks)
     acc = coder.accuracy(cv, coder.DEFAULT_THRESHOLD)
     n_districts = int(cv["group"].nunique()) if len(cv) else 0
     out = {**acc, "n_districts": n_districts, "threshold": coder.DEFAULT_THRESHOLD}

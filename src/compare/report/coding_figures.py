@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from compare.report import figures
-from compare.report.drill import attach, task_cell
+from compare.report.drill import attach, grouped_tasks, task_cell
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -101,7 +101,8 @@ def cluster_bars(coded: pd.DataFrame, *, colors: Mapping[str, str] | None = None
             marker_color=color,
             hovertemplate=f"{d} · %{{y}}: %{{x}} tasks<extra></extra>",
         )
-        fig.add_trace(attach(trace, [task_cell(mine[mine["cluster"] == c]) for c in present]))
+        tasks_of = grouped_tasks(mine, "cluster")
+        fig.add_trace(attach(trace, [task_cell(tasks_of(c)) for c in present]))
     fig.update_yaxes(categoryorder="array", categoryarray=order[::-1])
     fig.update_xaxes(title_text="任务数 tasks")
     fig.update_layout(legend_traceorder="normal", showlegend=True)  # even a single "all" stack
@@ -136,7 +137,8 @@ def confidence_bars(
             marker_color=color,
             hovertemplate=f"{d} · confidence %{{x}}: %{{y}} tasks<extra></extra>",
         )
-        cells = [task_cell(coded[(binned == b).to_numpy() & mask]) for b in present]
+        tasks_of = grouped_tasks(coded, pd.Series(mask), pd.Series(binned.to_numpy()))
+        cells = [task_cell(tasks_of(True, b)) for b in present]
         fig.add_trace(attach(trace, cells))
     fig.update_xaxes(
         title_text="置信度 confidence of the primary theme",
@@ -187,7 +189,8 @@ def overall_share_bars(tasks: pd.DataFrame, shares: pd.DataFrame) -> go.Figure:
         "%{customdata[0]} tasks<extra></extra>",
         name="share",
     )
-    cells = [task_cell(tasks[tasks["theme"].astype(str) == str(c)]) for c in s["theme"]]
+    tasks_of = grouped_tasks(tasks, "theme")
+    cells = [task_cell(tasks_of(c)) for c in s["theme"]]
     fig = go.Figure(attach(trace, cells))
     fig.update_xaxes(tickformat=".0%", rangemode="tozero", title_text="任务占比 share of tasks")
     fig.update_layout(showlegend=False)

@@ -30,7 +30,7 @@ Examples
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 __all__ = [
     "attach",
     "change_slopes",
+    "grouped_tasks",
     "keyness_bars",
     "keyness_scatter",
     "residual_heatmap",
@@ -80,8 +81,10 @@ def task_cell(tasks: pd.DataFrame, term: str = "") -> list[str]:
     >>> task_cell(pd.DataFrame({"task_id": ["a-t1"], "title": ["推进中医药发展"]}))
     ['a-t1', '', '1 task: 推进中医药发展']
     """
-    ids = drill_customdata(tasks["task_id"].astype(str), term)
-    return [*ids, hover_titles(tasks["title"].fillna("").astype(str)) if len(tasks) else "0 tasks"]
+    ids = drill_customdata([str(t) for t in tasks["task_id"].tolist()], term)
+    if not len(tasks):
+        return [*ids, "0 tasks"]
+    return [*ids, hover_titles(["" if pd.isna(t) else str(t) for t in tasks["title"].tolist()])]
 
 
 def _shift_template(template: str | None) -> str:
@@ -120,10 +123,11 @@ def attach(trace: go.BaseTraceType, cells: Sequence) -> go.BaseTraceType:
     old = trace.customdata
     if trace.type == "heatmap":
         rows = []
+        old = None if old is None else np.asarray(old)
         for i, row in enumerate(cells):
             out_row = []
             for j, cell in enumerate(row):
-                extra = [] if old is None else [np.asarray(old)[i][j]]
+                extra = [] if old is None else [old[i][j]]
                 out_row.append([*cell, *[_plain(x) for x in extra]])
             rows.append(out_row)
         trace.customdata = rows
@@ -144,8 +148,33 @@ def _plain(value: object) -> object:
     return value
 
 
-def _tasks_of(tasks: pd.DataFrame, by: str, group: str, theme: str) -> pd.DataFrame:
-    return tasks[(tasks[by].astype(str) == str(group)) & (tasks["theme"].astype(str) == theme)]
+def grouped_tasks(tasks: pd.DataFrame, *keys: str | pd.Series) -> Callable[..., pd.DataFrame]:
+    """Look up the tasks of one value of each key (compared as text), in their order.
+
+    One pass over the tasks instead of a boolean mask over every column per
+    figure point; the frames returned hold only what a task cell reads
+    (``task_id``, ``title``, ``text``), without the tasks' ``attrs``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"task_id": ["a", "b", "c"], "district": ["甲", "乙", "甲"],
+    ...                   "theme": ["A", "A", "A"], "title": ["一", "二", "三"]})
+    >>> list(grouped_tasks(t, "district", "theme")("甲", "A")["task_id"])
+    ['a', 'c']
+    """
+    columns = [c for c in ("task_id", "title", "text") if c in tasks.columns]
+    light = pd.DataFrame({c: tasks[c].to_numpy() for c in columns})
+    values = [(tasks[k] if isinstance(k, str) else k).astype(str).to_numpy() for k in keys]
+    rows: dict[tuple[str, ...], list[int]] = {}
+    for i, key in enumerate(zip(*values, strict=True)):
+        rows.setdefault(key, []).append(i)
+    empty = light.iloc[:0]
+
+    def lookup(*key: object) -> pd.DataFrame:
+        found = rows.get(tuple(str(k) for k in key))
+        return light.iloc[found] if found else empty
+
+    return lookup
 
 
 def _codes_of(labels: Iterable[str], shares: pd.DataFrame) -> list[str]:
@@ -162,12 +191,13 @@ def _attach_theme_grid(
     trace: go.BaseTraceType, tasks: pd.DataFrame, by: str, frame: pd.DataFrame
 ) -> None:
     """Give each cell of a themes × groups heatmap (either way round) the tasks it counts."""
+    tasks_of = grouped_tasks(tasks, by, "theme")
     if set(map(str, trace.y)) <= set(frame["group"].astype(str)):  # groups down the side
         codes = _codes_of(trace.x, frame)
-        attach(trace, [[task_cell(_tasks_of(tasks, by, g, c)) for c in codes] for g in trace.y])
+        attach(trace, [[task_cell(tasks_of(g, c)) for c in codes] for g in trace.y])
     else:
         codes = _codes_of(trace.y, frame)
-        attach(trace, [[task_cell(_tasks_of(tasks, by, g, c)) for g in trace.x] for c in codes])
+        attach(trace, [[task_cell(tasks_of(g, c)) for g in trace.x] for c in codes])
 
 
 def share_heatmap(
@@ -213,9 +243,10 @@ def share_dots(
     'a'
     """
     fig = figures.share_dots(shares, note=note, colors=colors)
+    tasks_of = grouped_tasks(tasks, by, "theme")
     for trace in fig.data:
         s = shares[shares["group"].astype(str) == str(trace.name)].sort_values("theme")
-        attach(trace, [task_cell(_tasks_of(tasks, by, trace.name, c)) for c in s["theme"]])
+        attach(trace, [task_cell(tasks_of(trace.name, c)) for c in s["theme"]])
     return fig
 
 
@@ -246,7 +277,8 @@ def residual_heatmap(
 
 
 def _using(tasks: pd.DataFrame, term: str) -> pd.DataFrame:
-    return tasks[tasks["text"].fillna("").str.contains(term, regex=False)]
+    texts = tasks["text"].tolist()
+    return tasks.iloc[[i for i, t in enumerate(texts) if isinstance(t, str) and term in t]]
 
 
 def keyness_bars(
@@ -273,8 +305,9 @@ def keyness_bars(
     """
     fig = figures.keyness_bars(terms, top=top, colors=colors, note=note)
     fig.update_annotations(font={"family": _FONT, "size": 14})
+    tasks_of = grouped_tasks(tasks, by)
     for trace in fig.data:
-        mine = tasks[tasks[by].astype(str) == str(trace.name)]
+        mine = tasks_of(trace.name)
         attach(trace, [task_cell(_using(mine, str(w)), str(w)) for w in trace.y])
     return fig
 
@@ -302,7 +335,7 @@ def keyness_scatter(
     """
     fig = figures.keyness_scatter(pair, label=label, note=note, colors=colors)
     groups = {str(pair.attrs.get("a", "a")), str(pair.attrs.get("b", "b"))}
-    both = tasks[tasks[by].astype(str).isin(groups)]
+    both = grouped_tasks(tasks, tasks[by].astype(str).isin(groups))(True)
     words = fig.data[0]
     attach(words, [task_cell(_using(both, str(w)), str(w)) for w in words.text])
     _spread_labels(fig.data[1])
@@ -371,20 +404,22 @@ def similarity_heatmap(
     cut = DEFAULT_THRESHOLD if threshold is None else threshold
     fig = figures.similarity_heatmap(sim, note=note)
     trace = fig.data[0]
-    by_id = tasks.set_index(tasks["task_id"].astype(str))
+    light = grouped_tasks(tasks, by)
+    every = grouped_tasks(tasks, pd.Series(True, index=tasks.index))(True)
+    position = {t: i for i, t in enumerate(every["task_id"].astype(str))}
     good = matches[matches["score"] >= cut]
     cells = []
     for row in trace.y:
         out = []
         for col in trace.x:
             if row == col:
-                out.append(task_cell(tasks[tasks[by].astype(str) == str(row)]))
+                out.append(task_cell(light(row)))
                 continue
             hit = good[(good[by].astype(str) == str(row)) & (good["other"].astype(str) == str(col))]
             ids = list(
                 dict.fromkeys([*hit["task_id"].astype(str), *hit["match_task_id"].astype(str)])
             )
-            cell = task_cell(by_id.loc[ids].reset_index(drop=True))
+            cell = task_cell(every.iloc[[position[i] for i in ids]])
             cell[2] = f"{len(hit)} aligned task(s) · " + cell[2]
             out.append(cell)
         cells.append(out)

@@ -16,12 +16,19 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from compare.report.notebooks import cell_source
+from compare.report.notebooks import cell_source, import_papermill
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
 
-__all__ = ["Kernels", "clean_executed", "describe_failure", "execute"]
+__all__ = [
+    "Kernels",
+    "cell_timings",
+    "clean_executed",
+    "describe_failure",
+    "execute",
+    "kernel_name",
+]
 
 LOGGER_NAME = "compare.report"
 
@@ -53,6 +60,7 @@ class Kernels:
         self.cwd = cwd
         self.log_file = log_file
         self._managers: dict[str, Any] = {}
+        self._warming: list[Any] = []
 
     def get(self, name: str) -> Any:
         from jupyter_core.utils import run_sync
@@ -70,10 +78,30 @@ class Kernels:
             self._managers[name] = km
         return km
 
+    def warm(self, name: str, code: str) -> None:
+        """Start the kernel ``name`` now and have it run ``code`` before any notebook.
+
+        The code (the notebooks' imports) runs in the kernel while this
+        process goes on; the first notebook's cells queue behind it.
+        """
+        km = self.get(name)
+        if code:
+            from jupyter_client.blocking import BlockingKernelClient
+
+            # a blocking client: its request leaves now, with no event loop to run
+            kc = BlockingKernelClient()
+            kc.load_connection_info(km.get_connection_info())
+            kc.start_channels()
+            kc.execute(code, silent=True, store_history=False)
+            self._warming.append(kc)  # closed by release(), after the first notebook
+
     def release(self) -> None:
         """Close the clients papermill opened; the kernels live on for the next notebook."""
         for km in self._managers.values():
             km.close_clients()
+        while self._warming:
+            with contextlib.suppress(Exception):
+                self._warming.pop().stop_channels()
 
     def shutdown(self) -> None:
         from jupyter_core.utils import run_sync
@@ -111,9 +139,7 @@ def _setup_cell(cwd: Path) -> Any:
 
 def describe_failure(exc: BaseException, original: Mapping[str, Any]) -> str:
     """One line naming the failing cell of the committed notebook and the error."""
-    from papermill.exceptions import PapermillExecutionError
-
-    if not isinstance(exc, PapermillExecutionError):
+    if not isinstance(exc, import_papermill().PapermillExecutionError):
         return f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
     where = "a cell"
     for number, cell in enumerate(original.get("cells", []), start=1):
@@ -139,6 +165,34 @@ def clean_executed(nb: NotebookNode, log: logging.Logger, name: str) -> None:
             cell["outputs"] = kept
 
 
+def cell_timings(nb: Mapping[str, Any], top: int = 5) -> str:
+    """The slowest cells of an executed notebook, as papermill timed them, in one line.
+
+    Cells are numbered as in the committed notebook; the setup cell this
+    module inserts (namespace reset, working folder) is reported apart.
+
+    Examples
+    --------
+    >>> nb = {"cells": [{"cell_type": "code", "source": "x = 1",
+    ...                  "metadata": {"papermill": {"duration": 0.25}}},
+    ...                 {"cell_type": "markdown", "source": "# t", "metadata": {}}]}
+    >>> cell_timings(nb)
+    'cells 0.2 s; slowest: cell 1 0.2 s'
+    """
+
+    def seconds(cell: Mapping[str, Any]) -> float:
+        return float(cell.get("metadata", {}).get("papermill", {}).get("duration") or 0.0)
+
+    cells = list(nb.get("cells", []))
+    setup = [c for c in cells if _SETUP_TAG in c.get("metadata", {}).get("tags", [])]
+    cells = [c for c in cells if c not in setup]
+    times = [(n, seconds(c)) for n, c in enumerate(cells, start=1) if c.get("cell_type") == "code"]
+    slowest = sorted(times, key=lambda t: -t[1])[:top]
+    listed = ", ".join(f"cell {n} {s:.1f} s" for n, s in slowest)
+    head = f"setup {sum(map(seconds, setup)):.1f} s, " if setup else ""
+    return f"{head}cells {sum(s for _, s in times):.1f} s; slowest: {listed}"
+
+
 def execute(
     path: Path, nb_json: Mapping[str, Any], params: Mapping[str, Any], kernels: Kernels
 ) -> Any:
@@ -146,8 +200,8 @@ def execute(
 
     A failing cell raises ``papermill.PapermillExecutionError`` (see :func:`describe_failure`).
     """
+    papermill = import_papermill()
     import nbformat
-    import papermill
 
     nb = nbformat.reads(json.dumps(nb_json), as_version=4)
     kernel = kernel_name(nb_json)

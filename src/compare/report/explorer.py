@@ -34,7 +34,7 @@ Examples
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from importlib import resources
 
 import pandas as pd
@@ -48,6 +48,7 @@ __all__ = [
     "explorer_records",
     "hover_titles",
     "source_panel_html",
+    "task_citations",
 ]
 
 #: How a citation shortens a kind's name (the names are :data:`compare.labels.KIND_NAMES`).
@@ -169,9 +170,8 @@ def explorer_records(
     >>> explorer_records(c.tasks, c.sections).loc[0, "citation"]
     '长宁 2025 要点 · 一、1、 · L45–L64'
     """
-    df = tasks.copy()
-    df["section_numbers"] = _section_numbers(df, sections)
-    df["citation"] = [citation(r) for r in df.to_dict("records")]
+    df = tasks.copy(deep=False)
+    df["citation"] = task_citations(df, sections)
     keep = ["task_id", "theme", "theme_name", "confidence", "theme_2", "cluster_label"]
     if coded is not None:
         cols = [c for c in keep if c in coded.columns]
@@ -208,12 +208,46 @@ def explorer_records(
     return out.reset_index(drop=True)
 
 
+#: The columns a citation reads (those present).
+_CITED = (
+    "label",
+    "section_numbers",
+    "number",
+    "line_start",
+    "line_end",
+    "page_start",
+    "page_end",
+    "page_line_start",
+    "page_line_end",
+)
+
+
+def _rows(df: pd.DataFrame, columns: Sequence[str]) -> list[dict]:
+    """``df.to_dict("records")`` of only the ``columns`` present (a wide frame converts slowly)."""
+    return df[[c for c in columns if c in df.columns]].to_dict("records")
+
+
+def task_citations(tasks: pd.DataFrame, sections: pd.DataFrame | None) -> list[str]:
+    """:func:`citation` of every task, with the numbering path from ``sections``.
+
+    Examples
+    --------
+    >>> from compare import load_corpus
+    >>> c = load_corpus()
+    >>> task_citations(c.tasks, c.sections)[0]
+    '长宁 2025 要点 · 一、1、 · L45–L64'
+    """
+    df = tasks.copy(deep=False)
+    df["section_numbers"] = _section_numbers(df, sections)
+    return [citation(r) for r in _rows(df, _CITED)]
+
+
 def _source_lines(df: pd.DataFrame) -> list[str]:
     """Each task's extracted lines as published, numbered as its citation counts them."""
     if "raw" not in df.columns:
         return [""] * len(df)
     out = []
-    for r in df.to_dict("records"):
+    for r in _rows(df, ("raw", "page_start", "page_end", "page_line_start", "line_start")):
         raw = r.get("raw")
         if not isinstance(raw, str):
             out.append("")

@@ -26,6 +26,7 @@ from compare.exceptions import CompareError, RenderError
 
 __all__ = [
     "NotebookParameter",
+    "declared_parameters",
     "find_notebooks",
     "load_params_file",
     "notebook_parameters",
@@ -129,6 +130,30 @@ def _tags(cell: Mapping[str, Any]) -> list[str]:
     return list(cell.get("metadata", {}).get("tags", []))
 
 
+def import_papermill() -> Any:
+    """papermill, imported without jsonschema's IRI format checker, whose import takes ~2 s.
+
+    papermill imports nbformat, which imports jsonschema, which imports
+    ``rfc3987_syntax`` when it is installed (jupyter-events asks for it); that
+    package compiles an Earley parser at import (python-jsonschema #1392).
+    nbformat validates with fastjsonschema and its schema checks no ``iri``
+    format, so the checker is never used by a render: when jsonschema is not
+    imported yet, it is told the package is absent (in this process only).
+
+    Examples
+    --------
+    >>> import_papermill().__name__
+    'papermill'
+    """
+    import sys
+
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+    import papermill
+
+    return papermill
+
+
 def notebook_parameters(notebook: Path | Mapping[str, Any]) -> list[NotebookParameter]:
     """The assignments of a notebook's cell tagged ``parameters``.
 
@@ -151,8 +176,7 @@ def notebook_parameters(notebook: Path | Mapping[str, Any]) -> list[NotebookPara
     >>> notebook_parameters(nb)
     [NotebookParameter(name='seed', default='42', type='int', help='random seed')]
     """
-    import papermill
-
+    papermill = import_papermill()
     if isinstance(notebook, Path):
         read_notebook_json(notebook)  # one line naming the file when it is not a notebook
         declared = papermill.inspect_notebook(str(notebook))
@@ -172,6 +196,53 @@ def notebook_parameters(notebook: Path | Mapping[str, Any]) -> list[NotebookPara
         )
         for spec in declared.values()
     ]
+
+
+def declared_parameters(
+    path: Path, sha256: str, known: Mapping[str, Sequence[Mapping[str, str]]] | None = None
+) -> list[NotebookParameter]:
+    """:func:`notebook_parameters` of a notebook file, reused when its content was read before.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The notebook.
+    sha256 : str
+        The hash of its file.
+    known : mapping, optional
+        Parameters read before, by notebook hash, as ``dataclasses.asdict``
+        rows (the manifest keeps them: see :func:`known_parameters`). An
+        unchanged notebook is not read again, which spares a render with
+        nothing to do the import of papermill (about 2 s).
+
+    Examples
+    --------
+    >>> row = {"name": "seed", "default": "0", "type": "int", "help": ""}
+    >>> declared_parameters(Path("01_x.ipynb"), "ab12", {"ab12": [row]})
+    [NotebookParameter(name='seed', default='0', type='int', help='')]
+    """
+    rows = (known or {}).get(sha256)
+    if rows is not None:
+        return [NotebookParameter(**row) for row in rows]
+    return notebook_parameters(path)
+
+
+def known_parameters(
+    entries: Iterable[Mapping[str, Any]],
+) -> dict[str, list[dict[str, str]]]:
+    """Declared parameters recorded in manifest entries, by notebook hash.
+
+    Examples
+    --------
+    >>> row = {"name": "k", "default": "0", "type": "int", "help": ""}
+    >>> known_parameters([{"notebook_sha256": "ab12", "declared": [row]}, {"notebook": "x"}])
+    {'ab12': [{'name': 'k', 'default': '0', 'type': 'int', 'help': ''}]}
+    """
+    return {
+        str(e["notebook_sha256"]): list(e["declared"])
+        for e in entries
+        if isinstance(e.get("declared"), list) and e.get("notebook_sha256")
+    }
 
 
 def parse_param_pairs(pairs: Iterable[Sequence[str]]) -> dict[str, Any]:
@@ -303,14 +374,19 @@ def _split_top(text: str, sep: str) -> list[str]:
     return [*parts, current]
 
 
-def validate_params(params: Mapping[str, Any], notebooks: Sequence[Path]) -> None:
+def validate_params(
+    params: Mapping[str, Any],
+    notebooks: Sequence[Path],
+    declared: Mapping[Path, Sequence[NotebookParameter]] | None = None,
+) -> None:
     """Refuse parameter values that are not plain data or not of the declared type.
 
     papermill writes values into the notebook as Python literals; only
     None, bool, int, float, str and lists or dicts of these have a literal
     it escapes (a YAML ``!!set`` or ``!!binary`` value would be written as
     code). Each value must also fit the type its notebooks declare, as
-    ``papermill.inspect_notebook`` reads it (``int``, ``list[str]`` …).
+    ``papermill.inspect_notebook`` reads it (``int``, ``list[str]`` …);
+    ``declared`` gives those declarations where they are known already.
 
     Raises
     ------
@@ -333,21 +409,17 @@ def validate_params(params: Mapping[str, Any], notebooks: Sequence[Path]) -> Non
             )
     if not params or not notebooks:
         return
-    import papermill
-
     for path in notebooks:
-        declared = papermill.inspect_notebook(str(path))
+        given = (declared or {}).get(path)
+        specs = {p.name: p for p in (notebook_parameters(path) if given is None else given)}
         for name, value in params.items():
-            spec = declared.get(name)
-            if spec is None:
+            spec = specs.get(name)
+            if spec is None or not spec.type:  # not declared here, or its type unknown
                 continue
-            annotation = str(spec.get("inferred_type_name") or "None")
-            if annotation == "None":  # papermill: type unknown
-                continue
-            if not _matches(value, annotation):
+            if not _matches(value, spec.type):
                 raise CompareError(
-                    f"parameter {name} of {path.stem} must be {annotation}, "
-                    f"got {type(value).__name__} {value!r:.60} (its default: {spec.get('default')})"
+                    f"parameter {name} of {path.stem} must be {spec.type}, "
+                    f"got {type(value).__name__} {value!r:.60} (its default: {spec.default})"
                 )
 
 

@@ -2,22 +2,21 @@
 
 :func:`render` resolves the notebooks (:mod:`.notebooks`), holds the reports
 folder's lock and skips unchanged reports (:mod:`.manifest`), executes the
-others (:mod:`.engine`) and exports them through the ``compare_report``
-nbconvert template. :func:`add_render_arguments` and :func:`render_command`
-are the command line (``compare render``, ``python -m compare.report``).
+others in one kernel (:mod:`.engine`) and exports each, while the next one
+runs, as an offline page (:mod:`.export`). The command line (``compare
+render``, ``python -m compare.report``) is :mod:`.command`.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import dataclasses
 import logging
-import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from compare import config
 from compare.atomic import write_atomic
@@ -25,19 +24,20 @@ from compare.exceptions import CompareError
 from compare.report.engine import (
     LOGGER_NAME,
     Kernels,
+    cell_timings,
     clean_executed,
     describe_failure,
     execute,
+    kernel_name,
 )
+from compare.report.export import PLOTLYJS_MODES, Exporter, has_figures
 from compare.report.manifest import (
     ASSETS_DIR_NAME,
     INDEX_NAME,
-    KEY_META,
     LOCK_TIMEOUT,
     LOG_NAME,
     MANIFEST_NAME,
     PLOTLY_ASSET,
-    TEMPLATES_DIR,
     content_key,
     copy_plotly_asset,
     display_value,
@@ -45,10 +45,7 @@ from compare.report.manifest import (
     html_key,
     input_files,
     now,
-    plotly_source,
     read_manifest,
-    redact,
-    redaction_roots,
     reports_lock,
     sha256_file,
     source_digest,
@@ -60,26 +57,18 @@ from compare.report.notebooks import (
     NOTEBOOK_GLOB,
     NotebookParameter,
     cell_source,
+    declared_parameters,
     find_notebooks,
-    load_params_file,
-    notebook_parameters,
-    parse_param_pairs,
+    known_parameters,
     read_notebook_json,
     title_and_summary,
     validate_params,
 )
 
-if TYPE_CHECKING:
-    from nbformat import NotebookNode
+__all__ = ["PLOTLYJS_MODES", "ReportResult", "render"]
 
-__all__ = ["ReportResult", "add_render_arguments", "render", "render_command"]
-
-TEMPLATE_NAME = "compare_report"
 #: Reports above this size get a warning on their progress line.
 MAX_REPORT_BYTES = 5 * 1024 * 1024
-_PLOTLYJS_SLOT = "/*compare:plotly.js*/"
-#: The two ways plotly.js reaches a report (see the module docstring).
-PLOTLYJS_MODES = ("shared", "standalone")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -125,200 +114,180 @@ class ReportResult:
         return self.status != "failed"
 
 
-def _has_figures(nb: NotebookNode) -> bool:
-    return any(
-        "plotly-graph-div" in cell_source({"source": o.get("data", {}).get("text/html", "")})
-        for c in nb.cells
-        for o in c.get("outputs", [])
-    )
-
-
 @dataclasses.dataclass
 class _Run:
     """Per-call settings of :func:`render` (no module state)."""
 
     out_dir: Path
-    notebooks_dir: Path
-    data_dir: Path
     data_label: str
     inputs: list[dict[str, Any]]
     source_sha256: str
     versions: dict[str, str]
     git_commit: str
     log: logging.Logger
-    progress: Callable[[str], None]
     kernels: Kernels
-    plotlyjs_mode: str = "shared"
-    exporter: Any = None
-    plotlyjs: str | None = None
-
-    def html_exporter(self) -> Any:
-        if self.exporter is None:
-            from nbconvert import HTMLExporter
-
-            self.exporter = HTMLExporter(
-                template_name=TEMPLATE_NAME,
-                extra_template_basedirs=[str(TEMPLATES_DIR)],
-                exclude_input=True,
-                exclude_input_prompt=True,
-                exclude_output_prompt=True,
-                language_code="zh",
-            )
-        return self.exporter
-
-    def plotly_js(self) -> str:
-        if self.plotlyjs is None:
-            self.plotlyjs = plotly_source().read_text("utf-8")
-        return self.plotlyjs
+    known: dict[str, list[dict[str, str]]]
+    exporter: Exporter
 
 
-def _export(
-    nb: NotebookNode,
-    path: Path,
-    entry: Mapping[str, Any],
-    declared: Sequence[NotebookParameter],
-    params: Mapping[str, Any],
-    run: _Run,
-) -> str:
-    parameters = [
-        {
-            "name": p.name,
-            "value": display_value(params[p.name]) if p.name in params else p.default,
-            "set": p.name in params,
-            "help": p.help,
-        }
-        for p in declared
-    ]
-    nb.metadata["title"] = entry["title"]
-    resources = {
-        "metadata": {"name": entry["title"]},
-        "compare": {
-            "css": (TEMPLATES_DIR / "report.css").read_text(encoding="utf-8"),
-            "plotlyjs": _PLOTLYJS_SLOT
-            if _has_figures(nb) and run.plotlyjs_mode == "standalone"
-            else "",
-            "plotlyjs_src": PLOTLY_ASSET
-            if _has_figures(nb) and run.plotlyjs_mode == "shared"
-            else "",
-            "notebook": path.name,
-            "notebook_sha256": entry["notebook_sha256"],
-            "generated_at": entry["generated_at"],
-            "git_commit": run.git_commit,
-            "inputs": run.inputs,
-            "data_label": run.data_label,
-            "parameters": parameters,
-            "key": entry["key"],
-        },
-    }
-    body, _ = run.html_exporter().from_notebook_node(nb, resources=resources)
-    # the report's own content key, read back by the skip check (see html_key)
-    body = body.replace("<head>", f'<head>\n<meta name="{KEY_META}" content="{entry["key"]}">', 1)
-    roots = redaction_roots([run.out_dir, run.notebooks_dir, run.data_dir, path.parent])
-    body = redact(body, roots)
-    if _PLOTLYJS_SLOT in body:
-        body = body.replace(_PLOTLYJS_SLOT, run.plotly_js().replace("</script", "<\\/script"), 1)
-    return body
+@dataclasses.dataclass
+class _Job:
+    """One notebook of a render, from its skip check to its report."""
+
+    path: Path
+    previous: Mapping[str, Any] | None
+    nb_json: dict[str, Any]
+    notebook_sha: str
+    declared: list[NotebookParameter]
+    effective: dict[str, Any]
+    key: str
+    start: float
+    skip: bool = False
+
+    @property
+    def html_path(self) -> Path:
+        return self.path.with_suffix(".html")
 
 
-def _render_one(
+def _job(
     path: Path,
     params: Mapping[str, Any],
     previous: Mapping[str, Any] | None,
     force: bool,
     run: _Run,
-) -> tuple[ReportResult, dict[str, Any]]:
+) -> _Job:
+    """Read a notebook, compute its content key and decide whether it can be skipped."""
     start = time.perf_counter()
     nb_json = read_notebook_json(path)
-    declared = notebook_parameters(path)
+    notebook_sha = sha256_file(path)
+    declared = declared_parameters(path, notebook_sha, run.known)
     names = {p.name for p in declared}
     effective = {k: v for k, v in params.items() if k in names}
-    notebook_sha = sha256_file(path)
     key = content_key(notebook_sha, run.inputs, run.source_sha256, effective, run.versions)
-    html_name = path.with_suffix(".html").name
-    html_path = run.out_dir / html_name
-
-    if (
+    job = _Job(path, previous, nb_json, notebook_sha, declared, effective, key, start)
+    job.skip = (
         not force
         and previous is not None
         and previous.get("key") == key
         and not previous.get("last_error")
-        and html_key(html_path) == key  # the report itself, not only the manifest
-    ):
-        entry = dict(previous)
-        return (
-            ReportResult(
-                notebook=path.name,
-                status="skipped",
-                html=html_path,
-                title=entry.get("title", path.stem),
-                summary=entry.get("summary", ""),
-                seconds=time.perf_counter() - start,
-                size_bytes=html_path.stat().st_size,
-                key=key,
-            ),
-            entry,
-        )
+        and html_key(run.out_dir / job.html_path.name)
+        == key  # the report itself, not only the manifest
+    )
+    return job
 
+
+def _result(
+    job: _Job, entry: Mapping[str, Any], status: str, html: Path | None, **more: Any
+) -> ReportResult:
+    return ReportResult(
+        notebook=job.path.name,
+        status=status,
+        html=html,
+        title=entry.get("title", job.path.stem),
+        summary=entry.get("summary", ""),
+        seconds=time.perf_counter() - job.start,
+        size_bytes=html.stat().st_size if html is not None else 0,
+        key=job.key,
+        **more,
+    )
+
+
+def _failed(
+    job: _Job, exc: BaseException, attempt: str, run: _Run
+) -> tuple[ReportResult, dict[str, Any]]:
+    """The result of a notebook that failed: its previous report, if any, is kept."""
+    name, previous = job.path.name, job.previous
+    html_path = run.out_dir / job.html_path.name
+    reason = describe_failure(exc, job.nb_json)
+    run.log.error("%s failed: %s", name, reason, exc_info=exc)
+    kept = html_path.is_file() and previous is not None and previous.get("html")
+    entry = dict(previous) if previous else {"notebook": name, "html": None}
+    entry.setdefault("title", title_and_summary(job.nb_json, job.path.stem)[0])
+    entry.setdefault("summary", "")
+    entry.update(last_error=reason, last_attempt=attempt, failed_key=job.key)
+    if not kept:
+        entry["html"] = None
+    return _result(job, entry, "failed", html_path if kept else None, error=reason), entry
+
+
+def _execute(job: _Job, run: _Run) -> tuple[Any, str]:
+    """Run the notebook (in the render's kernel); the executed notebook and the attempt time."""
     attempt = now()
+    executed = execute(job.path, job.nb_json, job.effective, run.kernels)
+    seconds, timings = time.perf_counter() - job.start, cell_timings(executed)
+    clean_executed(executed, run.log, job.path.name)
+    run.log.info("%s executed in %.1f s (%s)", job.path.name, seconds, timings)
+    return executed, attempt
+
+
+def _export(
+    job: _Job, executed: Any, attempt: str, run: _Run
+) -> tuple[ReportResult, dict[str, Any]]:
+    """Write the report of an executed notebook atomically; its result and manifest entry."""
+    exporting = time.perf_counter()
+    name, html_path = job.path.name, run.out_dir / job.html_path.name
     try:
-        executed = execute(path, nb_json, effective, run.kernels)
-        clean_executed(executed, run.log, path.name)
-        title, summary = title_and_summary(executed, path.stem)
+        title, summary = title_and_summary(executed, job.path.stem)
         entry = {
-            "notebook": path.name,
-            "html": html_name,
+            "notebook": name,
+            "html": html_path.name,
             "title": title,
             "summary": summary,
-            "key": key,
-            "notebook_sha256": notebook_sha,
+            "key": job.key,
+            "notebook_sha256": job.notebook_sha,
+            "declared": [dataclasses.asdict(p) for p in job.declared],
             "generated_at": attempt,
             "git_commit": run.git_commit,
-            "parameters": {k: display_value(v) for k, v in effective.items()},
+            "parameters": {k: display_value(v) for k, v in job.effective.items()},
             "data": run.data_label,
             "inputs": run.inputs,
+            "plotlyjs": run.exporter.plotlyjs_mode if has_figures(executed) else "none",
         }
-        entry["plotlyjs"] = run.plotlyjs_mode if _has_figures(executed) else "none"
-        page = _export(executed, path, entry, declared, effective, run)
+        provenance = {
+            "git_commit": run.git_commit,
+            "inputs": run.inputs,
+            "data_label": run.data_label,
+        }
+        page = run.exporter.page(executed, job.path, entry, job.declared, job.effective, provenance)
         write_atomic(html_path, page)
     except Exception as exc:  # one notebook's failure never stops the others
-        reason = describe_failure(exc, nb_json)
-        run.log.error("%s failed: %s", path.name, reason, exc_info=True)
-        kept = html_path.is_file() and previous is not None and previous.get("html")
-        entry = dict(previous) if previous else {"notebook": path.name, "html": None}
-        entry.setdefault("title", title_and_summary(nb_json, path.stem)[0])
-        entry.setdefault("summary", "")
-        entry.update(last_error=reason, last_attempt=attempt, failed_key=key)
-        if not kept:
-            entry["html"] = None
-        return (
-            ReportResult(
-                notebook=path.name,
-                status="failed",
-                html=html_path if kept else None,
-                title=entry["title"],
-                summary=entry["summary"],
-                seconds=time.perf_counter() - start,
-                size_bytes=html_path.stat().st_size if kept else 0,
-                key=key,
-                error=reason,
-            ),
-            entry,
-        )
-    size = html_path.stat().st_size
-    entry.update(size_bytes=size, seconds=round(time.perf_counter() - start, 2))
-    return (
-        ReportResult(
-            notebook=path.name,
-            status="rendered",
-            html=html_path,
-            title=entry["title"],
-            summary=entry["summary"],
-            seconds=time.perf_counter() - start,
-            size_bytes=size,
-            key=key,
-        ),
-        entry,
-    )
+        return _failed(job, exc, attempt, run)
+    run.log.info("%s exported in %.1f s", name, time.perf_counter() - exporting)
+    result = _result(job, entry, "rendered", html_path)
+    entry.update(size_bytes=result.size_bytes, seconds=round(result.seconds, 2))
+    return result, entry
+
+
+def _warm_imports(jobs: Sequence[_Job]) -> str:
+    """The import statements of the notebooks about to run, each allowed to fail.
+
+    Sent to a new kernel before the first notebook, so that the kernel imports
+    them while this process imports papermill and nbconvert.
+
+    Examples
+    --------
+    >>> nb = {"cells": [{"cell_type": "code", "source": "import os\\nx = 1"}]}
+    >>> print(_warm_imports([_Job(Path("a.ipynb"), None, nb, "", [], {}, "", 0.0)]))
+    try:
+        import os
+    except Exception:
+        pass
+    """
+    import ast
+
+    statements: dict[str, None] = {}
+    for job in jobs:
+        for cell in job.nb_json.get("cells", []):
+            if cell.get("cell_type") != "code":
+                continue
+            try:
+                tree = ast.parse(cell_source(cell))
+            except SyntaxError:
+                continue
+            for node in tree.body:
+                if isinstance(node, ast.Import | ast.ImportFrom) and not getattr(node, "level", 0):
+                    statements[ast.unparse(node)] = None
+    return "\n".join(f"try:\n    {s}\nexcept Exception:\n    pass" for s in statements)
 
 
 @contextlib.contextmanager
@@ -483,7 +452,11 @@ def render(
             f"{notebooks_dir}: no notebooks to render (none named {NOTEBOOK_GLOB}); "
             "run in the project or set COMPARE_HOME to a folder with notebooks/"
         )
-    validate_params(params, paths)
+    # parameters read by an earlier render of the same notebook files are not read again
+    known = known_parameters(read_manifest(Path(out_dir)).values())
+    if params:
+        declared = {p: declared_parameters(p, sha256_file(p), known) for p in paths}
+        validate_params(params, paths, declared)
     if data_dir is not None:
         params.setdefault("data_dir", str(Path(data_dir).resolve()))
     data_path = Path(params.get("data_dir") or config.RAW_DIR).resolve()
@@ -492,7 +465,7 @@ def render(
             f"{data_path}: the data folder does not exist; pass a folder of plans "
             "with -p data_dir DIR"
         )
-    from compare.corpus import PLAN_SUFFIXES, plan_files
+    from compare.io import PLAN_SUFFIXES, plan_files  # not compare.corpus: no pandas to import
 
     if not plan_files(data_path):
         raise CompareError(
@@ -520,6 +493,7 @@ def render(
             notebooks is None,
             say,
             mode,
+            known,
         )
 
 
@@ -534,141 +508,77 @@ def _render_locked(
     full: bool,
     say: Callable[[str], None],
     mode: str,
+    known: dict[str, list[dict[str, str]]],
 ) -> list[ReportResult]:
-    """The body of :func:`render`, run while this process holds the folder's lock."""
+    """The body of :func:`render`, run while this process holds the folder's lock.
+
+    Notebooks run one after another in the render's kernel; each executed
+    notebook is exported, and the manifest and index rewritten, by one
+    worker thread while the next notebook runs, in notebook order.
+    """
     if mode == "shared":
         copy_plotly_asset(out_dir)
     manifest = read_manifest(out_dir)  # read under the lock: no other run's entry is lost
+    known = {**known, **known_parameters(manifest.values())}
     results: list[ReportResult] = []
     with _file_log(out_dir) as log:
-        declared = {p.name for path in paths for p in notebook_parameters(path)}
-        for unknown in sorted(set(params) - declared - {"data_dir"}):
-            say(f"warning: parameter {unknown!r} is declared by none of the notebooks")
+        if params:
+            declared = {
+                p.name
+                for path in paths
+                for p in declared_parameters(path, sha256_file(path), known)
+            }
+            for unknown in sorted(set(params) - declared - {"data_dir"}):
+                say(f"warning: parameter {unknown!r} is declared by none of the notebooks")
         run = _Run(
             out_dir=out_dir,
-            notebooks_dir=notebooks_dir,
-            data_dir=data_path,
             data_label=data_label,
             inputs=input_files(data_path),
             source_sha256=source_digest(config.PACKAGE_DIR),
             versions={**tool_versions(), "plotlyjs_mode": mode},
             git_commit=git_commit(),
             log=log,
-            progress=say,
             kernels=Kernels(notebooks_dir, out_dir / LOG_NAME),
-            plotlyjs_mode=mode,
+            known=known,
+            exporter=Exporter(mode, [out_dir, notebooks_dir, data_path]),
         )
         log.info("render %d notebook(s) into %s, force=%s", len(paths), out_dir.name, force)
+        jobs = [_job(path, params, manifest.get(path.name), force, run) for path in paths]
+
+        def record(index: int, result: ReportResult, entry: dict[str, Any]) -> None:
+            if manifest.get(result.notebook) != entry:  # after every notebook: a kill loses nothing
+                manifest[result.notebook] = entry
+                write_index(out_dir, [manifest[k] for k in sorted(manifest)], run.git_commit, mode)
+            results.append(result)
+            line = _progress_line(index, len(paths), result)
+            log.info(line)
+            say(line)
+
+        def export_and_record(index: int, job: _Job, executed: Any, attempt: str) -> None:
+            record(index, *_export(job, executed, attempt, run))
+
+        to_run = [job for job in jobs if not job.skip]
         try:
-            for index, path in enumerate(paths, start=1):
-                result, entry = _render_one(path, params, manifest.get(path.name), force, run)
-                if manifest.get(path.name) != entry:  # after every notebook: a kill loses nothing
-                    manifest[path.name] = entry
-                    write_index(
-                        out_dir, [manifest[k] for k in sorted(manifest)], run.git_commit, mode
-                    )
-                results.append(result)
-                line = _progress_line(index, len(paths), result)
-                log.info(line)
-                say(line)
+            with ThreadPoolExecutor(1, thread_name_prefix="compare-export") as worker:
+                if to_run:
+                    run.kernels.warm(kernel_name(to_run[0].nb_json), _warm_imports(to_run))
+                for index, job in enumerate(jobs, start=1):
+                    if job.skip:
+                        entry = dict(job.previous or {})
+                        result = _result(job, entry, "skipped", out_dir / job.html_path.name)
+                        worker.submit(record, index, result, entry)
+                        continue
+                    job.start = time.perf_counter()
+                    try:
+                        executed, attempt = _execute(job, run)
+                    except Exception as exc:  # one notebook's failure never stops the others
+                        worker.submit(record, index, *_failed(job, exc, now(), run))
+                        continue
+                    worker.submit(export_and_record, index, job, executed, attempt)
+                run.kernels.shutdown()  # while the last report is exported
         finally:
             run.kernels.shutdown()
         if full:  # a full run forgets notebooks that no longer exist
             manifest = {name: e for name, e in manifest.items() if name in {p.name for p in paths}}
         write_index(out_dir, [manifest[k] for k in sorted(manifest)], run.git_commit, mode)
     return results
-
-
-def add_render_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """Add the arguments of ``compare render`` to ``parser``.
-
-    Examples
-    --------
-    >>> import argparse
-    >>> args = add_render_arguments(argparse.ArgumentParser()).parse_args(["01", "-p", "k", "8"])
-    >>> args.notebooks, args.param
-    (['01'], [['k', '8']])
-    """
-    parser.add_argument(
-        "notebooks", nargs="*", metavar="NOTEBOOK", help="notebooks to render (default: all)"
-    )
-    parser.add_argument(
-        "-p",
-        "--param",
-        nargs=2,
-        action="append",
-        default=[],
-        metavar=("KEY", "VALUE"),
-        help="a notebook parameter; VALUE is read as YAML (8, 0.5, true, [a, b])",
-    )
-    parser.add_argument(
-        "--params", type=Path, metavar="FILE.yaml", help="parameters from a YAML mapping"
-    )
-    parser.add_argument("--force", action="store_true", help="re-execute unchanged notebooks")
-    parser.add_argument("--out", type=Path, default=None, help="output folder (default: reports/)")
-    parser.add_argument(
-        "--wait",
-        type=float,
-        default=LOCK_TIMEOUT,
-        metavar="SECONDS",
-        help="how long to wait for another render of the same folder "
-        f"(default: {LOCK_TIMEOUT:g}); then exit 1",
-    )
-    parser.add_argument(
-        "--standalone",
-        action="store_true",
-        help="inline plotly.js in each report (single files to e-mail; about 5 MB each) "
-        f"instead of one shared {PLOTLY_ASSET} beside them",
-    )
-    return parser
-
-
-def render_command(args: argparse.Namespace) -> int:
-    """Run ``compare render`` from parsed arguments; return the exit code.
-
-    0 when every notebook rendered or was unchanged, 1 when any failed (its
-    previous report is kept).
-
-    Raises
-    ------
-    CompareError
-        For a wrong notebook name, parameters file or data folder.
-
-    Examples
-    --------
-    >>> import argparse
-    >>> render_command(add_render_arguments(argparse.ArgumentParser()).parse_args([]))  # doctest: +SKIP
-    0
-    """
-    params = load_params_file(args.params) if args.params else {}
-    params.update(parse_param_pairs(args.param))
-    started = time.perf_counter()
-    results = render(
-        args.notebooks or None,
-        params,
-        args.out,
-        args.force,
-        standalone=getattr(args, "standalone", False),
-        lock_timeout=getattr(args, "wait", LOCK_TIMEOUT),
-    )
-    failed = [r for r in results if not r.ok]
-    out = Path(args.out or config.REPORTS_DIR)
-    print(
-        f"{len(results) - len(failed)}/{len(results)} report(s) ok in "
-        f"{time.perf_counter() - started:.1f} s; index: {out.name}/{INDEX_NAME}"
-    )
-    for result in failed:
-        print(f"compare: error: {result.notebook}: {result.error}", file=sys.stderr)
-    return 1 if failed else 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m compare.report``: the same as ``compare render``."""
-    parser = argparse.ArgumentParser(
-        prog="compare render", description="Render the notebooks to offline HTML reports."
-    )
-    try:
-        return render_command(add_render_arguments(parser).parse_args(argv))
-    except CompareError as exc:
-        print(f"compare: error: {exc}", file=sys.stderr)
-        return 1

@@ -51,10 +51,10 @@ def citations(tasks: pd.DataFrame, sections: pd.DataFrame | None) -> dict[str, s
     >>> citations(c.tasks, c.sections)[c.tasks.task_id[0]]
     '长宁 2025 要点 · 一、1、 · L45–L64'
     """
-    from compare.report.explorer import explorer_records
+    from compare.report.explorer import task_citations
 
-    rec = explorer_records(_plain(tasks), sections)
-    return dict(zip(rec["task_id"], rec["citation"], strict=True))
+    tasks = _plain(tasks)
+    return dict(zip(tasks["task_id"], task_citations(tasks, sections), strict=True))
 
 
 def records(
