@@ -253,12 +253,20 @@ def test_default_clusters_are_text_only(tasks):
 
 
 def test_automatic_k_of_the_guided_variant_finds_the_four_themes(tasks):
-    result = clusters.cluster_tasks(tasks, k_range=range(2, 7), n_resamples=6, guide=0.5)
-    assert result.k == 4
-    assert set(result.k_table["k"]) == set(range(2, 7))
+    # 12 tasks resampled to 10: one seed's resamples can fall into other local optima,
+    # so the rule is judged over several seeds (it must find 4 for most of them)
     from sklearn.metrics import adjusted_rand_score
 
-    assert adjusted_rand_score(EXPECTED, result.labels) == 1.0
+    found = []
+    for seed in range(6):
+        result = clusters.cluster_tasks(
+            tasks, k_range=range(2, 7), n_resamples=6, guide=0.5, seed=seed
+        )
+        assert set(result.k_table["k"]) == set(range(2, 7))
+        found.append(result.k)
+        if result.k == 4:
+            assert adjusted_rand_score(EXPECTED, result.labels) == 1.0
+    assert found.count(4) >= 5, found
 
 
 def test_choose_k_on_separated_blobs():

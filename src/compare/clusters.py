@@ -86,6 +86,11 @@ def _summarised_warnings(what: str) -> Iterator[None]:
         )
 
 
+#: Up to this many matrix cells (tasks × terms) the LSA is an exact dense SVD;
+#: above, a seeded randomized SVD (seconds instead of minutes at 5,000 tasks).
+DENSE_SVD_CELLS = 2_000_000
+
+
 def _lsa(X, n_components: int, seed: int) -> np.ndarray:
     """Unit rows of the truncated SVD of ``X``, the same for the same ``X`` every time.
 
@@ -105,7 +110,7 @@ def _lsa(X, n_components: int, seed: int) -> np.ndarray:
     if dims < 1:
         return l2(X.toarray() if hasattr(X, "toarray") else np.asarray(X))
     with threadpool_limits(limits=1):
-        if n * d <= 20_000_000:
+        if n * d <= DENSE_SVD_CELLS:
             A = X.toarray() if hasattr(X, "toarray") else np.asarray(X)
             U, S, Vt = np.linalg.svd(A, full_matrices=False)
         else:
@@ -146,16 +151,98 @@ def cluster_features(
     return np.hstack([math.sqrt(guide) * prof, math.sqrt(1 - guide) * text])
 
 
-def _kmeans(F: np.ndarray, k: int, seed: int, n_init: int = 10) -> np.ndarray:
-    from sklearn.cluster import KMeans
+#: Above this many tasks the final KMeans keeps the best of 3 starts instead of 10.
+FEW_STARTS_ABOVE = 3000
 
-    return KMeans(k, n_init=n_init, random_state=seed).fit_predict(F)
+
+def _kmeans(F: np.ndarray, k: int, seed: int, n_init: int | None = None) -> np.ndarray:
+    """Final KMeans labels (scikit-learn, one thread: the same labels on any machine)."""
+    from sklearn.cluster import KMeans
+    from threadpoolctl import threadpool_limits
+
+    if n_init is None:
+        n_init = 10 if len(F) <= FEW_STARTS_ABOVE else 3
+    with threadpool_limits(limits=1):
+        return KMeans(k, n_init=n_init, random_state=seed).fit_predict(F)
+
+
+def _lite_kmeans(F: np.ndarray, k: int, rng: np.random.Generator, max_iter: int = 100):
+    """Centres of a k-means++ seeded Lloyd fit of ``F``, in plain numpy.
+
+    Automatic k fits hundreds of small models; scikit-learn's ``KMeans`` spends
+    ten times the arithmetic on checks and thread set-up for each of them, so
+    the resamples use this (same algorithm: greedy k-means++ with ``2 + log k``
+    trials, then Lloyd until no label changes).
+    """
+    n = len(F)
+    sq = np.einsum("ij,ij->i", F, F)
+    first = int(rng.integers(n))
+    d2 = np.maximum(sq + sq[first] - 2 * F @ F[first], 0)
+    chosen = [first]
+    trials = 2 + int(np.log(k))
+    for _ in range(1, k):
+        total = d2.sum()
+        if total <= 0:  # fewer distinct points than clusters
+            chosen.append(int(rng.integers(n)))
+            continue
+        cand = np.minimum(np.searchsorted(np.cumsum(d2), rng.random(trials) * total), n - 1)
+        dc = np.maximum(sq[cand][:, None] + sq[None, :] - 2 * F[cand] @ F.T, 0)
+        dc = np.minimum(dc, d2[None, :])
+        best = int(np.argmin(dc.sum(axis=1)))
+        chosen.append(int(cand[best]))
+        d2 = dc[best]
+    C = F[chosen].copy()
+    labels = None
+    for _ in range(max_iter):
+        new = _nearest(F, C)
+        if labels is not None and np.array_equal(new, labels):
+            break
+        labels = new
+        counts = np.bincount(labels, minlength=k)
+        full = counts > 0  # an emptied cluster keeps its centre
+        starts = (np.cumsum(counts) - counts)[full]
+        C[full] = np.add.reduceat(F[np.argsort(labels, kind="stable")], starts, axis=0)
+        C[full] /= counts[full, None]
+    return C
+
+
+def _nearest(F: np.ndarray, C: np.ndarray) -> np.ndarray:
+    """Index of each row's nearest centre (squared distance without the row's own norm)."""
+    return np.argmin(np.einsum("ij,ij->i", C, C)[None, :] - 2 * (F @ C.T), axis=1)
+
+
+def _ari(a: np.ndarray, b: np.ndarray) -> float:
+    """Adjusted Rand index, as :func:`sklearn.metrics.adjusted_rand_score` (same integer
+    pair counts, same formula) without its per-call checks.
+
+    Examples
+    --------
+    >>> from sklearn.metrics import adjusted_rand_score
+    >>> a, b = np.array([0, 0, 1, 1, 2, 2]), np.array([1, 1, 0, 2, 2, 2])
+    >>> _ari(a, b) == adjusted_rand_score(a, b)
+    True
+    """
+    n = len(a)
+    _, ia = np.unique(a, return_inverse=True)
+    _, ib = np.unique(b, return_inverse=True)
+    kb = int(ib.max()) + 1 if n else 1
+    cont = np.bincount(ia * kb + ib).astype(np.int64)
+    n_c = np.bincount(ia).astype(np.int64)
+    n_k = np.bincount(ib).astype(np.int64)
+    sum_squares = int((cont**2).sum())
+    tp = sum_squares - n
+    fp = int((n_k**2).sum()) - sum_squares  # C[0, 1] of sklearn's pair confusion matrix
+    fn = int((n_c**2).sum()) - sum_squares
+    tn = n * n - fp - fn - sum_squares
+    if fn == 0 and fp == 0:
+        return 1.0
+    return 2.0 * (tp * tn - fn * fp) / ((tp + fn) * (fn + tn) + (tp + fp) * (fp + tn))
 
 
 def stability(
     F: np.ndarray, k: int, *, n_resamples: int = 8, fraction: float = 0.8, seed: int = 0
 ) -> float:
-    """Mean pairwise ARI of KMeans labelings fitted on random resamples.
+    """Mean pairwise ARI of k-means labelings fitted on random resamples.
 
     Each resample keeps ``fraction`` of the rows and its own seed; its model
     labels every row, and the labelings are compared pairwise.
@@ -166,19 +253,29 @@ def stability(
     >>> stability(F, 3, n_resamples=3)
     1.0
     """
-    from sklearn.cluster import KMeans
-    from sklearn.metrics import adjusted_rand_score
-
     n = len(F)
     m = max(k, int(round(fraction * n)))
     labelings = []
     for b in range(n_resamples):
         rng = np.random.default_rng(seed * 1000 + b)
         idx = np.sort(rng.choice(n, m, replace=False))
-        model = KMeans(k, n_init=1, random_state=seed * 1000 + b).fit(F[idx])
-        labelings.append(model.predict(F))
-    pairs = [adjusted_rand_score(a, b) for a, b in itertools.combinations(labelings, 2)]
+        labelings.append(_nearest(F, _lite_kmeans(F[idx], k, rng)))
+    pairs = [_ari(a, b) for a, b in itertools.combinations(labelings, 2)]
     return float(np.mean(pairs)) if pairs else 1.0
+
+
+def _subsample(n: int, m: int, seed: int, keys: Sequence[str] | None) -> np.ndarray:
+    """``m`` of ``n`` rows, sorted: those whose keys hash lowest with the seed (random without keys).
+
+    Chosen by content, a task stays in the sample whatever else the corpus holds,
+    so adding a plan changes the sample by a few rows only.
+    """
+    if keys is None:
+        return np.sort(np.random.default_rng(seed).choice(n, m, replace=False))
+    import hashlib
+
+    ranks = [hashlib.blake2b(f"{seed}\x00{k}".encode(), digest_size=8).digest() for k in keys]
+    return np.sort(np.argsort(np.array(ranks, dtype="S8"), kind="stable")[:m])
 
 
 def choose_k(
@@ -187,24 +284,29 @@ def choose_k(
     k_range: Sequence[int] | None = None,
     n_resamples: int = 8,
     seed: int = 0,
-    max_rows: int = 3000,
+    max_rows: int = 600,
+    keys: Sequence[str] | None = None,
 ) -> tuple[int, pd.DataFrame]:
     """Choose the number of clusters by excess stability over a structureless copy.
 
     For every candidate k: ``stability`` on the features, minus ``stability``
     on a copy whose columns were shuffled independently (same marginals, no
     clusters). The k with the largest difference wins; ties go to the smaller k.
+    The cost is bounded: above ``max_rows`` rows it runs on a sample of that many.
 
     Parameters
     ----------
     F : numpy.ndarray
         Task vectors (:func:`cluster_features`).
     k_range : sequence of int, optional
-        Default ``2 … min(30, n // 3)``.
+        Default ``2 … min(30, n // 3)`` (``n`` after sampling).
     n_resamples : int
     seed : int
     max_rows : int
-        Larger inputs are subsampled (with ``seed``) to this many rows.
+        Larger inputs are sampled to this many rows.
+    keys : sequence of str, optional
+        A content key per row (e.g. the task id): the sample is then the rows
+        whose keys hash lowest (:func:`_subsample`), else a seeded random one.
 
     Returns
     -------
@@ -220,7 +322,7 @@ def choose_k(
     n = len(F)
     rng = np.random.default_rng(seed)
     if n > max_rows:
-        F = F[np.sort(rng.choice(n, max_rows, replace=False))]
+        F = F[_subsample(n, max_rows, seed, keys)]
         n = max_rows
     if k_range is None:
         k_range = range(2, max(2, min(30, n // 3)) + 1)
@@ -235,7 +337,7 @@ def choose_k(
     from threadpoolctl import threadpool_limits
 
     rows = []
-    # many tiny fits: one thread each is ~3x faster than OpenMP's start-up per fit
+    # many small products: one BLAS thread each is faster, and the same on any machine
     with threadpool_limits(limits=1):
         for k in ks:
             s = stability(F, k, n_resamples=n_resamples, seed=seed)
@@ -247,7 +349,7 @@ def choose_k(
 
 
 #: Bump when choose_k's method changes: it keys the cache of chosen k.
-_K_VERSION = "1"
+_K_VERSION = "2"
 
 
 def choose_k_cached(
@@ -256,10 +358,11 @@ def choose_k_cached(
     k_range: Sequence[int] | None = None,
     n_resamples: int = 8,
     seed: int = 0,
+    keys: Sequence[str] | None = None,
 ) -> tuple[int, pd.DataFrame]:
     """:func:`choose_k`, computed once per corpus: cached by the features and parameters.
 
-    Automatic k costs seconds to minutes (many KMeans fits); the features are a
+    Automatic k costs seconds (many k-means fits); the features are a
     deterministic function of the corpus, so the same corpus and parameters
     get the stored answer from ``data/interim/k`` (written atomically). A
     damaged entry is recomputed.
@@ -278,6 +381,8 @@ def choose_k_cached(
     ks = None if k_range is None else [int(k) for k in k_range]
     h = hashlib.sha256(np.ascontiguousarray(np.round(F, 9)).tobytes())
     h.update(repr((F.shape, ks, int(n_resamples), int(seed), _K_VERSION)).encode())
+    if keys is not None:
+        h.update("\x00".join(map(str, keys)).encode("utf-8"))
     path = config.cache_dir("k") / f"{h.hexdigest()[:32]}.json"
     try:
         saved = json.loads(path.read_text(encoding="utf-8"))
@@ -286,7 +391,7 @@ def choose_k_cached(
         )
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    k, table = choose_k(F, k_range=ks, n_resamples=n_resamples, seed=seed)
+    k, table = choose_k(F, k_range=ks, n_resamples=n_resamples, seed=seed, keys=keys)
     write_atomic(path, json.dumps({"k": k, "table": table.to_dict("records")}))
     return k, table
 
@@ -373,6 +478,7 @@ def cluster_tasks(
     n_resamples: int = 8,
     dictionary: Dictionary | None = None,
     tokens: tuple[list[list[str]], list[list[str]]] | None = None,
+    X=None,
 ) -> Clustering:
     """Cluster the tasks by theme (KMeans; automatic k unless ``k`` is given).
 
@@ -395,6 +501,9 @@ def cluster_tasks(
         See :func:`tfidf_matrix` and :func:`choose_k`.
     tokens : (title_tokens, text_tokens), optional
         Precomputed :func:`task_tokens`.
+    X : sparse matrix, optional
+        Precomputed :func:`tfidf_matrix` of these tokens (with ``title_weight``
+        and the tasks' districts as groups).
 
     Returns
     -------
@@ -426,6 +535,7 @@ def cluster_tasks(
             tokens=None
             if tokens is None
             else ([tokens[0][i] for i in order], [tokens[1][i] for i in order]),
+            X=None if X is None else X[order],
         )
         return dataclasses.replace(
             ordered, labels=ordered.labels[inverse], features=ordered.features[inverse]
@@ -435,7 +545,8 @@ def cluster_tasks(
         return Clustering(np.zeros(0, dtype=int), 0, pd.DataFrame(), empty, np.zeros((0, 0)))
     title_tok, text_tok = tokens if tokens is not None else task_tokens(tasks, dictionary)
     groups = tasks["district"] if "district" in tasks.columns else None
-    X, _ = tfidf_matrix(title_tok, text_tok, title_weight=title_weight, groups=groups)
+    if X is None:
+        X, _ = tfidf_matrix(title_tok, text_tok, title_weight=title_weight, groups=groups)
     if probabilities is None and guide > 0:
         cb = codebook if codebook is not None else load_codebook()
         scores = seed_scores(list(tasks["title"].fillna("")), list(tasks["text"].fillna("")), cb)
@@ -444,7 +555,10 @@ def cluster_tasks(
     k_table = pd.DataFrame()
     with _summarised_warnings(f"clustering {n} tasks"):
         if k is None:
-            k, k_table = choose_k_cached(F, k_range=k_range, n_resamples=n_resamples, seed=seed)
+            keys = list(tasks["task_id"].astype(str)) if "task_id" in tasks.columns else None
+            k, k_table = choose_k_cached(
+                F, k_range=k_range, n_resamples=n_resamples, seed=seed, keys=keys
+            )
         k = max(1, min(int(k), n))
         labels = np.zeros(n, dtype=int) if k == 1 else _kmeans(F, k, seed)
     labels = _relabel_by_size(labels)

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -54,6 +55,9 @@ import pandas as pd
 from compare import config
 from compare.exceptions import CompareError
 from compare.text import normalize, tokenize_many
+
+#: Title tokens and text tokens of a list of tasks.
+TaskTokens = tuple[Sequence[Sequence[str]], Sequence[Sequence[str]]]
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -356,6 +360,88 @@ def _softmax(Z: np.ndarray) -> np.ndarray:
     return E / E.sum(axis=1, keepdims=True)
 
 
+def _csr_counts(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int):
+    """Counts of (row, column) pairs as the int64 CSR matrix ``CountVectorizer`` returns."""
+    import scipy.sparse as sp
+
+    counts = sp.csr_matrix(
+        (np.ones(len(rows), dtype=np.int64), (rows, cols)), shape=(n_rows, n_cols), dtype=np.int64
+    )
+    counts.sum_duplicates()  # sorted indices, as CountVectorizer leaves them
+    return counts
+
+
+_WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's white-space rule for char n-grams
+
+
+def _char_counts(vectorizer, docs: Sequence[str], chunk: int = 4000):
+    """``vectorizer`` (fitted, ``analyzer="char"``) counts of texts, by array operations.
+
+    The n-grams of each lower-cased text with runs of white space made one
+    space, exactly as scikit-learn's char analyzer makes them, are coded as
+    integers from their code points (21 bits each) and looked up in the
+    vocabulary coded the same way: the matrix ``CountVectorizer.transform``
+    builds, about twenty times faster.
+
+    Examples
+    --------
+    >>> from sklearn.feature_extraction.text import TfidfVectorizer
+    >>> v = TfidfVectorizer(analyzer="char", ngram_range=(1, 3)).fit(["中医药 发展", "中医"])
+    >>> (_char_counts(v, ["发展中医药", "A  b"]) != v._count_vocab(["发展中医药", "A  b"], True)[1]).nnz
+    0
+    """
+    import scipy.sparse as sp
+
+    lo, hi = vectorizer.ngram_range
+    vocab = vectorizer.vocabulary_
+    by_n: dict[int, tuple[pd.Index, np.ndarray]] = {}
+    for n in range(lo, hi + 1):
+        grams = [(g, j) for g, j in vocab.items() if len(g) == n]
+        keys = pd.Index(np.array([_gram_key(g) for g, _ in grams], dtype=np.uint64))
+        by_n[n] = (keys, np.array([j for _, j in grams], dtype=np.int64))
+    parts = []
+    for start in range(0, len(docs), chunk):
+        texts = [_WHITE_SPACES.sub(" ", (d or "").lower()) for d in docs[start : start + chunk]]
+        lens = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+        cps = np.frombuffer(
+            "".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32
+        ).astype(np.uint64)
+        ends = np.repeat(np.cumsum(lens), lens)
+        doc_of = np.repeat(np.arange(len(texts)), lens)
+        pos = np.arange(len(cps))
+        rows, cols = [], []
+        for n, (keys, ids) in by_n.items():
+            if not len(keys):
+                continue
+            valid = pos + n <= ends
+            key = np.zeros(int(valid.sum()), dtype=np.uint64)
+            at = pos[valid]
+            for i in range(n):
+                key = (key << np.uint64(21)) | cps[at + i]
+            hit = keys.get_indexer(key)  # a hash table lookup per n-gram
+            found = hit >= 0
+            rows.append(doc_of[valid][found])
+            cols.append(ids[hit[found]])
+        parts.append(
+            _csr_counts(
+                np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64),
+                np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64),
+                len(texts),
+                len(vocab),
+            )
+        )
+    if not parts:
+        return sp.csr_matrix((0, len(vocab)), dtype=np.int64)
+    return sp.vstack(parts, format="csr")
+
+
+def _gram_key(gram: str) -> int:
+    key = 0
+    for ch in gram:
+        key = (key << 21) | ord(ch)
+    return key
+
+
 class ThemeCoder:
     """Linear SVM (or logistic regression) on word and character TF-IDF, with a fitted temperature.
 
@@ -409,12 +495,15 @@ class ThemeCoder:
         self.temperature = 1.0
 
     # ---------------------------------------------------------------- features
-    def _docs(self, titles: Sequence[str], texts: Sequence[str]) -> tuple[list, list]:
+    def _docs(
+        self, titles: Sequence[str], texts: Sequence[str], tokens: TaskTokens | None = None
+    ) -> tuple[list, list]:
         titles = [t or "" for t in titles]
         texts = [x or "" for x in texts]
-        tok = tokenize_many(titles + texts, cache=False)
-        n = len(titles)
-        words = [a * self.title_weight + b for a, b in zip(tok[:n], tok[n:], strict=True)]
+        if tokens is None:  # through the token cache: the corpus's tasks are segmented once
+            tok = tokenize_many(titles + texts)
+            tokens = (tok[: len(titles)], tok[len(titles) :])
+        words = [list(a) * self.title_weight + list(b) for a, b in zip(*tokens, strict=True)]
         chars = [
             normalize("。".join([t] * self.title_weight + [x]))
             for t, x in zip(titles, texts, strict=True)
@@ -444,7 +533,8 @@ class ThemeCoder:
         import scipy.sparse as sp
 
         vw, vc, clf = fitted
-        X = (sp.hstack([vw.transform(words), vc.transform(chars)]) / math.sqrt(2)).tocsr()
+        Xc = vc._tfidf.transform(_char_counts(vc, chars), copy=False)  # = vc.transform(chars)
+        X = (sp.hstack([vw.transform(words), Xc]) / math.sqrt(2)).tocsr()
         raw = clf.decision_function(X)
         if raw.ndim == 1:  # two classes
             raw = np.column_stack([-raw / 2, raw / 2])
@@ -510,8 +600,16 @@ class ThemeCoder:
         return float(grid[int(np.argmin(losses))])
 
     # ---------------------------------------------------------------- predict
-    def predict_proba(self, titles: Sequence[str], texts: Sequence[str]) -> np.ndarray:
-        """Calibrated probabilities, tasks × :attr:`codes`."""
+    def predict_proba(
+        self, titles: Sequence[str], texts: Sequence[str], tokens: TaskTokens | None = None
+    ) -> np.ndarray:
+        """Calibrated probabilities, tasks × :attr:`codes`.
+
+        Each row depends on its task and the model alone (never on the other
+        rows), which is what lets :func:`compare.coder_cache.predict_cached`
+        keep them per task. ``tokens`` are the tasks' title and text tokens
+        (:func:`compare.themes.task_tokens`), if already at hand.
+        """
         n = len(titles)
         if self._single is not None:
             P = np.zeros((n, len(self.codes)))
@@ -519,8 +617,144 @@ class ThemeCoder:
             return P
         if n == 0:
             return np.zeros((0, len(self.codes)))
-        words, chars = self._docs(list(titles), list(texts))
+        words, chars = self._docs(list(titles), list(texts), tokens)
         return _softmax(self._logits(self._fitted, words, chars) / self.temperature)
+
+
+#: Bump when the model or its features change: it keys the fitted models and their predictions.
+MODEL_VERSION = "1"
+
+
+def model_digest(codes: Sequence[str], examples: pd.DataFrame, **params) -> str:
+    """Hash of everything a fitted :class:`ThemeCoder` depends on.
+
+    The codes, the training examples, the model's parameters, the tokens'
+    dictionary and stop-list, the source of this module and of
+    :mod:`compare.text`, and the scikit-learn version.
+
+    Examples
+    --------
+    >>> from compare.themes import load_codebook
+    >>> cb = load_codebook()
+    >>> ex = training_examples(cb)
+    >>> model_digest(cb["code"], ex) == model_digest(cb["code"], ex.iloc[::-1])
+    True
+    """
+    import hashlib
+    import json
+
+    import sklearn
+
+    from compare.text import default_dictionary
+
+    ex = examples.reindex(columns=list(EXAMPLE_COLUMNS)).fillna("").astype(str)
+    ex = ex.sort_values(list(EXAMPLE_COLUMNS), kind="stable")
+    dictionary = default_dictionary()
+    digest = hashlib.sha256()
+    digest.update(
+        json.dumps(
+            [
+                MODEL_VERSION,
+                list(map(str, codes)),
+                ex.to_numpy().tolist(),
+                sorted((k, repr(v)) for k, v in params.items()),
+                dictionary.digest,
+                sorted(dictionary.stopwords),
+                sklearn.__version__,
+            ],
+            ensure_ascii=False,
+        ).encode("utf-8")
+    )
+    for name in ("coder.py", "text.py"):
+        digest.update((config.PACKAGE_DIR / name).read_bytes())
+    return digest.hexdigest()
+
+
+def fitted_coder(
+    codes: Sequence[str], examples: pd.DataFrame, *, use_cache: bool = True, **params
+) -> ThemeCoder:
+    """A :class:`ThemeCoder` fitted on ``examples``, trained once per set of training inputs.
+
+    The fitted model is kept under ``data/interim/coder`` by
+    :func:`model_digest`; a damaged entry is refitted. The model's ``digest``
+    attribute names it (it keys the per-task predictions of :func:`predict_cached`).
+
+    Examples
+    --------
+    >>> from compare.themes import load_codebook
+    >>> cb = load_codebook()
+    >>> m = fitted_coder(list(cb["code"]), training_examples(cb))
+    >>> m.digest == fitted_coder(list(cb["code"]), training_examples(cb)).digest
+    True
+    """
+    import pickle
+
+    from compare.atomic import write_atomic
+
+    digest = model_digest(codes, examples, **params)
+    path = config.INTERIM_DIR / "coder" / f"{digest[:32]}.pkl"
+    if use_cache and path.is_file():
+        try:
+            model = pickle.loads(path.read_bytes())
+            if isinstance(model, ThemeCoder) and getattr(model, "digest", None) == digest:
+                return model
+        except Exception:  # noqa: BLE001 - a damaged or stale entry is refitted
+            pass
+    model = ThemeCoder(list(codes), **params).fit(examples)
+    model.digest = digest
+    if use_cache:
+        write_atomic(config.cache_dir("coder") / path.name, pickle.dumps(model))
+    return model
+
+
+def predict_cached(
+    model: ThemeCoder,
+    titles: Sequence[str],
+    texts: Sequence[str],
+    tokens: TaskTokens | None = None,
+    *,
+    use_cache: bool = True,
+) -> np.ndarray:
+    """:meth:`ThemeCoder.predict_proba`, with each task's row kept by its content.
+
+    A row depends only on the task's title and text and on the model, so it is
+    stored under ``data/interim/predictions/<model digest>`` keyed by the hash of
+    the title and text (:class:`compare.rowcache.RowCache`): coding a corpus
+    with one changed plan predicts that plan's tasks alone, and gives exactly
+    the rows a cold run gives.
+
+    Examples
+    --------
+    >>> from compare.themes import load_codebook
+    >>> cb = load_codebook()
+    >>> m = fitted_coder(list(cb["code"]), training_examples(cb))
+    >>> P = predict_cached(m, ["开展世界无烟日宣传活动"], ["开展世界无烟日宣传活动。"])
+    >>> cb["code"][P.argmax()]
+    'K'
+    """
+    from compare.rowcache import RowCache
+    from compare.text import text_hash
+
+    titles = ["" if t is None else str(t) for t in titles]
+    texts = ["" if x is None else str(x) for x in texts]
+    digest = getattr(model, "digest", None)
+    if not use_cache or digest is None:
+        return model.predict_proba(titles, texts, tokens)
+    keys = [text_hash(f"{t}\x00{x}") for t, x in zip(titles, texts, strict=True)]
+    store = RowCache(config.INTERIM_DIR / "predictions" / digest[:32], width=len(model.codes))
+    found = store.get(keys)
+    todo = sorted({i for i, k in enumerate(keys) if k not in found}, key=lambda i: keys[i])
+    seen: set[str] = set()
+    todo = [i for i in todo if not (keys[i] in seen or seen.add(keys[i]))]
+    if todo:
+        sub = None if tokens is None else tuple([part[i] for i in todo] for part in tokens)
+        P_new = model.predict_proba([titles[i] for i in todo], [texts[i] for i in todo], sub)
+        new = {keys[i]: P_new[j] for j, i in enumerate(todo)}
+        store.put(new)
+        found.update(new)
+    if not keys:
+        return np.zeros((0, len(model.codes)))
+    return np.vstack([found[k] for k in keys])
 
 
 def labelled_pool(

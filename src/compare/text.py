@@ -438,7 +438,10 @@ def tokenize_many(
     """
     dictionary = dictionary or default_dictionary()
     segmented = segment_many(texts, dictionary, cache=cache, n_jobs=n_jobs)
-    return [filter_tokens(tokens, dictionary.stopwords) for tokens in segmented]
+    # decide once per distinct token (a corpus has millions of tokens, tens of thousands distinct)
+    stop = dictionary.stopwords
+    keep = {t for t in set().union(*segmented) if t not in stop and is_content_token(t)}
+    return [[t for t in tokens if t in keep] for tokens in segmented]
 
 
 def tokens_of_tasks(tasks: Any, tokens: Sequence[Sequence[str]] | None = None) -> list[list[str]]:

@@ -336,25 +336,71 @@ def tfidf_matrix(
     >>> sorted(vocab)
     ['癌', '筛查', '药']
     """
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import TfidfTransformer
 
-    docs = [
-        list(t) * title_weight + list(b) for t, b in zip(title_tokens, text_tokens, strict=True)
-    ]
+    counts, vocab = _term_counts(title_tokens, text_tokens, title_weight)
     if groups is not None:
-        keys = ["" if pd.isna(g) else str(g) for g in groups]
-        if len(set(keys)) >= min_groups:
-            seen: dict[str, set[str]] = {}
-            for g, toks in zip(keys, docs, strict=True):
-                for tok in toks:
-                    seen.setdefault(tok, set()).add(g)
-            keep = {tok for tok, gs in seen.items() if len(gs) >= min_groups}
-            docs = [[tok for tok in d if tok in keep] for d in docs]
-    if not any(docs):
-        docs = [["<empty>"] for _ in docs]
-    vec = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, lowercase=False)
-    X = vec.fit_transform(docs)
-    return X.tocsr(), vec.get_feature_names_out()
+        keys = pd.Series(["" if pd.isna(g) else str(g) for g in groups], dtype=object)
+        if keys.nunique() >= min_groups:
+            # groups in which each term occurs: distinct (term, group) pairs, counted per term
+            group_of = pd.factorize(keys, sort=True)[0]
+            coo = counts.tocoo()
+            pairs = np.unique(coo.col.astype(np.int64) * (group_of.max() + 1) + group_of[coo.row])
+            n_groups = np.bincount(pairs // (group_of.max() + 1), minlength=len(vocab))
+            keep = np.flatnonzero(n_groups >= min_groups)
+            counts, vocab = counts[:, keep], vocab[keep]
+    if counts.shape[1] == 0:
+        counts, vocab = _empty_counts(counts.shape[0])
+    counts.sort_indices()
+    X = TfidfTransformer(sublinear_tf=True).fit_transform(counts)
+    return X.tocsr(), vocab
+
+
+def _term_counts(
+    title_tokens: Sequence[Sequence[str]], text_tokens: Sequence[Sequence[str]], title_weight: int
+):
+    """Term counts (title tokens ``title_weight`` times, plus the text's), vocabulary sorted.
+
+    The count matrix scikit-learn's ``CountVectorizer`` builds for these token
+    lists (same columns, same int64 counts, sorted indices), made with array
+    operations instead of a Python loop over every token.
+    """
+    import itertools
+
+    import scipy.sparse as sp
+
+    n = len(text_tokens)
+    lens_t = np.fromiter((len(t) for t in title_tokens), dtype=np.int64, count=n)
+    lens_b = np.fromiter((len(b) for b in text_tokens), dtype=np.int64, count=n)
+    flat = np.fromiter(
+        itertools.chain(itertools.chain.from_iterable(title_tokens), *text_tokens),
+        dtype=object,
+        count=int(lens_t.sum() + lens_b.sum()),
+    )
+    if not len(flat):
+        return _empty_counts(n)
+    codes, uniques = pd.factorize(flat)
+    order = np.argsort(uniques.astype(str), kind="stable")  # vocabulary in sorted order
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    cols = rank[codes]
+    rows = np.concatenate([np.repeat(np.arange(n), lens_t), np.repeat(np.arange(n), lens_b)])
+    weight = np.concatenate(
+        [
+            np.full(int(lens_t.sum()), title_weight, dtype=np.int64),
+            np.ones(int(lens_b.sum()), dtype=np.int64),
+        ]
+    )
+    counts = sp.csr_matrix((weight, (rows, cols)), shape=(n, len(uniques)), dtype=np.int64)
+    counts.sum_duplicates()
+    counts.eliminate_zeros()  # a title weight of 0
+    return counts, np.asarray(uniques.astype(str))[order].astype(object)
+
+
+def _empty_counts(n: int):
+    import scipy.sparse as sp
+
+    return sp.csr_matrix(np.ones((n, 1), dtype=np.int64)), np.array(["<empty>"], dtype=object)
 
 
 def _term_pattern(terms: Sequence[str]) -> re.Pattern[str]:
@@ -559,6 +605,7 @@ def code_tasks(
     X=None,
     blend: float = 0.3,
     dictionary: Dictionary | None = None,
+    tokens: tuple[list[list[str]], list[list[str]]] | None = None,
 ) -> pd.DataFrame:
     """Code every task with a primary theme, a confidence and a runner-up.
 
@@ -592,6 +639,8 @@ def code_tasks(
     blend : float
         ``method="seed"`` only: weight of the corpus-vector smoothing
         (see :func:`theme_probabilities`).
+    tokens : (title_tokens, text_tokens), optional
+        Precomputed :func:`task_tokens` of ``tasks``.
 
     Returns
     -------
@@ -627,6 +676,9 @@ def code_tasks(
             X=None if X is None else X[order],
             blend=blend,
             dictionary=dictionary,
+            tokens=None
+            if tokens is None
+            else ([tokens[0][i] for i in order], [tokens[1][i] for i in order]),
         )
         attrs = dict(ordered.attrs, probabilities=ordered.attrs["probabilities"][inverse])
         out = ordered.iloc[inverse].reset_index(drop=True)
@@ -646,8 +698,8 @@ def code_tasks(
     attrs: dict = {}
     if method == "model":
         examples = coder.training_examples(codebook, labels=own, tasks=tasks)
-        model = coder.ThemeCoder(list(codes)).fit(examples)
-        P = model.predict_proba(titles, texts)
+        model = coder.fitted_coder(list(codes), examples)  # trained once per training set
+        P = coder.predict_cached(model, titles, texts, tokens)  # each task predicted once
         # Seed terms as a prior: themes with no labelled task and no note have
         # only their seed-term example; their share of the codebook is the
         # weight of the seed-term coding blended in (0 for the shipped codebook).
@@ -655,7 +707,7 @@ def code_tasks(
         prior = float(np.mean([real.get(c, 0) == 0 for c in codes]))
         if prior > 0:
             if X is None:
-                titles_tok, texts_tok = task_tokens(tasks, dictionary)
+                titles_tok, texts_tok = tokens or task_tokens(tasks, dictionary)
                 groups = tasks["district"] if "district" in tasks.columns else None
                 X, _ = tfidf_matrix(titles_tok, texts_tok, groups=groups)
             P_seed = theme_probabilities(seed_scores(titles, texts, codebook), X, blend=blend)
@@ -672,7 +724,7 @@ def code_tasks(
         threshold = coder.DEFAULT_THRESHOLD if threshold is None else threshold
     else:
         if X is None:
-            titles_tok, texts_tok = task_tokens(tasks, dictionary)
+            titles_tok, texts_tok = tokens or task_tokens(tasks, dictionary)
             groups = tasks["district"] if "district" in tasks.columns else None
             X, _ = tfidf_matrix(titles_tok, texts_tok, groups=groups)
         P = theme_probabilities(seed_scores(titles, texts, codebook), X, blend=blend)
@@ -793,12 +845,20 @@ def theme_table(
         X, _ = tfidf_matrix(title_tok, text_tok, groups=groups)
     coded = pre.get("coded")
     if coded is None:
-        coded = code_tasks(tasks, codebook, labels=labels, threshold=threshold)
+        coded = code_tasks(
+            tasks, codebook, labels=labels, threshold=threshold, X=X, tokens=(title_tok, text_tok)
+        )
     probs = coded.attrs["probabilities"]
     from compare.clusters import cluster_tasks  # clusters builds on this module's features
 
     clustering = pre.get("clustering") or cluster_tasks(
-        tasks, k=k, seed=seed, guide=guide, probabilities=probs, tokens=(title_tok, text_tok)
+        tasks,
+        k=k,
+        seed=seed,
+        guide=guide,
+        probabilities=probs,
+        tokens=(title_tok, text_tok),
+        X=X,
     )
     labels = dict(zip(clustering.summary["cluster"], clustering.summary["label"], strict=True))
     out = pd.DataFrame(
