@@ -269,14 +269,6 @@ def test_automatic_k_of_the_guided_variant_finds_the_four_themes(tasks):
     assert found.count(4) >= 5, found
 
 
-def test_choose_k_on_separated_blobs():
-    rng = np.random.default_rng(0)
-    F = np.repeat(np.eye(5), 8, axis=0) + 0.05 * rng.random((40, 5))
-    k, table = clusters.choose_k(F, k_range=range(2, 9), n_resamples=5)
-    assert k == 5
-    assert table.loc[table["k"] == 5, "stability"].item() > 0.95
-
-
 def test_user_k_overrides_the_automatic_choice_and_clusters_are_labelled(tasks):
     result = clusters.cluster_tasks(tasks, k=3)
     assert result.k == 3 and result.k_table.empty
@@ -393,18 +385,3 @@ def test_clusters_do_not_depend_on_row_order(tasks):
     a = clusters.cluster_tasks(tasks, k_range=range(2, 6), n_resamples=4)
     b = clusters.cluster_tasks(tasks.iloc[::-1], k_range=range(2, 6), n_resamples=4)
     np.testing.assert_array_equal(a.labels, b.labels[::-1])
-
-
-def test_automatic_k_is_chosen_once_per_corpus(isolated_home, monkeypatch):
-    F = np.repeat(np.eye(5), 8, axis=0) + 0.05 * np.random.default_rng(0).random((40, 5))
-    first = clusters.choose_k_cached(F, k_range=range(2, 9), n_resamples=5)
-
-    def fail(*args, **kwargs):  # noqa: ANN002, ANN003
-        raise AssertionError("k was chosen again")
-
-    monkeypatch.setattr(clusters, "choose_k", fail)
-    again = clusters.choose_k_cached(F, k_range=range(2, 9), n_resamples=5)
-    assert again[0] == first[0] == 5
-    pd.testing.assert_frame_equal(again[1], first[1], check_dtype=False)
-    with pytest.raises(AssertionError, match="chosen again"):  # other parameters: other key
-        clusters.choose_k_cached(F, k_range=range(2, 8), n_resamples=5)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import itertools
 import math
 import warnings
 from collections.abc import Iterator, Sequence
@@ -31,7 +30,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from compare import config
+from compare.features import shared_terms, term_counts
+from compare.stability import choose_k, choose_k_cached, stability
 from compare.text import Dictionary
 from compare.themes import (
     content_order,
@@ -166,236 +166,6 @@ def _kmeans(F: np.ndarray, k: int, seed: int, n_init: int | None = None) -> np.n
         return KMeans(k, n_init=n_init, random_state=seed).fit_predict(F)
 
 
-def _lite_kmeans(F: np.ndarray, k: int, rng: np.random.Generator, max_iter: int = 100):
-    """Centres of a k-means++ seeded Lloyd fit of ``F``, in plain numpy.
-
-    Automatic k fits hundreds of small models; scikit-learn's ``KMeans`` spends
-    ten times the arithmetic on checks and thread set-up for each of them, so
-    the resamples use this (same algorithm: greedy k-means++ with ``2 + log k``
-    trials, then Lloyd until no label changes).
-    """
-    n = len(F)
-    sq = np.einsum("ij,ij->i", F, F)
-    first = int(rng.integers(n))
-    d2 = np.maximum(sq + sq[first] - 2 * F @ F[first], 0)
-    chosen = [first]
-    trials = 2 + int(np.log(k))
-    for _ in range(1, k):
-        total = d2.sum()
-        if total <= 0:  # fewer distinct points than clusters
-            chosen.append(int(rng.integers(n)))
-            continue
-        cand = np.minimum(np.searchsorted(np.cumsum(d2), rng.random(trials) * total), n - 1)
-        dc = np.maximum(sq[cand][:, None] + sq[None, :] - 2 * F[cand] @ F.T, 0)
-        dc = np.minimum(dc, d2[None, :])
-        best = int(np.argmin(dc.sum(axis=1)))
-        chosen.append(int(cand[best]))
-        d2 = dc[best]
-    C = F[chosen].copy()
-    labels = None
-    for _ in range(max_iter):
-        new = _nearest(F, C)
-        if labels is not None and np.array_equal(new, labels):
-            break
-        labels = new
-        counts = np.bincount(labels, minlength=k)
-        full = counts > 0  # an emptied cluster keeps its centre
-        starts = (np.cumsum(counts) - counts)[full]
-        C[full] = np.add.reduceat(F[np.argsort(labels, kind="stable")], starts, axis=0)
-        C[full] /= counts[full, None]
-    return C
-
-
-def _nearest(F: np.ndarray, C: np.ndarray) -> np.ndarray:
-    """Index of each row's nearest centre (squared distance without the row's own norm)."""
-    return np.argmin(np.einsum("ij,ij->i", C, C)[None, :] - 2 * (F @ C.T), axis=1)
-
-
-def _ari(a: np.ndarray, b: np.ndarray) -> float:
-    """Adjusted Rand index, as :func:`sklearn.metrics.adjusted_rand_score` (same integer
-    pair counts, same formula) without its per-call checks.
-
-    Examples
-    --------
-    >>> from sklearn.metrics import adjusted_rand_score
-    >>> a, b = np.array([0, 0, 1, 1, 2, 2]), np.array([1, 1, 0, 2, 2, 2])
-    >>> _ari(a, b) == adjusted_rand_score(a, b)
-    True
-    """
-    n = len(a)
-    _, ia = np.unique(a, return_inverse=True)
-    _, ib = np.unique(b, return_inverse=True)
-    kb = int(ib.max()) + 1 if n else 1
-    cont = np.bincount(ia * kb + ib).astype(np.int64)
-    n_c = np.bincount(ia).astype(np.int64)
-    n_k = np.bincount(ib).astype(np.int64)
-    sum_squares = int((cont**2).sum())
-    tp = sum_squares - n
-    fp = int((n_k**2).sum()) - sum_squares  # C[0, 1] of sklearn's pair confusion matrix
-    fn = int((n_c**2).sum()) - sum_squares
-    tn = n * n - fp - fn - sum_squares
-    if fn == 0 and fp == 0:
-        return 1.0
-    return 2.0 * (tp * tn - fn * fp) / ((tp + fn) * (fn + tn) + (tp + fp) * (fp + tn))
-
-
-def stability(
-    F: np.ndarray, k: int, *, n_resamples: int = 8, fraction: float = 0.8, seed: int = 0
-) -> float:
-    """Mean pairwise ARI of k-means labelings fitted on random resamples.
-
-    Each resample keeps ``fraction`` of the rows and its own seed; its model
-    labels every row, and the labelings are compared pairwise.
-
-    Examples
-    --------
-    >>> F = np.repeat(np.eye(3), 5, axis=0)
-    >>> stability(F, 3, n_resamples=3)
-    1.0
-    """
-    n = len(F)
-    m = max(k, int(round(fraction * n)))
-    labelings = []
-    for b in range(n_resamples):
-        rng = np.random.default_rng(seed * 1000 + b)
-        idx = np.sort(rng.choice(n, m, replace=False))
-        labelings.append(_nearest(F, _lite_kmeans(F[idx], k, rng)))
-    pairs = [_ari(a, b) for a, b in itertools.combinations(labelings, 2)]
-    return float(np.mean(pairs)) if pairs else 1.0
-
-
-def _subsample(n: int, m: int, seed: int, keys: Sequence[str] | None) -> np.ndarray:
-    """``m`` of ``n`` rows, sorted: those whose keys hash lowest with the seed (random without keys).
-
-    Chosen by content, a task stays in the sample whatever else the corpus holds,
-    so adding a plan changes the sample by a few rows only.
-    """
-    if keys is None:
-        return np.sort(np.random.default_rng(seed).choice(n, m, replace=False))
-    import hashlib
-
-    ranks = [hashlib.blake2b(f"{seed}\x00{k}".encode(), digest_size=8).digest() for k in keys]
-    return np.sort(np.argsort(np.array(ranks, dtype="S8"), kind="stable")[:m])
-
-
-def choose_k(
-    F: np.ndarray,
-    *,
-    k_range: Sequence[int] | None = None,
-    n_resamples: int = 8,
-    seed: int = 0,
-    max_rows: int = 600,
-    keys: Sequence[str] | None = None,
-) -> tuple[int, pd.DataFrame]:
-    """Choose the number of clusters by excess stability over a structureless copy.
-
-    For every candidate k: ``stability`` on the features, minus ``stability``
-    on a copy whose columns were shuffled independently (same marginals, no
-    clusters). The k with the largest difference wins; ties go to the smaller k.
-    The cost is bounded: above ``max_rows`` rows it runs on a sample of that many.
-
-    Parameters
-    ----------
-    F : numpy.ndarray
-        Task vectors (:func:`cluster_features`).
-    k_range : sequence of int, optional
-        Default ``2 … min(30, n // 3)`` (``n`` after sampling).
-    n_resamples : int
-    seed : int
-    max_rows : int
-        Larger inputs are sampled to this many rows.
-    keys : sequence of str, optional
-        A content key per row (e.g. the task id): the sample is then the rows
-        whose keys hash lowest (:func:`_subsample`), else a seeded random one.
-
-    Returns
-    -------
-    (int, pandas.DataFrame)
-        The chosen k and a table ``k, stability, null, score``.
-
-    Examples
-    --------
-    >>> F = np.repeat(np.eye(5), 8, axis=0) + 0.05 * np.random.default_rng(0).random((40, 5))
-    >>> choose_k(F, k_range=range(2, 9), n_resamples=5)[0]
-    5
-    """
-    n = len(F)
-    rng = np.random.default_rng(seed)
-    if n > max_rows:
-        F = F[_subsample(n, max_rows, seed, keys)]
-        n = max_rows
-    if k_range is None:
-        k_range = range(2, max(2, min(30, n // 3)) + 1)
-    ks = sorted({int(k) for k in k_range if 2 <= int(k) < n})
-    if not ks:
-        return (1 if n < 2 else min(n, 2)), pd.DataFrame(
-            columns=["k", "stability", "null", "score"]
-        )
-    null = F.copy()
-    for j in range(null.shape[1]):
-        null[:, j] = rng.permutation(null[:, j])
-    from threadpoolctl import threadpool_limits
-
-    rows = []
-    # many small products: one BLAS thread each is faster, and the same on any machine
-    with threadpool_limits(limits=1):
-        for k in ks:
-            s = stability(F, k, n_resamples=n_resamples, seed=seed)
-            s0 = stability(null, k, n_resamples=n_resamples, seed=seed)
-            rows.append({"k": k, "stability": s, "null": s0, "score": s - s0})
-    table = pd.DataFrame(rows)
-    best = table.loc[table["score"].round(9).idxmax(), "k"]
-    return int(best), table
-
-
-#: Bump when choose_k's method changes: it keys the cache of chosen k.
-_K_VERSION = "2"
-
-
-def choose_k_cached(
-    F: np.ndarray,
-    *,
-    k_range: Sequence[int] | None = None,
-    n_resamples: int = 8,
-    seed: int = 0,
-    keys: Sequence[str] | None = None,
-) -> tuple[int, pd.DataFrame]:
-    """:func:`choose_k`, computed once per corpus: cached by the features and parameters.
-
-    Automatic k costs seconds (many k-means fits); the features are a
-    deterministic function of the corpus, so the same corpus and parameters
-    get the stored answer from ``data/interim/k`` (written atomically). A
-    damaged entry is recomputed.
-
-    Examples
-    --------
-    >>> F = np.repeat(np.eye(5), 8, axis=0) + 0.05 * np.random.default_rng(0).random((40, 5))
-    >>> choose_k_cached(F, k_range=range(2, 9), n_resamples=5)[0]
-    5
-    """
-    import hashlib
-    import json
-
-    from compare.atomic import write_atomic
-
-    ks = None if k_range is None else [int(k) for k in k_range]
-    h = hashlib.sha256(np.ascontiguousarray(np.round(F, 9)).tobytes())
-    h.update(repr((F.shape, ks, int(n_resamples), int(seed), _K_VERSION)).encode())
-    if keys is not None:
-        h.update("\x00".join(map(str, keys)).encode("utf-8"))
-    path = config.cache_dir("k") / f"{h.hexdigest()[:32]}.json"
-    try:
-        saved = json.loads(path.read_text(encoding="utf-8"))
-        return int(saved["k"]), pd.DataFrame(
-            saved["table"], columns=["k", "stability", "null", "score"]
-        )
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    k, table = choose_k(F, k_range=ks, n_resamples=n_resamples, seed=seed, keys=keys)
-    write_atomic(path, json.dumps({"k": k, "table": table.to_dict("records")}))
-    return k, table
-
-
 def ctfidf_terms(
     tokens: Sequence[list[str]], labels: Sequence[int], *, top: int = 5
 ) -> dict[int, list[str]]:
@@ -429,6 +199,28 @@ def ctfidf_terms(
             key=lambda kv: (-(kv[1] / size) * math.log(1 + mean_len / total[kv[0]]), kv[0]),
         )
         out[c] = [tok for tok, _ in ranked[:top]]
+    return out
+
+
+def _ctfidf_top(counts, vocab: np.ndarray, labels: np.ndarray, top: int) -> dict[int, list[str]]:
+    """:func:`ctfidf_terms` from a task × term count matrix (vocabulary sorted)."""
+    import scipy.sparse as sp
+
+    clusters = np.unique(labels)
+    member = sp.csr_matrix(
+        (np.ones(len(labels)), (np.searchsorted(clusters, labels), np.arange(len(labels)))),
+        shape=(len(clusters), len(labels)),
+    )
+    M = np.asarray((member @ counts).todense())
+    total = M.sum(axis=0)
+    mean_len = total.sum() / max(1, len(clusters))
+    out = {}
+    for i, c in enumerate(clusters):
+        present = np.flatnonzero(M[i])
+        size = M[i].sum() or 1
+        weight = (M[i, present] / size) * np.log(1 + mean_len / total[present])
+        best = present[np.lexsort((present, -weight))[:top]]  # ties: the term first in order
+        out[int(c)] = [str(t) for t in vocab[best]]
     return out
 
 
@@ -568,16 +360,8 @@ def cluster_tasks(
 
 def _summarize(labels, F, titles, title_tok, text_tok, groups) -> pd.DataFrame:
     # label terms use the same cross-group filter as the vectors (no place names)
-    docs = [list(t) + list(b) for t, b in zip(title_tok, text_tok, strict=True)]
-    if groups is not None:
-        keys = ["" if pd.isna(g) else str(g) for g in groups]
-        if len(set(keys)) >= 2:
-            seen: dict[str, set[str]] = {}
-            for g, toks in zip(keys, docs, strict=True):
-                for tok in toks:
-                    seen.setdefault(tok, set()).add(g)
-            docs = [[tok for tok in d if len(seen[tok]) >= 2] for d in docs]
-    terms = ctfidf_terms(docs, labels, top=5)
+    counts, vocab = shared_terms(*term_counts(title_tok, text_tok), groups)
+    terms = _ctfidf_top(counts, vocab, labels, top=5)
     rows = []
     for c in range(int(labels.max()) + 1):
         idx = np.flatnonzero(labels == c)

@@ -289,6 +289,7 @@ def tokenize(text: str, dictionary: Dictionary | None = None) -> list[str]:
 
 
 def _shard_path(root: Path, digest: str, key: str) -> Path:
+    """The shard of a text hash (or of its first :data:`_SHARDS_PREFIX` hex digits)."""
     return root / digest[:16] / f"{key[:_SHARDS_PREFIX]}.json"
 
 
@@ -334,6 +335,7 @@ def segment_many(
     cache_root: str | os.PathLike[str] | None = None,
     n_jobs: int | None = None,
     parallel_threshold: int = PARALLEL_THRESHOLD_BYTES,
+    intern: bool = True,
 ) -> list[list[str]]:
     """Segment many texts, reusing cached results and running in parallel when large.
 
@@ -353,6 +355,9 @@ def segment_many(
         bytes (default: every CPU). ``1`` never starts processes.
     parallel_threshold : int
         Bytes of UTF-8 text below which one process is faster.
+    intern : bool
+        Make every occurrence of a token one shared string (memory of large
+        corpora); ``False`` when the caller builds new lists anyway.
 
     Returns
     -------
@@ -372,12 +377,13 @@ def segment_many(
     shards: dict[Path, dict[str, list[str]]] = {}
     if cache:
         root = root or config.cache_dir("tokens")
-        for key in sorted(set(keys)):
-            path = _shard_path(root, dictionary.digest, key)
-            if path not in shards:
-                shards[path] = _read_shard(path)
-            if key in shards[path]:
-                found[key] = shards[path][key]
+        by_prefix: dict[str, list[str]] = {}
+        for key in set(keys):
+            by_prefix.setdefault(key[:_SHARDS_PREFIX], []).append(key)
+        for prefix in sorted(by_prefix):
+            path = _shard_path(root, dictionary.digest, prefix)
+            shard = shards[path] = _read_shard(path)
+            found.update((k, shard[k]) for k in by_prefix[prefix] if k in shard)
 
     todo_keys: list[str] = []
     todo_texts: list[str] = []
@@ -415,11 +421,13 @@ def segment_many(
                 merged = {**_read_shard(path), **shards[path]}  # keep other writers' entries
                 _write_atomic(path, merged)
 
+    if not intern:
+        return [found[key] for key in keys]
     # one shared str object per distinct token (JSON and jieba give each occurrence its
     # own): the token lists of a large corpus then hold pointers, not copies
     pool: dict[str, str] = {}
-    intern = pool.setdefault
-    return [[intern(t, t) for t in found[key]] for key in keys]
+    same = pool.setdefault
+    return [[same(t, t) for t in found[key]] for key in keys]
 
 
 def tokenize_many(
@@ -437,11 +445,13 @@ def tokenize_many(
     [['医联体'], ['安宁疗护']]
     """
     dictionary = dictionary or default_dictionary()
-    segmented = segment_many(texts, dictionary, cache=cache, n_jobs=n_jobs)
-    # decide once per distinct token (a corpus has millions of tokens, tens of thousands distinct)
+    segmented = segment_many(texts, dictionary, cache=cache, n_jobs=n_jobs, intern=False)
+    # decided once per distinct token (a corpus has millions of tokens, tens of thousands
+    # distinct); the kept ones are shared strings, so the lists hold pointers, not copies
     stop = dictionary.stopwords
-    keep = {t for t in set().union(*segmented) if t not in stop and is_content_token(t)}
-    return [[t for t in tokens if t in keep] for tokens in segmented]
+    keep = {t: t for t in set().union(*segmented) if t not in stop and is_content_token(t)}
+    get = keep.get
+    return [[k for t in tokens if (k := get(t)) is not None] for tokens in segmented]
 
 
 def tokens_of_tasks(tasks: Any, tokens: Sequence[Sequence[str]] | None = None) -> list[list[str]]:
