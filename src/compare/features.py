@@ -25,9 +25,16 @@ __all__ = ["shared_terms", "task_tokens", "term_counts", "tfidf_matrix"]
 
 
 def task_tokens(
-    tasks: pd.DataFrame, dictionary: Dictionary | None = None, *, cache: bool = True
+    tasks: pd.DataFrame,
+    dictionary: Dictionary | None = None,
+    *,
+    cache: bool = True,
+    extra: Sequence[str] = (),
 ) -> tuple[list[list[str]], list[list[str]]]:
     """Content tokens of each task's title and of its full text.
+
+    ``extra`` texts are segmented in the same call, into the token cache, and
+    not returned (the coder's training texts: one batch, one jieba start-up).
 
     Examples
     --------
@@ -37,9 +44,11 @@ def task_tokens(
     """
     n = len(tasks)
     both = tokenize_many(
-        list(tasks["title"].fillna("")) + list(tasks["text"].fillna("")), dictionary, cache=cache
+        list(tasks["title"].fillna("")) + list(tasks["text"].fillna("")) + list(extra),
+        dictionary,
+        cache=cache,
     )
-    return both[:n], both[n:]
+    return both[:n], both[n : 2 * n]
 
 
 def tfidf_matrix(

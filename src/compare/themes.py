@@ -128,6 +128,8 @@ def content_order(tasks: pd.DataFrame) -> np.ndarray:
     }
     if not keys:
         return np.arange(len(tasks))
+    if "task_id" in keys and pd.Index(keys["task_id"]).is_unique:  # the usual case: no ties
+        return pd.Series(keys["task_id"]).sort_values(kind="stable").index.to_numpy()
     frame = pd.DataFrame(keys)
     return frame.sort_values(list(keys), kind="stable").index.to_numpy()
 
@@ -380,7 +382,14 @@ def theme_table(
     )
     tasks = tasks.reset_index(drop=True)
     pre = precomputed or {}
-    title_tok, text_tok = pre.get("tokens") or task_tokens(tasks, dictionary)
+    if pre.get("tokens") is not None:
+        title_tok, text_tok = pre["tokens"]
+    else:  # the coder's training texts in the same call: one jieba start-up, in the workers
+        from compare import coder
+
+        ex = coder.training_examples(codebook, labels=labels, tasks=tasks)
+        extra = [] if dictionary is not None else list(ex["title"]) + list(ex["text"])
+        title_tok, text_tok = task_tokens(tasks, dictionary, extra=extra)
     groups = tasks["district"] if "district" in tasks.columns else None
     X = pre.get("X")
     if X is None:
