@@ -29,49 +29,56 @@ from compare import config
 __all__ = ["choose_k", "choose_k_cached", "stability"]
 
 
-def _lite_kmeans(F: np.ndarray, k: int, rng: np.random.Generator, max_iter: int = 100):
-    """Centres of a k-means++ seeded Lloyd fit of ``F``, in plain numpy.
+def _kmeans_batch(X: np.ndarray, k: int, rngs: Sequence[np.random.Generator], max_iter: int = 100):
+    """Centres of k-means fits of each ``X[b]`` (k-means++ then Lloyd), all resamples at once.
 
     Automatic k fits hundreds of small models; scikit-learn's ``KMeans`` spends
     ten times the arithmetic on checks and thread set-up for each of them, so
-    the resamples use this (same algorithm: greedy k-means++ with ``2 + log k``
-    trials, then Lloyd until no label changes).
+    the resamples use this: the same algorithm (greedy k-means++ with
+    ``2 + log k`` trials drawn from ``rngs[b]``, then Lloyd until no label
+    changes; an emptied cluster keeps its centre) with every step done for all
+    resamples in one array operation. A fit that has converged stays put while
+    the others finish, so each result is that of its own run.
     """
-    n = len(F)
-    sq = np.einsum("ij,ij->i", F, F)
-    first = int(rng.integers(n))
-    d2 = np.maximum(sq + sq[first] - 2 * F @ F[first], 0)
-    chosen = [first]
+    B, m, _ = X.shape
+    at = np.arange(B)
+    sq = np.einsum("bij,bij->bi", X, X)
+    first = np.array([int(r.integers(m)) for r in rngs])
+    chosen = np.empty((B, k), dtype=np.int64)
+    chosen[:, 0] = first
+    d2 = np.maximum(sq + sq[at, first][:, None] - 2 * np.einsum("bij,bj->bi", X, X[at, first]), 0)
     trials = 2 + int(np.log(k))
-    for _ in range(1, k):
-        total = d2.sum()
-        if total <= 0:  # fewer distinct points than clusters
-            chosen.append(int(rng.integers(n)))
-            continue
-        cand = np.minimum(np.searchsorted(np.cumsum(d2), rng.random(trials) * total), n - 1)
-        dc = np.maximum(sq[cand][:, None] + sq[None, :] - 2 * F[cand] @ F.T, 0)
-        dc = np.minimum(dc, d2[None, :])
-        best = int(np.argmin(dc.sum(axis=1)))
-        chosen.append(int(cand[best]))
-        d2 = dc[best]
-    C = F[chosen].copy()
+    for j in range(1, k):
+        u = np.stack([r.random(trials) for r in rngs]) * d2.sum(axis=1)[:, None]
+        cum = np.cumsum(d2, axis=1)
+        cand = np.minimum((cum[:, None, :] < u[:, :, None]).sum(axis=2), m - 1)  # searchsorted
+        Xc = X[at[:, None], cand]
+        dc = sq[at[:, None], cand][:, :, None] + sq[:, None, :] - 2 * (Xc @ X.transpose(0, 2, 1))
+        dc = np.minimum(np.maximum(dc, 0), d2[:, None, :])
+        best = dc.sum(axis=2).argmin(axis=1)
+        chosen[:, j] = cand[at, best]
+        d2 = dc[at, best]
+    C = X[at[:, None], chosen]
     labels = None
     for _ in range(max_iter):
-        new = _nearest(F, C)
+        new = _nearest(X, C)
         if labels is not None and np.array_equal(new, labels):
             break
         labels = new
-        counts = np.bincount(labels, minlength=k)
-        full = counts > 0  # an emptied cluster keeps its centre
-        starts = (np.cumsum(counts) - counts)[full]
-        C[full] = np.add.reduceat(F[np.argsort(labels, kind="stable")], starts, axis=0)
-        C[full] /= counts[full, None]
+        onehot = (new[:, :, None] == np.arange(k)).astype(X.dtype)
+        counts = onehot.sum(axis=1)
+        sums = onehot.transpose(0, 2, 1) @ X
+        C = np.where(counts[:, :, None] > 0, sums / np.maximum(counts, 1)[:, :, None], C)
     return C
 
 
-def _nearest(F: np.ndarray, C: np.ndarray) -> np.ndarray:
-    """Index of each row's nearest centre (squared distance without the row's own norm)."""
-    return np.argmin(np.einsum("ij,ij->i", C, C)[None, :] - 2 * (F @ C.T), axis=1)
+def _nearest(X: np.ndarray, C: np.ndarray) -> np.ndarray:
+    """Index of each row's nearest centre, per batch (squared distance without the row's norm).
+
+    ``X`` is ``(n, d)`` or ``(B, n, d)``; ``C`` is ``(B, k, d)``; the result ``(B, n)``.
+    """
+    cc = np.einsum("bkd,bkd->bk", C, C)[:, None, :]
+    return np.argmin(cc - 2 * (X @ C.transpose(0, 2, 1)), axis=2)
 
 
 def _ari(a: np.ndarray, b: np.ndarray) -> float:
@@ -118,11 +125,10 @@ def stability(
     """
     n = len(F)
     m = max(k, int(round(fraction * n)))
-    labelings = []
-    for b in range(n_resamples):
-        rng = np.random.default_rng(seed * 1000 + b)
-        idx = np.sort(rng.choice(n, m, replace=False))
-        labelings.append(_nearest(F, _lite_kmeans(F[idx], k, rng)))
+    F = np.asarray(F, dtype=np.float32)  # half the arithmetic of float64; labels are all we keep
+    rngs = [np.random.default_rng(seed * 1000 + b) for b in range(n_resamples)]
+    idx = np.stack([np.sort(r.choice(n, m, replace=False)) for r in rngs])
+    labelings = _nearest(F, _kmeans_batch(F[idx], k, rngs))
     pairs = [_ari(a, b) for a, b in itertools.combinations(labelings, 2)]
     return float(np.mean(pairs)) if pairs else 1.0
 
@@ -147,7 +153,7 @@ def choose_k(
     k_range: Sequence[int] | None = None,
     n_resamples: int = 8,
     seed: int = 0,
-    max_rows: int = 600,
+    max_rows: int = 400,
     keys: Sequence[str] | None = None,
 ) -> tuple[int, pd.DataFrame]:
     """Choose the number of clusters by excess stability over a structureless copy.
@@ -212,7 +218,7 @@ def choose_k(
 
 
 #: Bump when choose_k's method changes: it keys the cache of chosen k.
-_K_VERSION = "2"
+_K_VERSION = "3"
 
 
 def choose_k_cached(
