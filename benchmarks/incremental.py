@@ -11,7 +11,9 @@ first: ``load_corpus`` then ``coding.coded_tasks`` (parse, tokens, coder,
 clusters with automatic k):
 
 * **floor**: bare single-process ``jieba.lcut`` over the decoded ``.txt``/``.md``
-  texts, dictionary load included (the same process start as the others);
+  texts, dictionary load included (the same process start as the others),
+  measured before the first step and after every step: a step's ratio is to
+  the mean of the floors either side of it (the machine is shared);
 * **cold**: empty caches;
 * **unchanged**: the same files again;
 * **changed**: one plan edited (a sentence added to one of its tasks);
@@ -145,9 +147,9 @@ def measure(n: int, *, seed: int = 0, verify: bool = True, workdir: Path | None 
     Returns
     -------
     dict
-        ``n, tasks, k, floor_s, mb`` and per step (``cold``, ``unchanged``,
-        ``changed``, ``added``) its seconds, ``load_s``, ``coded_s`` and
-        ``ratio`` (seconds / floor); with ``verify``, ``changed_identical`` and
+        ``n, tasks, k, floor_s`` (median floor), ``floors_s``, ``mb`` and per step
+        (``cold``, ``unchanged``, ``changed``, ``added``) its ``seconds``, ``load_s``,
+        ``coded_s``, ``floor_s`` (the floors either side) and ``ratio`` (seconds / that floor); with ``verify``, ``changed_identical`` and
         ``added_identical`` (the incremental tables equal cold runs).
     """
     from synth import generate_corpus
@@ -165,7 +167,7 @@ def measure(n: int, *, seed: int = 0, verify: bool = True, workdir: Path | None 
         home.mkdir()
         out: dict[str, Any] = {"n": n}
         floor = _run("floor", plans, home)
-        out["floor_s"], out["mb"] = floor["seconds"], floor["mb"]
+        out["mb"], floors = floor["mb"], [floor["seconds"]]
         tables = {}
         for step in STEPS:
             if step == "changed":
@@ -174,7 +176,11 @@ def measure(n: int, *, seed: int = 0, verify: bool = True, workdir: Path | None 
                 out["added_file"] = _add_one(plans, n, seed, raw_dir)
             tables[step] = tmp / f"{step}.pkl"
             r = _run("code", plans, home, tables[step])
-            out[step] = {**r, "ratio": r["seconds"] / out["floor_s"]}
+            # the floor again right after: each step's ratio is to the floors either side of
+            # it, so that a burst of load on the shared machine weighs on both
+            floors.append(_run("floor", plans, home)["seconds"])
+            local = (floors[-2] + floors[-1]) / 2
+            out[step] = {**r, "floor_s": local, "ratio": r["seconds"] / local}
             if verify and step in ("changed", "added"):
                 cold_home = tmp / f"cold-{step}"
                 cold_home.mkdir()
@@ -182,6 +188,7 @@ def measure(n: int, *, seed: int = 0, verify: bool = True, workdir: Path | None 
                 out[f"{step}_identical"] = _same(tables[step], tmp / f"cold-{step}.pkl")
                 shutil.rmtree(cold_home)
         out["tasks"], out["k"] = out["cold"]["tasks"], out["cold"]["k"]
+        out["floor_s"], out["floors_s"] = sorted(floors)[len(floors) // 2], floors
         return out
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
