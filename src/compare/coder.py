@@ -486,19 +486,19 @@ def predict_cached(
         return model.predict_proba(titles, texts, tokens)
     keys = [text_hash(f"{t}\x00{x}") for t, x in zip(titles, texts, strict=True)]
     store = RowCache(config.INTERIM_DIR / "predictions" / digest[:32], width=len(model.codes))
-    found = store.get(keys)
-    todo = sorted({i for i, k in enumerate(keys) if k not in found}, key=lambda i: keys[i])
-    seen: set[str] = set()
-    todo = [i for i in todo if not (keys[i] in seen or seen.add(keys[i]))]
-    if todo:
+    P, found = store.lookup(keys)
+    first: dict[str, int] = {}  # each missing text predicted once, in content order
+    for i in sorted(np.flatnonzero(~found).tolist(), key=lambda i: keys[i]):
+        first.setdefault(keys[i], i)
+    if first:
+        todo = list(first.values())
         sub = None if tokens is None else tuple([part[i] for i in todo] for part in tokens)
         P_new = model.predict_proba([titles[i] for i in todo], [texts[i] for i in todo], sub)
-        new = {keys[i]: P_new[j] for j, i in enumerate(todo)}
-        store.put(new)
-        found.update(new)
-    if not keys:
-        return np.zeros((0, len(model.codes)))
-    return np.vstack([found[k] for k in keys])
+        store.put({keys[i]: P_new[j] for j, i in enumerate(todo)})
+        row_of = {keys[i]: j for j, i in enumerate(todo)}
+        missing = np.flatnonzero(~found)
+        P[missing] = P_new[[row_of[keys[i]] for i in missing]]
+    return P
 
 
 def cross_validate(

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -52,18 +52,54 @@ class RowCache:
         self.shards = int(shards)
         self._digits = max(1, len(f"{self.shards - 1:x}"))
 
-    def _shard(self, key: str) -> Path:
-        return self.root / f"{int(key[: self._digits], 16) % self.shards:02x}.npz"
+    def _shard_name(self, key: str) -> str:
+        return f"{int(key[: self._digits], 16) % self.shards:02x}.npz"
 
-    def _read(self, path: Path) -> dict[str, np.ndarray]:
+    def _shard(self, key: str) -> Path:
+        return self.root / self._shard_name(key)
+
+    def _load(self, path: Path) -> tuple[np.ndarray, np.ndarray] | None:
         try:
             with np.load(path, allow_pickle=False) as data:
                 keys, rows = data["keys"], data["rows"]
         except (OSError, ValueError, KeyError, EOFError):
-            return {}
+            return None
         if rows.ndim != 2 or rows.shape[1] != self.width or len(keys) != len(rows):
-            return {}
-        return dict(zip(keys.tolist(), rows, strict=True))
+            return None
+        return keys, rows
+
+    def _read(self, path: Path) -> dict[str, np.ndarray]:
+        loaded = self._load(path)
+        return {} if loaded is None else dict(zip(loaded[0].tolist(), loaded[1], strict=True))
+
+    def lookup(self, keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """A matrix with the stored row of each key (zeros where none) and which were found.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> store = RowCache(tempfile.mkdtemp(), width=1)
+        >>> store.put({"0a": np.array([1.5])})
+        >>> rows, found = store.lookup(["0b", "0a"])
+        >>> rows.ravel().tolist(), found.tolist()
+        ([0.0, 1.5], [False, True])
+        """
+        import pandas as pd
+
+        keys = list(keys)
+        rows = np.zeros((len(keys), self.width))
+        found = np.zeros(len(keys), dtype=bool)
+        shard_of = np.array([self._shard_name(k) for k in keys], dtype=object)
+        for name in sorted(set(shard_of.tolist())):
+            loaded = self._load(self.root / name)
+            if loaded is None:
+                continue
+            at = np.flatnonzero(shard_of == name)
+            idx = pd.Index(loaded[0]).get_indexer([keys[i] for i in at])
+            hit = idx >= 0
+            rows[at[hit]] = loaded[1][idx[hit]]
+            found[at[hit]] = True
+        return rows, found
 
     def get(self, keys: Iterable[str]) -> dict[str, np.ndarray]:
         """The stored rows of those ``keys`` that have one.

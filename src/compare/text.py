@@ -24,6 +24,7 @@ import functools
 import hashlib
 import json
 import logging
+import marshal
 import os
 import re
 import unicodedata
@@ -40,7 +41,7 @@ from compare.exceptions import CompareError
 PARALLEL_THRESHOLD_BYTES: int = 2_000_000
 
 #: Version of the token format; bump it to invalidate every cached segmentation.
-_FORMAT = "1"
+_FORMAT = "2"
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z0-9+#\-]*$")
 _SEPARATORS = re.compile(r"\s+")
@@ -290,22 +291,26 @@ def tokenize(text: str, dictionary: Dictionary | None = None) -> list[str]:
 
 def _shard_path(root: Path, digest: str, key: str) -> Path:
     """The shard of a text hash (or of its first :data:`_SHARDS_PREFIX` hex digits)."""
-    return root / digest[:16] / f"{key[:_SHARDS_PREFIX]}.json"
+    return root / digest[:16] / f"{key[:_SHARDS_PREFIX]}.marshal"
 
 
 def _read_shard(path: Path) -> dict[str, list[str]]:
     try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        data = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
         return {}
     return data if isinstance(data, dict) else {}
 
 
 def _write_atomic(path: Path, data: dict[str, list[str]]) -> None:
-    # one json.dumps (the C encoder) and one write: json.dump to a file goes through
-    # the pure-Python encoder, call by call (3.3 s per 1,000 plans)
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    write_atomic(path, payload)
+    # marshal (format 4) writes a string used many times once and refers to it after:
+    # a shard loads with one shared object per distinct token, so the token lists cost
+    # pointers and every later lookup finds the token's hash already computed (JSON gave
+    # each occurrence its own string, hashed again by every consumer: seconds per 1,000 plans)
+    pool: dict[str, str] = {}
+    same = pool.setdefault
+    shared = {key: [same(t, t) for t in data[key]] for key in sorted(data)}
+    write_atomic(path, marshal.dumps(shared, 4))
 
 
 def _segment_chunk(texts: list[str], dictionary: Dictionary) -> list[list[str]]:
