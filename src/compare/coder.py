@@ -552,7 +552,7 @@ def cross_validate(
         test = (pool[by] == g).to_numpy()
         train = pool[~test].assign(group=pool.loc[~test, "doc_id"])
         ex = training_examples(codebook, labels=train, use_seed_labels=False)
-        model = ThemeCoder(codes, **model_kwargs).fit(ex)
+        model = fitted_coder(codes, ex, **model_kwargs)  # trained once per fold and training set
         P[test] = model.predict_proba(list(pool.loc[test, "title"]), list(pool.loc[test, "text"]))
     order = np.argsort(-P, axis=1, kind="stable")
     out = pd.DataFrame(
