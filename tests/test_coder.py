@@ -113,3 +113,18 @@ def test_leave_one_district_out_holds_out_every_district(codebook):
     acc = coder.accuracy(cv, coder.DEFAULT_THRESHOLD)
     assert acc["top2"] >= acc["top1"] > 1 / 18  # far above chance
     assert 0 <= acc["unclear"] < 1
+
+
+def test_char_ngram_counts_equal_scikit_learns(model):
+    vw, vc, clf = model._fitted
+    texts = [
+        "推进中医药  传承\n\n创新",
+        "ＡＥＤ１５０台 AED",
+        "",
+        "世界无烟日。世界无烟日。",
+        "a\tb  c",
+    ]
+    ref = vc.transform(texts)
+    ours = vc._tfidf.transform(coder._char_counts(vc, texts, chunk=2))
+    assert np.array_equal(ref.indptr, ours.indptr) and np.array_equal(ref.indices, ours.indices)
+    assert np.array_equal(ref.data, ours.data)

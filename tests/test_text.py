@@ -109,7 +109,7 @@ def test_a_new_user_word_changes_segmentation(tmp_path):
 def test_cache_is_written_atomically_and_reused(tmp_path, monkeypatch):
     texts = ["推进家庭医生签约服务高质量发展", "实施医养结合促进行动", "实施医养结合促进行动"]
     first = text.segment_many(texts, cache_root=tmp_path)
-    files = list(tmp_path.rglob("*.json"))
+    files = list(tmp_path.rglob("*.marshal"))
     assert files and not list(tmp_path.rglob("*.tmp"))
 
     def boom(*_args, **_kwargs):
@@ -122,7 +122,7 @@ def test_cache_is_written_atomically_and_reused(tmp_path, monkeypatch):
 
 def test_cache_goes_under_the_configured_interim_folder(isolated_home):
     text.tokenize_many(["加强医联体建设"])
-    assert list((isolated_home / "interim" / "tokens").rglob("*.json"))
+    assert list((isolated_home / "interim" / "tokens").rglob("*.marshal"))
 
 
 def test_parallel_segmentation_equals_serial():

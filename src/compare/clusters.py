@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import itertools
 import math
 import warnings
 from collections.abc import Iterator, Sequence
@@ -31,7 +30,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from compare import config
+from compare.features import shared_terms, term_counts
+from compare.stability import choose_k, choose_k_cached, stability
 from compare.text import Dictionary
 from compare.themes import (
     content_order,
@@ -86,6 +86,11 @@ def _summarised_warnings(what: str) -> Iterator[None]:
         )
 
 
+#: Up to this many matrix cells (tasks × terms) the LSA is an exact dense SVD;
+#: above, a seeded randomized SVD (seconds instead of minutes at 5,000 tasks).
+DENSE_SVD_CELLS = 2_000_000
+
+
 def _lsa(X, n_components: int, seed: int) -> np.ndarray:
     """Unit rows of the truncated SVD of ``X``, the same for the same ``X`` every time.
 
@@ -105,7 +110,7 @@ def _lsa(X, n_components: int, seed: int) -> np.ndarray:
     if dims < 1:
         return l2(X.toarray() if hasattr(X, "toarray") else np.asarray(X))
     with threadpool_limits(limits=1):
-        if n * d <= 20_000_000:
+        if n * d <= DENSE_SVD_CELLS:
             A = X.toarray() if hasattr(X, "toarray") else np.asarray(X)
             U, S, Vt = np.linalg.svd(A, full_matrices=False)
         else:
@@ -146,149 +151,19 @@ def cluster_features(
     return np.hstack([math.sqrt(guide) * prof, math.sqrt(1 - guide) * text])
 
 
-def _kmeans(F: np.ndarray, k: int, seed: int, n_init: int = 10) -> np.ndarray:
+#: Above this many tasks the final KMeans keeps the best of 3 starts instead of 10.
+FEW_STARTS_ABOVE = 3000
+
+
+def _kmeans(F: np.ndarray, k: int, seed: int, n_init: int | None = None) -> np.ndarray:
+    """Final KMeans labels (scikit-learn, one thread: the same labels on any machine)."""
     from sklearn.cluster import KMeans
-
-    return KMeans(k, n_init=n_init, random_state=seed).fit_predict(F)
-
-
-def stability(
-    F: np.ndarray, k: int, *, n_resamples: int = 8, fraction: float = 0.8, seed: int = 0
-) -> float:
-    """Mean pairwise ARI of KMeans labelings fitted on random resamples.
-
-    Each resample keeps ``fraction`` of the rows and its own seed; its model
-    labels every row, and the labelings are compared pairwise.
-
-    Examples
-    --------
-    >>> F = np.repeat(np.eye(3), 5, axis=0)
-    >>> stability(F, 3, n_resamples=3)
-    1.0
-    """
-    from sklearn.cluster import KMeans
-    from sklearn.metrics import adjusted_rand_score
-
-    n = len(F)
-    m = max(k, int(round(fraction * n)))
-    labelings = []
-    for b in range(n_resamples):
-        rng = np.random.default_rng(seed * 1000 + b)
-        idx = np.sort(rng.choice(n, m, replace=False))
-        model = KMeans(k, n_init=1, random_state=seed * 1000 + b).fit(F[idx])
-        labelings.append(model.predict(F))
-    pairs = [adjusted_rand_score(a, b) for a, b in itertools.combinations(labelings, 2)]
-    return float(np.mean(pairs)) if pairs else 1.0
-
-
-def choose_k(
-    F: np.ndarray,
-    *,
-    k_range: Sequence[int] | None = None,
-    n_resamples: int = 8,
-    seed: int = 0,
-    max_rows: int = 3000,
-) -> tuple[int, pd.DataFrame]:
-    """Choose the number of clusters by excess stability over a structureless copy.
-
-    For every candidate k: ``stability`` on the features, minus ``stability``
-    on a copy whose columns were shuffled independently (same marginals, no
-    clusters). The k with the largest difference wins; ties go to the smaller k.
-
-    Parameters
-    ----------
-    F : numpy.ndarray
-        Task vectors (:func:`cluster_features`).
-    k_range : sequence of int, optional
-        Default ``2 … min(30, n // 3)``.
-    n_resamples : int
-    seed : int
-    max_rows : int
-        Larger inputs are subsampled (with ``seed``) to this many rows.
-
-    Returns
-    -------
-    (int, pandas.DataFrame)
-        The chosen k and a table ``k, stability, null, score``.
-
-    Examples
-    --------
-    >>> F = np.repeat(np.eye(5), 8, axis=0) + 0.05 * np.random.default_rng(0).random((40, 5))
-    >>> choose_k(F, k_range=range(2, 9), n_resamples=5)[0]
-    5
-    """
-    n = len(F)
-    rng = np.random.default_rng(seed)
-    if n > max_rows:
-        F = F[np.sort(rng.choice(n, max_rows, replace=False))]
-        n = max_rows
-    if k_range is None:
-        k_range = range(2, max(2, min(30, n // 3)) + 1)
-    ks = sorted({int(k) for k in k_range if 2 <= int(k) < n})
-    if not ks:
-        return (1 if n < 2 else min(n, 2)), pd.DataFrame(
-            columns=["k", "stability", "null", "score"]
-        )
-    null = F.copy()
-    for j in range(null.shape[1]):
-        null[:, j] = rng.permutation(null[:, j])
     from threadpoolctl import threadpool_limits
 
-    rows = []
-    # many tiny fits: one thread each is ~3x faster than OpenMP's start-up per fit
+    if n_init is None:
+        n_init = 10 if len(F) <= FEW_STARTS_ABOVE else 3
     with threadpool_limits(limits=1):
-        for k in ks:
-            s = stability(F, k, n_resamples=n_resamples, seed=seed)
-            s0 = stability(null, k, n_resamples=n_resamples, seed=seed)
-            rows.append({"k": k, "stability": s, "null": s0, "score": s - s0})
-    table = pd.DataFrame(rows)
-    best = table.loc[table["score"].round(9).idxmax(), "k"]
-    return int(best), table
-
-
-#: Bump when choose_k's method changes: it keys the cache of chosen k.
-_K_VERSION = "1"
-
-
-def choose_k_cached(
-    F: np.ndarray,
-    *,
-    k_range: Sequence[int] | None = None,
-    n_resamples: int = 8,
-    seed: int = 0,
-) -> tuple[int, pd.DataFrame]:
-    """:func:`choose_k`, computed once per corpus: cached by the features and parameters.
-
-    Automatic k costs seconds to minutes (many KMeans fits); the features are a
-    deterministic function of the corpus, so the same corpus and parameters
-    get the stored answer from ``data/interim/k`` (written atomically). A
-    damaged entry is recomputed.
-
-    Examples
-    --------
-    >>> F = np.repeat(np.eye(5), 8, axis=0) + 0.05 * np.random.default_rng(0).random((40, 5))
-    >>> choose_k_cached(F, k_range=range(2, 9), n_resamples=5)[0]
-    5
-    """
-    import hashlib
-    import json
-
-    from compare.atomic import write_atomic
-
-    ks = None if k_range is None else [int(k) for k in k_range]
-    h = hashlib.sha256(np.ascontiguousarray(np.round(F, 9)).tobytes())
-    h.update(repr((F.shape, ks, int(n_resamples), int(seed), _K_VERSION)).encode())
-    path = config.cache_dir("k") / f"{h.hexdigest()[:32]}.json"
-    try:
-        saved = json.loads(path.read_text(encoding="utf-8"))
-        return int(saved["k"]), pd.DataFrame(
-            saved["table"], columns=["k", "stability", "null", "score"]
-        )
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    k, table = choose_k(F, k_range=ks, n_resamples=n_resamples, seed=seed)
-    write_atomic(path, json.dumps({"k": k, "table": table.to_dict("records")}))
-    return k, table
+        return KMeans(k, n_init=n_init, random_state=seed).fit_predict(F)
 
 
 def ctfidf_terms(
@@ -324,6 +199,28 @@ def ctfidf_terms(
             key=lambda kv: (-(kv[1] / size) * math.log(1 + mean_len / total[kv[0]]), kv[0]),
         )
         out[c] = [tok for tok, _ in ranked[:top]]
+    return out
+
+
+def _ctfidf_top(counts, vocab: np.ndarray, labels: np.ndarray, top: int) -> dict[int, list[str]]:
+    """:func:`ctfidf_terms` from a task × term count matrix (vocabulary sorted)."""
+    import scipy.sparse as sp
+
+    clusters = np.unique(labels)
+    member = sp.csr_matrix(
+        (np.ones(len(labels)), (np.searchsorted(clusters, labels), np.arange(len(labels)))),
+        shape=(len(clusters), len(labels)),
+    )
+    M = np.asarray((member @ counts).todense())
+    total = M.sum(axis=0)
+    mean_len = total.sum() / max(1, len(clusters))
+    out = {}
+    for i, c in enumerate(clusters):
+        present = np.flatnonzero(M[i])
+        size = M[i].sum() or 1
+        weight = (M[i, present] / size) * np.log(1 + mean_len / total[present])
+        best = present[np.lexsort((present, -weight))[:top]]  # ties: the term first in order
+        out[int(c)] = [str(t) for t in vocab[best]]
     return out
 
 
@@ -373,6 +270,7 @@ def cluster_tasks(
     n_resamples: int = 8,
     dictionary: Dictionary | None = None,
     tokens: tuple[list[list[str]], list[list[str]]] | None = None,
+    X=None,
 ) -> Clustering:
     """Cluster the tasks by theme (KMeans; automatic k unless ``k`` is given).
 
@@ -395,6 +293,9 @@ def cluster_tasks(
         See :func:`tfidf_matrix` and :func:`choose_k`.
     tokens : (title_tokens, text_tokens), optional
         Precomputed :func:`task_tokens`.
+    X : sparse matrix, optional
+        Precomputed :func:`tfidf_matrix` of these tokens (with ``title_weight``
+        and the tasks' districts as groups).
 
     Returns
     -------
@@ -426,6 +327,7 @@ def cluster_tasks(
             tokens=None
             if tokens is None
             else ([tokens[0][i] for i in order], [tokens[1][i] for i in order]),
+            X=None if X is None else X[order],
         )
         return dataclasses.replace(
             ordered, labels=ordered.labels[inverse], features=ordered.features[inverse]
@@ -435,7 +337,8 @@ def cluster_tasks(
         return Clustering(np.zeros(0, dtype=int), 0, pd.DataFrame(), empty, np.zeros((0, 0)))
     title_tok, text_tok = tokens if tokens is not None else task_tokens(tasks, dictionary)
     groups = tasks["district"] if "district" in tasks.columns else None
-    X, _ = tfidf_matrix(title_tok, text_tok, title_weight=title_weight, groups=groups)
+    if X is None:
+        X, _ = tfidf_matrix(title_tok, text_tok, title_weight=title_weight, groups=groups)
     if probabilities is None and guide > 0:
         cb = codebook if codebook is not None else load_codebook()
         scores = seed_scores(list(tasks["title"].fillna("")), list(tasks["text"].fillna("")), cb)
@@ -444,7 +347,10 @@ def cluster_tasks(
     k_table = pd.DataFrame()
     with _summarised_warnings(f"clustering {n} tasks"):
         if k is None:
-            k, k_table = choose_k_cached(F, k_range=k_range, n_resamples=n_resamples, seed=seed)
+            keys = list(tasks["task_id"].astype(str)) if "task_id" in tasks.columns else None
+            k, k_table = choose_k_cached(
+                F, k_range=k_range, n_resamples=n_resamples, seed=seed, keys=keys
+            )
         k = max(1, min(int(k), n))
         labels = np.zeros(n, dtype=int) if k == 1 else _kmeans(F, k, seed)
     labels = _relabel_by_size(labels)
@@ -454,16 +360,8 @@ def cluster_tasks(
 
 def _summarize(labels, F, titles, title_tok, text_tok, groups) -> pd.DataFrame:
     # label terms use the same cross-group filter as the vectors (no place names)
-    docs = [list(t) + list(b) for t, b in zip(title_tok, text_tok, strict=True)]
-    if groups is not None:
-        keys = ["" if pd.isna(g) else str(g) for g in groups]
-        if len(set(keys)) >= 2:
-            seen: dict[str, set[str]] = {}
-            for g, toks in zip(keys, docs, strict=True):
-                for tok in toks:
-                    seen.setdefault(tok, set()).add(g)
-            docs = [[tok for tok in d if len(seen[tok]) >= 2] for d in docs]
-    terms = ctfidf_terms(docs, labels, top=5)
+    counts, vocab = shared_terms(*term_counts(title_tok, text_tok), groups)
+    terms = _ctfidf_top(counts, vocab, labels, top=5)
     rows = []
     for c in range(int(labels.max()) + 1):
         idx = np.flatnonzero(labels == c)

@@ -43,24 +43,39 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import math
+import re
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from compare import config
+from compare import config, training
 from compare.exceptions import CompareError
 from compare.text import normalize, tokenize_many
+from compare.training import (  # re-exported: the training data were part of this module
+    EXAMPLE_COLUMNS,
+    labelled_pool,
+    load_notes,
+    read_labels,
+    seed_labels,
+    training_examples,
+)
+
+#: Title tokens and text tokens of a list of tasks.
+TaskTokens = tuple[Sequence[Sequence[str]], Sequence[Sequence[str]]]
 
 __all__ = [
     "DEFAULT_THRESHOLD",
     "UNCLEAR",
     "UNCLEAR_NAME",
+    "EXAMPLE_COLUMNS",
+    "MODEL_VERSION",
     "ThemeCoder",
+    "fitted_coder",
     "load_notes",
+    "model_digest",
+    "predict_cached",
     "read_labels",
     "seed_labels",
     "training_examples",
@@ -70,280 +85,13 @@ __all__ = [
 ]
 
 #: Code of a task the model cannot place with enough confidence.
-UNCLEAR: str = "?"
+UNCLEAR: str = training.UNCLEAR
 #: Name of :data:`UNCLEAR` in tables and figures.
 UNCLEAR_NAME: str = "未定 unclear"
 #: Calibrated probability below which a task is coded :data:`UNCLEAR`
 #: (the calibration table in ``benchmarks/THEMES.md`` shows how often codes
 #: in each confidence band were right in cross-validation).
 DEFAULT_THRESHOLD: float = 0.35
-#: The codebook notes: per theme, Chinese inclusion/exclusion notes and examples.
-NOTES_FILE: Path = config.RESOURCES_DIR / "themes_notes.tsv"
-#: The project's labels of the seed tasks, with their text.
-SEED_LABELS_FILE: Path = config.RESOURCES_DIR / "labels_seed.csv"
-#: Columns of :func:`training_examples`.
-EXAMPLE_COLUMNS: tuple[str, ...] = ("title", "text", "code", "source", "group")
-
-_LIST_SPLIT = "；;"
-
-
-def _split_list(cell: str) -> list[str]:
-    out = [normalize(cell or "")]
-    for sep in _LIST_SPLIT:
-        out = [part for piece in out for part in piece.split(sep)]
-    return [p.strip() for p in out if p.strip()]
-
-
-def load_notes(path: str | Path | None = None) -> pd.DataFrame:
-    """Read the codebook notes (TSV: ``code, theme, include, exclude, examples``).
-
-    ``include`` says in Chinese what belongs to the theme, ``exclude`` the
-    near-misses and where they go (``→ K``), ``examples`` short task phrases
-    separated by ``；``. Researchers edit the file; a missing file gives no notes.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per theme; ``examples`` holds lists of str.
-
-    Examples
-    --------
-    >>> notes = load_notes()
-    >>> "世界无烟日" in notes.set_index("code").loc["K", "include"]
-    True
-    """
-    path = Path(path) if path is not None else NOTES_FILE
-    columns = ["code", "theme", "include", "exclude", "examples"]
-    if not path.is_file():
-        return pd.DataFrame(columns=columns)
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
-    frame = pd.DataFrame(rows, dtype=str).reindex(columns=columns).fillna("")
-    for col in columns:
-        frame[col] = frame[col].str.strip()
-    frame["examples"] = frame["examples"].map(_split_list)
-    return frame
-
-
-def seed_labels(path: str | Path | None = None) -> pd.DataFrame:
-    """The project's labelled seed tasks: ``task_id, doc_id, district, code, title, text``.
-
-    Examples
-    --------
-    >>> s = seed_labels()
-    >>> len(s), s["code"].nunique()
-    (110, 18)
-    """
-    path = Path(path) if path is not None else SEED_LABELS_FILE
-    if not path.is_file():
-        return pd.DataFrame(columns=["task_id", "doc_id", "district", "code", "title", "text"])
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
-
-
-def read_labels(path: str | Path, codes: Sequence[str]) -> pd.DataFrame:
-    """Read a researcher's labels file: CSV ``task_id,code`` (``title``, ``text`` optional).
-
-    The file serves twice: its codes override the coding of those tasks, and
-    the labelled tasks train the next run's model. Rows without a code, or
-    coded :data:`UNCLEAR`, are skipped; the last row wins for a repeated task.
-
-    Parameters
-    ----------
-    path : str or Path
-    codes : sequence of str
-        The codebook's codes; any other code is an error that lists them.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``task_id, code, title, text`` (title and text empty when the file
-        has none; they are then looked up in the tasks coded).
-
-    Raises
-    ------
-    CompareError
-        Naming the file: unreadable, missing columns, unknown codes.
-
-    Examples
-    --------
-    >>> import tempfile, os
-    >>> f = os.path.join(tempfile.mkdtemp(), "labels.csv")
-    >>> _ = open(f, "w", encoding="utf-8").write("task_id,code\\nabc-t001,E\\nabc-t002,?\\n")
-    >>> read_labels(f, ["E", "K"])[["task_id", "code"]].to_dict("records")
-    [{'task_id': 'abc-t001', 'code': 'E'}]
-    """
-    path = Path(path)
-    try:
-        frame = pd.read_csv(
-            path, dtype=str, encoding="utf-8-sig", sep=None, engine="python", keep_default_na=False
-        )
-    except FileNotFoundError:
-        raise CompareError(f"{path}: labels file not found") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
-        raise CompareError(f"{path}: cannot read labels ({err})") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    missing = [c for c in ("task_id", "code") if c not in frame.columns]
-    if missing:
-        raise CompareError(f"{path}: missing column(s) {', '.join(missing)} (need task_id, code)")
-    frame = frame.reindex(columns=["task_id", "code", "title", "text"]).astype(object)
-    frame = frame.where(frame.notna(), "").apply(lambda s: s.astype(str).str.strip())
-    frame = frame[(frame["task_id"] != "") & ~frame["code"].isin(["", UNCLEAR])]
-    bad = sorted(set(frame["code"]) - set(codes))
-    if bad:
-        raise CompareError(
-            f"{path}: unknown code(s) {', '.join(bad)}; valid codes: {', '.join(codes)}"
-        )
-    return frame.drop_duplicates("task_id", keep="last").reset_index(drop=True)
-
-
-def _shipped_keys() -> set[tuple[str, str]]:
-    from compare.themes import load_codebook
-
-    ref = load_codebook(config.CODEBOOK_FILE)
-    return set(zip(ref["code"], ref["theme"], strict=True))
-
-
-def training_examples(
-    codebook: pd.DataFrame,
-    *,
-    labels: pd.DataFrame | None = None,
-    tasks: pd.DataFrame | None = None,
-    use_seed_labels: bool = True,
-    use_notes: bool = True,
-    use_seed_terms: bool = True,
-    exclude: Sequence[str] = (),
-) -> pd.DataFrame:
-    """The labelled examples the model learns from, sorted (so row order never matters).
-
-    Parameters
-    ----------
-    codebook : pandas.DataFrame
-        From :func:`compare.themes.load_codebook`. Shipped labels and notes
-        count for a theme only when its code and name match the shipped codebook;
-        notes columns (``include``, ``examples``) in the codebook itself count too.
-    labels : pandas.DataFrame, optional
-        From :func:`read_labels`; a label without text takes it from ``tasks``.
-    tasks : pandas.DataFrame, optional
-        The tasks being coded (``task_id, title, text``).
-    use_seed_labels, use_notes, use_seed_terms : bool
-        Which sources to use (the benchmark switches them).
-    exclude : sequence of str
-        Task ids left out (cross-validation holds out a document or district).
-
-    Returns
-    -------
-    pandas.DataFrame
-        :data:`EXAMPLE_COLUMNS`; ``source`` is ``seed``, ``label``, ``note``
-        or ``terms``; ``group`` is the document of a task (for calibration).
-
-    Examples
-    --------
-    >>> from compare.themes import load_codebook
-    >>> ex = training_examples(load_codebook())
-    >>> sorted(ex["source"].unique())
-    ['note', 'seed', 'terms']
-    """
-    codes = list(codebook["code"])
-    shipped = _shipped_keys()
-    matched = {
-        c for c, t in zip(codebook["code"], codebook["theme"], strict=True) if (c, t) in shipped
-    }
-    skip = set(exclude)
-    rows: list[dict] = []
-    own = labels if labels is not None else pd.DataFrame(columns=["task_id", "code"])
-    skip_seed = skip | set(own["task_id"])
-    if use_seed_labels:
-        for r in seed_labels().itertuples():
-            if r.code in matched and r.task_id not in skip_seed:
-                rows.append(
-                    {
-                        "title": r.title,
-                        "text": r.text,
-                        "code": r.code,
-                        "source": "seed",
-                        "group": r.doc_id,
-                    }
-                )
-    if len(own):
-        known = (
-            tasks.set_index("task_id")[["title", "text", "doc_id"]]
-            if tasks is not None and "doc_id" in tasks
-            else (
-                tasks.set_index("task_id")[["title", "text"]].assign(doc_id="")
-                if tasks is not None
-                else None
-            )
-        )
-        for r in own.itertuples():
-            if r.task_id in skip:
-                continue
-            title, text = str(getattr(r, "title", "") or ""), str(getattr(r, "text", "") or "")
-            group = str(getattr(r, "doc_id", "") or "")
-            if known is not None and r.task_id in known.index:
-                k = known.loc[r.task_id]
-                title, text = title or k["title"], text or k["text"]
-                group = group or str(k["doc_id"])
-            if title or text:
-                rows.append(
-                    {
-                        "title": title,
-                        "text": text or title,
-                        "code": r.code,
-                        "source": "label",
-                        "group": group or r.task_id,
-                    }
-                )
-    if use_notes:
-        notes = load_notes()
-        notes = notes[
-            [
-                (c, t) in shipped and c in matched
-                for c, t in zip(notes["code"], notes["theme"], strict=True)
-            ]
-        ]
-        for col in ("include", "examples"):  # notes carried by the user's codebook itself
-            if col in codebook.columns:
-                extra = codebook[["code", "theme", col]].copy()
-                if col == "examples":
-                    extra[col] = extra[col].map(
-                        lambda v: v if isinstance(v, list) else _split_list(v)
-                    )
-                notes = pd.concat([notes, extra], ignore_index=True)
-        for r in notes.fillna("").itertuples():
-            if r.code not in codes:
-                continue
-            for phrase in r.examples if isinstance(r.examples, list) else []:
-                rows.append(
-                    {"title": phrase, "text": phrase, "code": r.code, "source": "note", "group": ""}
-                )
-            if r.include:
-                rows.append(
-                    {
-                        "title": r.theme,
-                        "text": f"{r.theme}。{r.include}",
-                        "code": r.code,
-                        "source": "note",
-                        "group": "",
-                    }
-                )
-    if use_seed_terms:
-        for code, theme, terms in zip(
-            codebook["code"], codebook["theme"], codebook["seed_terms"], strict=True
-        ):
-            rows.append(
-                {
-                    "title": theme,
-                    "text": "、".join(terms),
-                    "code": code,
-                    "source": "terms",
-                    "group": "",
-                }
-            )
-    out = pd.DataFrame(rows, columns=list(EXAMPLE_COLUMNS)).fillna("")
-    out = out.drop_duplicates(["title", "text", "code"])
-    return out.sort_values(["code", "source", "title", "text"], kind="stable").reset_index(
-        drop=True
-    )
 
 
 def _identity(tokens: list[str]) -> list[str]:
@@ -354,6 +102,88 @@ def _softmax(Z: np.ndarray) -> np.ndarray:
     Z = Z - Z.max(axis=1, keepdims=True)
     E = np.exp(Z)
     return E / E.sum(axis=1, keepdims=True)
+
+
+def _csr_counts(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int):
+    """Counts of (row, column) pairs as the int64 CSR matrix ``CountVectorizer`` returns."""
+    import scipy.sparse as sp
+
+    counts = sp.csr_matrix(
+        (np.ones(len(rows), dtype=np.int64), (rows, cols)), shape=(n_rows, n_cols), dtype=np.int64
+    )
+    counts.sum_duplicates()  # sorted indices, as CountVectorizer leaves them
+    return counts
+
+
+_WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's white-space rule for char n-grams
+
+
+def _char_counts(vectorizer, docs: Sequence[str], chunk: int = 4000):
+    """``vectorizer`` (fitted, ``analyzer="char"``) counts of texts, by array operations.
+
+    The n-grams of each lower-cased text with runs of white space made one
+    space, exactly as scikit-learn's char analyzer makes them, are coded as
+    integers from their code points (21 bits each) and looked up in the
+    vocabulary coded the same way: the matrix ``CountVectorizer.transform``
+    builds, about twenty times faster.
+
+    Examples
+    --------
+    >>> from sklearn.feature_extraction.text import TfidfVectorizer
+    >>> v = TfidfVectorizer(analyzer="char", ngram_range=(1, 3)).fit(["中医药 发展", "中医"])
+    >>> (_char_counts(v, ["发展中医药", "A  b"]) != v._count_vocab(["发展中医药", "A  b"], True)[1]).nnz
+    0
+    """
+    import scipy.sparse as sp
+
+    lo, hi = vectorizer.ngram_range
+    vocab = vectorizer.vocabulary_
+    by_n: dict[int, tuple[pd.Index, np.ndarray]] = {}
+    for n in range(lo, hi + 1):
+        grams = [(g, j) for g, j in vocab.items() if len(g) == n]
+        keys = pd.Index(np.array([_gram_key(g) for g, _ in grams], dtype=np.uint64))
+        by_n[n] = (keys, np.array([j for _, j in grams], dtype=np.int64))
+    parts = []
+    for start in range(0, len(docs), chunk):
+        texts = [_WHITE_SPACES.sub(" ", (d or "").lower()) for d in docs[start : start + chunk]]
+        lens = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+        cps = np.frombuffer(
+            "".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32
+        ).astype(np.uint64)
+        ends = np.repeat(np.cumsum(lens), lens)
+        doc_of = np.repeat(np.arange(len(texts)), lens)
+        pos = np.arange(len(cps))
+        rows, cols = [], []
+        for n, (keys, ids) in by_n.items():
+            if not len(keys):
+                continue
+            valid = pos + n <= ends
+            key = np.zeros(int(valid.sum()), dtype=np.uint64)
+            at = pos[valid]
+            for i in range(n):
+                key = (key << np.uint64(21)) | cps[at + i]
+            hit = keys.get_indexer(key)  # a hash table lookup per n-gram
+            found = hit >= 0
+            rows.append(doc_of[valid][found])
+            cols.append(ids[hit[found]])
+        parts.append(
+            _csr_counts(
+                np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64),
+                np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64),
+                len(texts),
+                len(vocab),
+            )
+        )
+    if not parts:
+        return sp.csr_matrix((0, len(vocab)), dtype=np.int64)
+    return sp.vstack(parts, format="csr")
+
+
+def _gram_key(gram: str) -> int:
+    key = 0
+    for ch in gram:
+        key = (key << 21) | ord(ch)
+    return key
 
 
 class ThemeCoder:
@@ -409,12 +239,15 @@ class ThemeCoder:
         self.temperature = 1.0
 
     # ---------------------------------------------------------------- features
-    def _docs(self, titles: Sequence[str], texts: Sequence[str]) -> tuple[list, list]:
+    def _docs(
+        self, titles: Sequence[str], texts: Sequence[str], tokens: TaskTokens | None = None
+    ) -> tuple[list, list]:
         titles = [t or "" for t in titles]
         texts = [x or "" for x in texts]
-        tok = tokenize_many(titles + texts, cache=False)
-        n = len(titles)
-        words = [a * self.title_weight + b for a, b in zip(tok[:n], tok[n:], strict=True)]
+        if tokens is None:  # through the token cache: the corpus's tasks are segmented once
+            tok = tokenize_many(titles + texts)
+            tokens = (tok[: len(titles)], tok[len(titles) :])
+        words = [list(a) * self.title_weight + list(b) for a, b in zip(*tokens, strict=True)]
         chars = [
             normalize("。".join([t] * self.title_weight + [x]))
             for t, x in zip(titles, texts, strict=True)
@@ -444,7 +277,8 @@ class ThemeCoder:
         import scipy.sparse as sp
 
         vw, vc, clf = fitted
-        X = (sp.hstack([vw.transform(words), vc.transform(chars)]) / math.sqrt(2)).tocsr()
+        Xc = vc._tfidf.transform(_char_counts(vc, chars), copy=False)  # = vc.transform(chars)
+        X = (sp.hstack([vw.transform(words), Xc]) / math.sqrt(2)).tocsr()
         raw = clf.decision_function(X)
         if raw.ndim == 1:  # two classes
             raw = np.column_stack([-raw / 2, raw / 2])
@@ -510,8 +344,16 @@ class ThemeCoder:
         return float(grid[int(np.argmin(losses))])
 
     # ---------------------------------------------------------------- predict
-    def predict_proba(self, titles: Sequence[str], texts: Sequence[str]) -> np.ndarray:
-        """Calibrated probabilities, tasks × :attr:`codes`."""
+    def predict_proba(
+        self, titles: Sequence[str], texts: Sequence[str], tokens: TaskTokens | None = None
+    ) -> np.ndarray:
+        """Calibrated probabilities, tasks × :attr:`codes`.
+
+        Each row depends on its task and the model alone (never on the other
+        rows), which is what lets :func:`compare.coder_cache.predict_cached`
+        keep them per task. ``tokens`` are the tasks' title and text tokens
+        (:func:`compare.themes.task_tokens`), if already at hand.
+        """
         n = len(titles)
         if self._single is not None:
             P = np.zeros((n, len(self.codes)))
@@ -519,51 +361,144 @@ class ThemeCoder:
             return P
         if n == 0:
             return np.zeros((0, len(self.codes)))
-        words, chars = self._docs(list(titles), list(texts))
+        words, chars = self._docs(list(titles), list(texts), tokens)
         return _softmax(self._logits(self._fitted, words, chars) / self.temperature)
 
 
-def labelled_pool(
-    codebook: pd.DataFrame,
-    *,
-    labels: pd.DataFrame | None = None,
-    tasks: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Every labelled task with its text, document and district (what cross-validation holds out).
+#: Bump when the model or its features change: it keys the fitted models and their predictions.
+MODEL_VERSION = "1"
 
-    The shipped seed labels of the codebook's matching themes, plus the
-    researcher's labels of tasks in ``tasks`` (their text, document and
-    district taken from there); a researcher's label replaces a seed label.
 
-    Returns
-    -------
-    pandas.DataFrame
-        ``task_id, code, title, text, doc_id, district, source`` sorted by ``task_id``.
+def model_digest(codes: Sequence[str], examples: pd.DataFrame, **params) -> str:
+    """Hash of everything a fitted :class:`ThemeCoder` depends on.
+
+    The codes, the training examples, the model's parameters, the tokens'
+    dictionary and stop-list, the source of this module and of
+    :mod:`compare.text`, and the scikit-learn version.
 
     Examples
     --------
     >>> from compare.themes import load_codebook
-    >>> labelled_pool(load_codebook())["district"].nunique()
-    3
+    >>> cb = load_codebook()
+    >>> ex = training_examples(cb)
+    >>> model_digest(cb["code"], ex) == model_digest(cb["code"], ex.iloc[::-1])
+    True
     """
-    cols = ["task_id", "code", "title", "text", "doc_id", "district", "source"]
-    shipped = _shipped_keys()
-    matched = {
-        c for c, t in zip(codebook["code"], codebook["theme"], strict=True) if (c, t) in shipped
-    }
-    seeds = seed_labels()
-    seeds = seeds[seeds["code"].isin(matched)].assign(source="seed")
-    parts = [seeds.reindex(columns=cols)]
-    if labels is not None and len(labels) and tasks is not None:
-        known = tasks.drop_duplicates("task_id").set_index("task_id")
-        own = labels[labels["task_id"].isin(known.index)][["task_id", "code"]]
-        info = known.loc[own["task_id"]].reindex(columns=["title", "text", "doc_id", "district"])
-        own = own.reset_index(drop=True).join(info.reset_index(drop=True)).assign(source="label")
-        parts = [parts[0][~parts[0]["task_id"].isin(own["task_id"])], own.reindex(columns=cols)]
-    pool = pd.concat(parts, ignore_index=True).fillna("")
-    for col in ("doc_id", "district"):
-        pool[col] = pool[col].astype(str)
-    return pool.sort_values("task_id", kind="stable").reset_index(drop=True)
+    import hashlib
+    import json
+
+    import sklearn
+
+    from compare.text import default_dictionary
+
+    ex = examples.reindex(columns=list(EXAMPLE_COLUMNS)).fillna("").astype(str)
+    ex = ex.sort_values(list(EXAMPLE_COLUMNS), kind="stable")
+    dictionary = default_dictionary()
+    digest = hashlib.sha256()
+    digest.update(
+        json.dumps(
+            [
+                MODEL_VERSION,
+                list(map(str, codes)),
+                ex.to_numpy().tolist(),
+                sorted((k, repr(v)) for k, v in params.items()),
+                dictionary.digest,
+                sorted(dictionary.stopwords),
+                sklearn.__version__,
+            ],
+            ensure_ascii=False,
+        ).encode("utf-8")
+    )
+    for name in ("coder.py", "text.py"):
+        digest.update((config.PACKAGE_DIR / name).read_bytes())
+    return digest.hexdigest()
+
+
+def fitted_coder(
+    codes: Sequence[str], examples: pd.DataFrame, *, use_cache: bool = True, **params
+) -> ThemeCoder:
+    """A :class:`ThemeCoder` fitted on ``examples``, trained once per set of training inputs.
+
+    The fitted model is kept under ``data/interim/coder`` by
+    :func:`model_digest`; a damaged entry is refitted. The model's ``digest``
+    attribute names it (it keys the per-task predictions of :func:`predict_cached`).
+
+    Examples
+    --------
+    >>> from compare.themes import load_codebook
+    >>> cb = load_codebook()
+    >>> m = fitted_coder(list(cb["code"]), training_examples(cb))
+    >>> m.digest == fitted_coder(list(cb["code"]), training_examples(cb)).digest
+    True
+    """
+    import pickle
+
+    from compare.atomic import write_atomic
+
+    digest = model_digest(codes, examples, **params)
+    path = config.INTERIM_DIR / "coder" / f"{digest[:32]}.pkl"
+    if use_cache and path.is_file():
+        try:
+            model = pickle.loads(path.read_bytes())
+            if isinstance(model, ThemeCoder) and getattr(model, "digest", None) == digest:
+                return model
+        except Exception:  # noqa: BLE001 - a damaged or stale entry is refitted
+            pass
+    model = ThemeCoder(list(codes), **params).fit(examples)
+    model.digest = digest
+    if use_cache:
+        write_atomic(config.cache_dir("coder") / path.name, pickle.dumps(model))
+    return model
+
+
+def predict_cached(
+    model: ThemeCoder,
+    titles: Sequence[str],
+    texts: Sequence[str],
+    tokens: TaskTokens | None = None,
+    *,
+    use_cache: bool = True,
+) -> np.ndarray:
+    """:meth:`ThemeCoder.predict_proba`, with each task's row kept by its content.
+
+    A row depends only on the task's title and text and on the model, so it is
+    stored under ``data/interim/predictions/<model digest>`` keyed by the hash of
+    the title and text (:class:`compare.rowcache.RowCache`): coding a corpus
+    with one changed plan predicts that plan's tasks alone, and gives exactly
+    the rows a cold run gives.
+
+    Examples
+    --------
+    >>> from compare.themes import load_codebook
+    >>> cb = load_codebook()
+    >>> m = fitted_coder(list(cb["code"]), training_examples(cb))
+    >>> P = predict_cached(m, ["开展世界无烟日宣传活动"], ["开展世界无烟日宣传活动。"])
+    >>> cb["code"][P.argmax()]
+    'K'
+    """
+    from compare.rowcache import RowCache
+    from compare.text import text_hash
+
+    titles = ["" if t is None else str(t) for t in titles]
+    texts = ["" if x is None else str(x) for x in texts]
+    digest = getattr(model, "digest", None)
+    if not use_cache or digest is None:
+        return model.predict_proba(titles, texts, tokens)
+    keys = [text_hash(f"{t}\x00{x}") for t, x in zip(titles, texts, strict=True)]
+    store = RowCache(config.INTERIM_DIR / "predictions" / digest[:32], width=len(model.codes))
+    P, found = store.lookup(keys)
+    first: dict[str, int] = {}  # each missing text predicted once, in content order
+    for i in sorted(np.flatnonzero(~found).tolist(), key=lambda i: keys[i]):
+        first.setdefault(keys[i], i)
+    if first:
+        todo = list(first.values())
+        sub = None if tokens is None else tuple([part[i] for i in todo] for part in tokens)
+        P_new = model.predict_proba([titles[i] for i in todo], [texts[i] for i in todo], sub)
+        store.put({keys[i]: P_new[j] for j, i in enumerate(todo)})
+        row_of = {keys[i]: j for j, i in enumerate(todo)}
+        missing = np.flatnonzero(~found)
+        P[missing] = P_new[[row_of[keys[i]] for i in missing]]
+    return P
 
 
 def cross_validate(
@@ -617,7 +552,7 @@ def cross_validate(
         test = (pool[by] == g).to_numpy()
         train = pool[~test].assign(group=pool.loc[~test, "doc_id"])
         ex = training_examples(codebook, labels=train, use_seed_labels=False)
-        model = ThemeCoder(codes, **model_kwargs).fit(ex)
+        model = fitted_coder(codes, ex, **model_kwargs)  # trained once per fold and training set
         P[test] = model.predict_proba(list(pool.loc[test, "title"]), list(pool.loc[test, "text"]))
     order = np.argsort(-P, axis=1, kind="stable")
     out = pd.DataFrame(

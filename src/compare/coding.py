@@ -34,10 +34,22 @@ THEME_COLUMNS = ("cluster", "cluster_label", *CODED_COLUMNS)
 
 
 #: Package files whose change invalidates the cached coding.
-_THEME_SOURCES = ("themes.py", "coder.py", "text.py", "coding.py")
+_THEME_SOURCES = (
+    "codebook.py",
+    "coder.py",
+    "coding.py",
+    "clusters.py",
+    "features.py",
+    "rowcache.py",
+    "seedterms.py",
+    "stability.py",
+    "text.py",
+    "themes.py",
+    "training.py",
+)
 
 
-_CACHE_FORMAT = 2
+_CACHE_FORMAT = 3
 
 
 def _theme_code_digest() -> str:

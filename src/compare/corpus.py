@@ -24,7 +24,6 @@ import hashlib
 import json
 import os
 import warnings
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,33 +31,17 @@ import pandas as pd
 
 from compare import config
 from compare.atomic import atomic_path, write_atomic
-from compare.exceptions import CompareError, PlanInputError
-from compare.extract import EXTRACT_VERSION, LOW_CONFIDENCE, Extracted, extract_cached
+from compare.exceptions import PlanInputError
+from compare.extract import EXTRACT_VERSION, LOW_CONFIDENCE, extract_cached
 from compare.io import PLAN_SUFFIXES, plan_files, read_plan_bytes, sha256_bytes
 from compare.labels import fill_unknown, period_text, unknown_note
-from compare.parse import PARSER_VERSION, NoTasksWarning, Plan, coverage, parse_text
+from compare.parse import PARSER_VERSION, NoTasksWarning, parse_text
+from compare.rows import apply_catalog, frame, plan_rows
 
 __all__ = ["Corpus", "load_corpus", "plan_files", "plan_rows", "PLAN_SUFFIXES"]
 
 _VERSION = f"{PARSER_VERSION}+x{EXTRACT_VERSION}+c2"  # c: corpus assembly (copies)
 _TABLES = ("documents", "sections", "tasks", "unassigned")
-_INT_COLS = (
-    "year",
-    "period_start",
-    "period_end",
-    "n_sections",
-    "n_tasks",
-    "level",
-    "ordinal",
-    "line_start",
-    "line_end",
-    "n_chars",
-    "n_pages",
-    "page_start",
-    "page_end",
-    "page_line_start",
-    "page_line_end",
-)
 
 
 @dataclass
@@ -153,129 +136,6 @@ def _flags(doc: dict) -> str:
     return "; ".join(x for x in out if x)
 
 
-def plan_rows(
-    plan: Plan, source_file: str, extracted: Extracted | None = None
-) -> dict[str, list[dict]]:
-    """The rows one plan contributes to each table.
-
-    Parameters
-    ----------
-    plan : Plan
-        The parsed plan.
-    source_file : str
-        Its file name relative to the corpus folder.
-    extracted : Extracted, optional
-        What the extraction stage knew (pages, OCR confidence, original
-        lines); without it the plan's text is taken as plain text.
-
-    Examples
-    --------
-    >>> from compare.parse import parse_text
-    >>> rows = plan_rows(parse_text("一、总体\\n1. 做好工作。推进。\\n"), "x.txt")
-    >>> rows["tasks"][0]["title"], rows["tasks"][0]["page_start"]
-    ('做好工作', None)
-    """
-    d = plan.document
-    cov = coverage(plan)
-    ex = extracted
-    lines = ex.lines if ex is not None else []
-    pages = ex.pages if ex is not None else ()
-    first_line: dict[int, int] = {}
-    for no, page in enumerate(pages, start=1):
-        first_line.setdefault(page, no)
-
-    def where(no: int) -> tuple[int | None, int | None]:
-        if not pages or not 1 <= no <= len(pages):
-            return None, None
-        page = pages[no - 1]
-        return page, no - first_line[page] + 1
-
-    doc = {
-        "doc_id": plan.doc_id,
-        "source_file": source_file,
-        "sha256": plan.sha256,
-        "encoding": plan.encoding,
-        "district": d.district,
-        "issuer": d.issuer,
-        "title": d.title,
-        "kind": d.kind,
-        "year": d.year,
-        "period_start": d.period_start,
-        "period_end": d.period_end,
-        "doc_number": d.doc_number,
-        "issue_date": d.issue_date,
-        "label": d.label,
-        "n_sections": len(plan.sections),
-        "n_tasks": len(plan.tasks),
-        "coverage": cov["coverage"],
-        "exact": bool(cov["exact"]),
-        "format": ex.format if ex is not None else "text",
-        "n_pages": ex.n_pages if ex is not None and ex.n_pages else None,
-        "publish_date": (ex.meta.get("publish_date") if ex is not None else None) or None,
-        "low_confidence_pages": ",".join(map(str, ex.low_confidence_pages)) if ex else "",
-        "furniture_lines": len(ex.furniture) if ex is not None else 0,
-        "converted": bool(ex.original) if ex is not None else False,
-    }
-    paths = {}
-    sections = []
-    for s in plan.sections:
-        path = (paths[s.parent] + " › " if s.parent in paths else "") + s.number + s.title
-        paths[s.id] = path
-        sections.append(
-            {
-                "section_id": s.id,
-                "doc_id": plan.doc_id,
-                "number": s.number,
-                "title": s.title,
-                "level": s.level,
-                "parent": s.parent,
-                "path": path,
-                "line_start": s.line_start,
-                "line_end": s.line_end,
-            }
-        )
-    tasks = [
-        {
-            "task_id": t.id,
-            "doc_id": plan.doc_id,
-            "source_file": source_file,
-            "district": d.district,
-            "year": d.year,
-            "kind": d.kind,
-            "label": d.label,
-            "section_id": t.section,
-            "section_path": paths.get(t.section, ""),
-            "number": t.number,
-            "ordinal": t.ordinal,
-            "title": t.title,
-            "text": t.text,
-            "line_start": t.line_start,
-            "line_end": t.line_end,
-            "n_chars": len(t.text),
-            "page_start": where(t.line_start)[0],
-            "page_end": where(t.line_end)[0],
-            "page_line_start": where(t.line_start)[1],
-            "page_line_end": where(t.line_end)[1],
-            "raw": "\n".join(lines[t.line_start - 1 : t.line_end]) if lines else None,
-        }
-        for t in plan.tasks
-    ]
-    blocks = [
-        {
-            "block_id": f"{plan.doc_id}-b{i:03d}",
-            "doc_id": plan.doc_id,
-            "kind": b.kind,
-            "role": b.role,
-            "section_id": b.section,
-            "text": b.text,
-            "line_start": b.line_start,
-            "line_end": b.line_end,
-        }
-        for i, b in enumerate(plan.unassigned, start=1)
-    ]
-    return {"documents": [doc], "sections": sections, "tasks": tasks, "unassigned": blocks}
-
-
 def _parse_file_rows(name: str, data: bytes, digest: str, cache_root: Path | None) -> dict:
     """Rows of one file, from the per-file cache or by parsing (picklable for workers).
 
@@ -283,12 +143,11 @@ def _parse_file_rows(name: str, data: bytes, digest: str, cache_root: Path | Non
     :mod:`compare.config` afresh and must not fall back to its default paths.
     """
     use_cache = cache_root is not None
-    cache = (cache_root or Path()) / f"{digest[:2]}" / f"{digest}-{_VERSION}.json"
-    if use_cache and cache.exists():
-        try:
-            return json.loads(cache.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            pass  # a damaged cache entry is rebuilt below
+    cache = _rows_path(cache_root or Path(), digest)
+    if use_cache:
+        rows = _cached_rows(cache_root, digest)
+        if rows is not None:
+            return rows
     ex = extract_cached(data, name, cache_root.parent / "extract" if cache_root else None)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", NoTasksWarning)
@@ -302,109 +161,16 @@ def _parse_file_rows(name: str, data: bytes, digest: str, cache_root: Path | Non
     return rows
 
 
-def _frame(rows: list[dict], table: str) -> pd.DataFrame:
-    columns = {
-        "documents": [
-            "doc_id",
-            "source_file",
-            "sha256",
-            "encoding",
-            "district",
-            "issuer",
-            "title",
-            "kind",
-            "year",
-            "period_start",
-            "period_end",
-            "doc_number",
-            "issue_date",
-            "label",
-            "n_sections",
-            "n_tasks",
-            "coverage",
-            "exact",
-            "format",
-            "n_pages",
-            "publish_date",
-            "low_confidence_pages",
-            "furniture_lines",
-            "converted",
-        ],
-        "sections": [
-            "section_id",
-            "doc_id",
-            "number",
-            "title",
-            "level",
-            "parent",
-            "path",
-            "line_start",
-            "line_end",
-        ],
-        "tasks": [
-            "task_id",
-            "doc_id",
-            "source_file",
-            "district",
-            "year",
-            "kind",
-            "label",
-            "section_id",
-            "section_path",
-            "number",
-            "ordinal",
-            "title",
-            "text",
-            "line_start",
-            "line_end",
-            "n_chars",
-            "page_start",
-            "page_end",
-            "page_line_start",
-            "page_line_end",
-            "raw",
-        ],
-        "unassigned": [
-            "block_id",
-            "doc_id",
-            "kind",
-            "role",
-            "section_id",
-            "text",
-            "line_start",
-            "line_end",
-        ],
-    }[table]
-    df = pd.DataFrame(rows, columns=columns)
-    for col in _INT_COLS:
-        if col in df.columns:
-            df[col] = df[col].astype("Int64")
-    for col in ("district", "kind"):
-        if col in df.columns:
-            df[col] = df[col].astype("category")
-    if "coverage" in df.columns:
-        df["coverage"] = df["coverage"].astype(float)
-    return df
+def _rows_path(cache_root: Path, digest: str) -> Path:
+    return cache_root / f"{digest[:2]}" / f"{digest}-{_VERSION}.json"
 
 
-def _apply_catalog(docs: list[dict], catalog: Path | None) -> None:
-    """Fill metadata the texts lack from a catalog CSV keyed by ``sha256``."""
-    if catalog is None or not catalog.exists():
-        return
+def _cached_rows(cache_root: Path, digest: str) -> dict | None:
+    """The rows cached for a file's content, or None (missing or damaged: parse again)."""
     try:
-        cat = pd.read_csv(catalog, dtype=str, comment="#").fillna("")
-    except (OSError, ValueError) as err:
-        raise CompareError(f"{catalog}: cannot read catalog ({err})") from None
-    if "sha256" not in cat.columns:
-        raise CompareError(f"{catalog}: catalog needs a 'sha256' column (has {list(cat.columns)})")
-    by_hash = {r["sha256"]: r for r in cat.to_dict("records")}
-    for doc in docs:
-        row = by_hash.get(doc["sha256"])
-        if not row:
-            continue
-        for key, value in row.items():
-            if key in doc and value != "" and doc[key] in (None, ""):
-                doc[key] = int(value) if key in _INT_COLS else value
+        return json.loads(_rows_path(cache_root, digest).read_bytes())
+    except (OSError, ValueError):
+        return None
 
 
 def load_corpus(
@@ -519,8 +285,8 @@ def load_corpus(
                 if "source_file" in r:
                     r["source_file"] = name
                 rows[t].append(r)
-    _apply_catalog(rows["documents"], catalog_path)
-    tables = {t: _frame(rows[t], t) for t in _TABLES}
+    apply_catalog(rows["documents"], catalog_path)
+    tables = {t: frame(rows[t], t) for t in _TABLES}
     if use_cache:
         _write_corpus_cache(corpus_dir, tables, parse_failures)
     return _complete(Corpus(**tables, failures=failures + parse_failures))
@@ -607,33 +373,41 @@ def _parse_all(
     cache_root: Path | None,
     n_jobs: int | None,
     progress: bool = False,
-) -> Iterable:
-    todo = len(entries)
+) -> list:
+    """Rows of every entry: cached files read here, the others parsed (in parallel when many).
+
+    Only the files not in the per-file cache count towards starting worker
+    processes, so one changed plan in a thousand is parsed in this process.
+    """
+    out: list = [None] * len(entries)
+    todo = []
+    for i, (_, _, digest) in enumerate(entries):
+        rows = _cached_rows(cache_root, digest) if cache_root is not None else None
+        if rows is None:
+            todo.append(i)
+        else:
+            out[i] = rows
     if n_jobs is None:
-        n_jobs = 1 if todo < 200 else (os.cpu_count() or 1)
+        n_jobs = 1 if len(todo) < 200 else (os.cpu_count() or 1)
     bar = None
-    if progress and todo > 1:
+    if progress and len(todo) > 1:
         import sys
 
         from tqdm import tqdm
 
-        bar = tqdm(total=todo, unit="file", desc="reading plans", file=sys.stderr, leave=False)
+        bar = tqdm(total=len(todo), unit="file", desc="reading plans", file=sys.stderr, leave=False)
     if n_jobs == 1:
-        out = []
-        for e in entries:
-            out.append(_parse_one(e, cache_root))
-            if bar is not None:
-                bar.update()
+        results = (_parse_one(entries[i], cache_root) for i in todo)
     else:
         from joblib import Parallel, delayed
 
-        out = []
-        for res in Parallel(n_jobs=n_jobs, batch_size=32, return_as="generator")(
-            delayed(_parse_one)(e, cache_root) for e in entries
-        ):
-            out.append(res)
-            if bar is not None:
-                bar.update()
+        results = Parallel(n_jobs=n_jobs, batch_size=32, return_as="generator")(
+            delayed(_parse_one)(entries[i], cache_root) for i in todo
+        )
+    for i, res in zip(todo, results, strict=True):
+        out[i] = res
+        if bar is not None:
+            bar.update()
     if bar is not None:
         bar.close()
     return out

@@ -24,6 +24,7 @@ import functools
 import hashlib
 import json
 import logging
+import marshal
 import os
 import re
 import unicodedata
@@ -40,7 +41,7 @@ from compare.exceptions import CompareError
 PARALLEL_THRESHOLD_BYTES: int = 2_000_000
 
 #: Version of the token format; bump it to invalidate every cached segmentation.
-_FORMAT = "1"
+_FORMAT = "2"
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z0-9+#\-]*$")
 _SEPARATORS = re.compile(r"\s+")
@@ -289,22 +290,27 @@ def tokenize(text: str, dictionary: Dictionary | None = None) -> list[str]:
 
 
 def _shard_path(root: Path, digest: str, key: str) -> Path:
-    return root / digest[:16] / f"{key[:_SHARDS_PREFIX]}.json"
+    """The shard of a text hash (or of its first :data:`_SHARDS_PREFIX` hex digits)."""
+    return root / digest[:16] / f"{key[:_SHARDS_PREFIX]}.marshal"
 
 
 def _read_shard(path: Path) -> dict[str, list[str]]:
     try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        data = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
         return {}
     return data if isinstance(data, dict) else {}
 
 
 def _write_atomic(path: Path, data: dict[str, list[str]]) -> None:
-    # one json.dumps (the C encoder) and one write: json.dump to a file goes through
-    # the pure-Python encoder, call by call (3.3 s per 1,000 plans)
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    write_atomic(path, payload)
+    # marshal (format 4) writes a string used many times once and refers to it after:
+    # a shard loads with one shared object per distinct token, so the token lists cost
+    # pointers and every later lookup finds the token's hash already computed (JSON gave
+    # each occurrence its own string, hashed again by every consumer: seconds per 1,000 plans)
+    pool: dict[str, str] = {}
+    same = pool.setdefault
+    shared = {key: [same(t, t) for t in data[key]] for key in sorted(data)}
+    write_atomic(path, marshal.dumps(shared, 4))
 
 
 def _segment_chunk(texts: list[str], dictionary: Dictionary) -> list[list[str]]:
@@ -334,6 +340,7 @@ def segment_many(
     cache_root: str | os.PathLike[str] | None = None,
     n_jobs: int | None = None,
     parallel_threshold: int = PARALLEL_THRESHOLD_BYTES,
+    intern: bool = True,
 ) -> list[list[str]]:
     """Segment many texts, reusing cached results and running in parallel when large.
 
@@ -353,6 +360,9 @@ def segment_many(
         bytes (default: every CPU). ``1`` never starts processes.
     parallel_threshold : int
         Bytes of UTF-8 text below which one process is faster.
+    intern : bool
+        Make every occurrence of a token one shared string (memory of large
+        corpora); ``False`` when the caller builds new lists anyway.
 
     Returns
     -------
@@ -372,12 +382,13 @@ def segment_many(
     shards: dict[Path, dict[str, list[str]]] = {}
     if cache:
         root = root or config.cache_dir("tokens")
-        for key in sorted(set(keys)):
-            path = _shard_path(root, dictionary.digest, key)
-            if path not in shards:
-                shards[path] = _read_shard(path)
-            if key in shards[path]:
-                found[key] = shards[path][key]
+        by_prefix: dict[str, list[str]] = {}
+        for key in set(keys):
+            by_prefix.setdefault(key[:_SHARDS_PREFIX], []).append(key)
+        for prefix in sorted(by_prefix):
+            path = _shard_path(root, dictionary.digest, prefix)
+            shard = shards[path] = _read_shard(path)
+            found.update((k, shard[k]) for k in by_prefix[prefix] if k in shard)
 
     todo_keys: list[str] = []
     todo_texts: list[str] = []
@@ -415,11 +426,13 @@ def segment_many(
                 merged = {**_read_shard(path), **shards[path]}  # keep other writers' entries
                 _write_atomic(path, merged)
 
+    if not intern:
+        return [found[key] for key in keys]
     # one shared str object per distinct token (JSON and jieba give each occurrence its
     # own): the token lists of a large corpus then hold pointers, not copies
     pool: dict[str, str] = {}
-    intern = pool.setdefault
-    return [[intern(t, t) for t in found[key]] for key in keys]
+    same = pool.setdefault
+    return [[same(t, t) for t in found[key]] for key in keys]
 
 
 def tokenize_many(
@@ -437,8 +450,13 @@ def tokenize_many(
     [['医联体'], ['安宁疗护']]
     """
     dictionary = dictionary or default_dictionary()
-    segmented = segment_many(texts, dictionary, cache=cache, n_jobs=n_jobs)
-    return [filter_tokens(tokens, dictionary.stopwords) for tokens in segmented]
+    segmented = segment_many(texts, dictionary, cache=cache, n_jobs=n_jobs, intern=False)
+    # decided once per distinct token (a corpus has millions of tokens, tens of thousands
+    # distinct); the kept ones are shared strings, so the lists hold pointers, not copies
+    stop = dictionary.stopwords
+    keep = {t: t for t in set().union(*segmented) if t not in stop and is_content_token(t)}
+    get = keep.get
+    return [[k for t in tokens if (k := get(t)) is not None] for tokens in segmented]
 
 
 def tokens_of_tasks(tasks: Any, tokens: Sequence[Sequence[str]] | None = None) -> list[list[str]]:

@@ -42,22 +42,44 @@ Examples
 
 from __future__ import annotations
 
-import csv
-import math
-import re
-import warnings
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from compare import config
-from compare.exceptions import CodebookError, CompareError
-from compare.text import Dictionary, normalize, tokenize, tokenize_many
+from compare.codebook import (  # re-exported: the codebook was part of this module
+    CODEBOOK_COLUMNS,
+    SEED_COLUMN,
+    CodebookWarning,
+    load_codebook,
+    read_overrides,
+    split_terms,
+    terms_from_name,
+)
+from compare.exceptions import CompareError
+from compare.features import task_tokens, tfidf_matrix
+from compare.seedterms import seed_scores, theme_probabilities
+from compare.text import Dictionary
 
-#: Columns a codebook must have (``scope`` is optional and kept when present).
-CODEBOOK_COLUMNS: tuple[str, ...] = ("code", "theme")
+__all__ = [
+    "CODEBOOK_COLUMNS",
+    "CODED_COLUMNS",
+    "OUTPUT_COLUMNS",
+    "SEED_COLUMN",
+    "CodebookWarning",
+    "code_tasks",
+    "content_order",
+    "load_codebook",
+    "read_overrides",
+    "seed_scores",
+    "split_terms",
+    "task_tokens",
+    "terms_from_name",
+    "tfidf_matrix",
+    "theme_probabilities",
+    "theme_table",
+]
+
 #: Columns :func:`code_tasks` adds per task (after ``task_id``).
 CODED_COLUMNS: tuple[str, ...] = (
     "theme",
@@ -68,35 +90,6 @@ CODED_COLUMNS: tuple[str, ...] = (
     "confidence_2",
     "overridden",
 )
-#: Optional; without it, seed terms are derived from the Chinese theme names.
-SEED_COLUMN = "seed_terms"
-
-
-class CodebookWarning(UserWarning):
-    """A codebook was accepted with a weaker fallback (e.g. no seed terms)."""
-
-
-def terms_from_name(theme: str) -> tuple[str, ...]:
-    """Seed terms derived from a Chinese theme name, for codebooks without ``seed_terms``.
-
-    The name is split at 与/和/及/、/，; each part and its words (segmented with
-    the project dictionary, stop words removed) become seed terms.
-
-    Examples
-    --------
-    >>> terms_from_name("医联体与分级诊疗")
-    ('医联体', '分级诊疗')
-    """
-    parts = [p for p in re.split(r"[与和及、，,/]", normalize(theme or "")) if p]
-    words: list[str] = []
-    for part in parts:
-        words += [w for w in tokenize(part) if len(w) > 1]
-    seen: dict[str, None] = {}
-    for term in parts + words:
-        seen.setdefault(term, None)
-    return tuple(seen)
-
-
 #: Columns of :func:`theme_table`, in order (the ``compare themes`` output).
 OUTPUT_COLUMNS: tuple[str, ...] = (
     "source_file",
@@ -112,411 +105,6 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
     "confidence",
     "theme_2",
 )
-
-_TERM_SPLIT = re.compile(r"[、,，;；|/\s]+")
-_ASCII = re.compile(r"^[A-Za-z0-9]+$")
-
-
-# ------------------------------------------------------------------ codebook
-
-
-def _read_table(path: Path) -> pd.DataFrame:
-    try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise CodebookError(f"{path}: codebook file not found") from None
-    except UnicodeDecodeError:
-        raise CodebookError(f"{path}: codebook is not UTF-8 text") from None
-    first = raw.splitlines()[0] if raw.strip() else ""
-    sep = "\t" if "\t" in first else ","
-    rows = list(csv.reader(raw.splitlines(), delimiter=sep))
-    if not rows:
-        raise CodebookError(f"{path}: codebook is empty")
-    header = [h.strip() for h in rows[0]]
-    body = [r + [""] * (len(header) - len(r)) for r in rows[1:] if any(c.strip() for c in r)]
-    return pd.DataFrame([r[: len(header)] for r in body], columns=header, dtype=str)
-
-
-def split_terms(cell: str) -> tuple[str, ...]:
-    """Split a ``seed_terms`` cell on 、 , ; | / or white space; drop duplicates.
-
-    Examples
-    --------
-    >>> split_terms("中医、中医药; 治未病 | 中医")
-    ('中医', '中医药', '治未病')
-    """
-    seen: dict[str, None] = {}
-    for term in _TERM_SPLIT.split(normalize(cell or "")):
-        if term:
-            seen.setdefault(term, None)
-    return tuple(seen)
-
-
-def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
-    """Read and validate a codebook (tab- or comma-separated, UTF-8).
-
-    Parameters
-    ----------
-    path : str or Path, optional
-        Default: the shipped :data:`compare.config.CODEBOOK_FILE`. Required
-        columns: ``code`` and ``theme`` (the shared codebook's format, with
-        ``scope``); ``seed_terms`` (terms separated by 、 or ``;``) is
-        optional: without it, seed terms come from the theme names
-        (:func:`terms_from_name`), which codes less accurately (a
-        :class:`CodebookWarning` says so). Further columns are kept.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per theme, in file order; ``seed_terms`` holds tuples of str.
-
-    Raises
-    ------
-    CodebookError
-        Naming the file and the problem: a missing column, an empty or
-        duplicate code, a theme without seed terms.
-
-    Examples
-    --------
-    >>> cb = load_codebook()
-    >>> cb.loc[cb.code == "E", "theme"].item()
-    '中医药'
-    >>> "治未病" in cb.set_index("code").loc["E", "seed_terms"]
-    True
-    """
-    path = Path(path) if path is not None else config.CODEBOOK_FILE
-    frame = _read_table(path)
-    missing = [c for c in CODEBOOK_COLUMNS if c not in frame.columns]
-    if missing:
-        raise CodebookError(
-            f"{path}: missing column{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(missing)} (a codebook needs {', '.join(CODEBOOK_COLUMNS)}; "
-            f"found {', '.join(frame.columns) or 'none'})"
-        )
-    if frame.empty:
-        raise CodebookError(f"{path}: codebook has no themes")
-    frame = frame.copy()
-    for col in frame.columns:
-        frame[col] = frame[col].fillna("").str.strip()
-    if (frame["code"] == "").any():
-        raise CodebookError(f"{path}: a row has an empty code")
-    if (frame["code"] == "?").any():
-        raise CodebookError(f"{path}: the code ? is reserved for tasks coded 未定 (unclear)")
-    dup = frame["code"][frame["code"].duplicated()].unique().tolist()
-    if dup:
-        raise CodebookError(f"{path}: duplicate code(s) {', '.join(dup)}")
-    if SEED_COLUMN in frame.columns:
-        frame[SEED_COLUMN] = frame[SEED_COLUMN].map(split_terms)
-    else:
-        # Themes that match the shipped codebook (same code and name) take its
-        # seed terms; any other theme gets terms derived from its name.
-        shipped: dict[tuple[str, str], tuple[str, ...]] = {}
-        if path.resolve() != config.CODEBOOK_FILE.resolve() and config.CODEBOOK_FILE.exists():
-            ref = load_codebook(config.CODEBOOK_FILE)
-            shipped = {
-                (c, t): s
-                for c, t, s in zip(ref["code"], ref["theme"], ref[SEED_COLUMN], strict=True)
-            }
-        keys = list(zip(frame["code"], frame["theme"], strict=True))
-        derived = [k for k in keys if k not in shipped]
-        if derived:
-            warnings.warn(
-                f"{path}: no seed_terms column; seed terms for {len(derived)} theme(s) are derived "
-                "from their names, which codes less accurately (add a seed_terms column)",
-                CodebookWarning,
-                stacklevel=2,
-            )
-        frame[SEED_COLUMN] = [shipped.get(k) or terms_from_name(k[1]) for k in keys]
-    empty = frame.loc[frame["seed_terms"].map(len) == 0, "code"].tolist()
-    if empty:
-        raise CodebookError(f"{path}: no seed terms for code(s) {', '.join(empty)}")
-    if "scope" not in frame.columns:
-        frame["scope"] = ""
-    return frame.reset_index(drop=True)
-
-
-def read_overrides(path: str | Path, codebook: pd.DataFrame) -> pd.DataFrame:
-    """Read a researcher's labels file as overrides: CSV with columns ``task_id,code``.
-
-    The same file is also a set of training examples
-    (:func:`compare.coder.read_labels`, ``code_tasks(labels=...)``).
-
-    Parameters
-    ----------
-    path : str or Path
-        One row per corrected task; other columns (e.g. a note) are ignored.
-    codebook : pandas.DataFrame
-        From :func:`load_codebook`; every code must be one of its codes.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``task_id``, ``code``; the last row wins for a repeated task.
-
-    Raises
-    ------
-    CompareError
-        Naming the file: missing columns, or an unknown code (valid codes listed).
-
-    Examples
-    --------
-    >>> import tempfile, os
-    >>> f = os.path.join(tempfile.mkdtemp(), "o.csv")
-    >>> _ = open(f, "w", encoding="utf-8").write("task_id,code\\nabc-t001,E\\n")
-    >>> read_overrides(f, load_codebook()).to_dict("records")
-    [{'task_id': 'abc-t001', 'code': 'E'}]
-    """
-    from compare.coder import read_labels
-
-    return read_labels(path, list(codebook["code"]))[["task_id", "code"]]
-
-
-# ------------------------------------------------------------------ features
-
-
-def _body(title: str, text: str) -> str:
-    return text[len(title) :] if title and text.startswith(title) else text
-
-
-def task_tokens(
-    tasks: pd.DataFrame, dictionary: Dictionary | None = None, *, cache: bool = True
-) -> tuple[list[list[str]], list[list[str]]]:
-    """Content tokens of each task's title and of its full text.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"title": ["推进医养结合"], "text": ["推进医养结合。发展安宁疗护。"]})
-    >>> task_tokens(t, cache=False)
-    ([['医养结合']], [['医养结合', '安宁疗护']])
-    """
-    n = len(tasks)
-    both = tokenize_many(
-        list(tasks["title"].fillna("")) + list(tasks["text"].fillna("")), dictionary, cache=cache
-    )
-    return both[:n], both[n:]
-
-
-def _identity(tokens: list[str]) -> list[str]:
-    return tokens
-
-
-def tfidf_matrix(
-    title_tokens: Sequence[list[str]],
-    text_tokens: Sequence[list[str]],
-    *,
-    title_weight: int = 2,
-    groups: Sequence[object] | None = None,
-    min_groups: int = 2,
-):
-    """TF-IDF of the tasks (sublinear tf, l2 rows), title tokens counted extra times.
-
-    Parameters
-    ----------
-    title_tokens, text_tokens : sequences of token lists
-        From :func:`task_tokens` (the text already contains the title once).
-    title_weight : int
-        Extra times the title tokens are counted.
-    groups : sequence, optional
-        A group per task (e.g. its district). When there are at least
-        ``min_groups`` groups, only terms used in that many groups are kept:
-        place and institution names, which tie tasks to one plan rather than
-        to a theme, drop out.
-    min_groups : int
-
-    Returns
-    -------
-    (scipy.sparse.csr_matrix, numpy.ndarray)
-        The matrix and its vocabulary. The analyzer is the identity on token
-        lists, so one-character words are kept (a ``token_pattern`` would drop
-        them).
-
-    Examples
-    --------
-    >>> X, vocab = tfidf_matrix([["癌"], ["药"]], [["癌", "筛查"], ["药", "筛查"]])
-    >>> sorted(vocab)
-    ['癌', '筛查', '药']
-    """
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    docs = [
-        list(t) * title_weight + list(b) for t, b in zip(title_tokens, text_tokens, strict=True)
-    ]
-    if groups is not None:
-        keys = ["" if pd.isna(g) else str(g) for g in groups]
-        if len(set(keys)) >= min_groups:
-            seen: dict[str, set[str]] = {}
-            for g, toks in zip(keys, docs, strict=True):
-                for tok in toks:
-                    seen.setdefault(tok, set()).add(g)
-            keep = {tok for tok, gs in seen.items() if len(gs) >= min_groups}
-            docs = [[tok for tok in d if tok in keep] for d in docs]
-    if not any(docs):
-        docs = [["<empty>"] for _ in docs]
-    vec = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, lowercase=False)
-    X = vec.fit_transform(docs)
-    return X.tocsr(), vec.get_feature_names_out()
-
-
-def _term_pattern(terms: Sequence[str]) -> re.Pattern[str]:
-    """One regex finding the seed terms, longest term first at each position.
-
-    Built as a trie (``中(?:医药?|药)``, deeper continuations tried first, a greedy
-    optional group per node), which finds exactly what the flat alternation sorted
-    longest-first finds (at a position only one child of a node can match the next
-    character, so the first success is the longest term) but scans a text about 5×
-    faster than trying hundreds of alternatives at every position. ASCII-only terms
-    keep their boundaries: not preceded (a fixed-width look-behind at the terminal)
-    nor followed by a Latin letter or a digit.
-    """
-    trie: dict = {}
-    for term in set(terms):
-        node = trie
-        for ch in term:
-            node = node.setdefault(ch, {})
-        node[""] = term
-
-    def build(node: dict) -> str:
-        kids = sorted(k for k in node if k)
-        alts = [re.escape(k) + build(node[k]) for k in kids]
-        end = ""
-        if "" in node:
-            term = node[""]
-            if _ASCII.match(term):
-                end = f"(?<![A-Za-z0-9][\\s\\S]{{{len(term)}}})(?![A-Za-z0-9])"
-            if not alts:
-                return end
-            body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-            # deeper first; else end here (with the boundary checks of an ASCII term)
-            return f"(?:{body}|{end})" if end else f"(?:{body})?"
-        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-
-    return re.compile(build(trie)) if trie else re.compile("(?!)")
-
-
-def _term_pattern_flat(terms: Sequence[str]) -> re.Pattern[str]:
-    """The flat alternation :func:`_term_pattern` replaces (kept to test they agree)."""
-    parts = []
-    for term in sorted(set(terms), key=lambda t: (-len(t), t)):
-        esc = re.escape(term)
-        parts.append(f"(?<![A-Za-z0-9]){esc}(?![A-Za-z0-9])" if _ASCII.match(term) else esc)
-    return re.compile("|".join(parts))
-
-
-def seed_scores(
-    titles: Sequence[str],
-    texts: Sequence[str],
-    codebook: pd.DataFrame,
-    *,
-    title_weight: float = 3.0,
-) -> np.ndarray:
-    """Score every task against every theme by the seed terms it contains.
-
-    A term found in the title adds ``title_weight``; found ``c`` times in the
-    body it adds ``log(1 + c)``. Each term is weighted by ``1 / (themes listing
-    it)`` and by its smoothed inverse document frequency across the tasks.
-    Matching is on the NFKC text, longest term first, so ``中医药`` is not also
-    counted as ``中医``.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``(n_tasks, n_themes)``, non-negative.
-
-    Examples
-    --------
-    >>> cb = load_codebook()
-    >>> s = seed_scores(["推进中医药传承创新发展"], ["推进中医药传承创新发展。"], cb)
-    >>> cb.code[s.argmax()]
-    'E'
-    """
-    themes = list(codebook["seed_terms"])
-    owners: dict[str, list[int]] = {}
-    for j, terms in enumerate(themes):
-        for term in terms:
-            owners.setdefault(term, []).append(j)
-    if not owners:
-        return np.zeros((len(titles), len(themes)))
-    pattern = _term_pattern(list(owners))
-    n = len(titles)
-    title_hits: list[set[str]] = []
-    body_hits: list[dict[str, int]] = []
-    df: dict[str, int] = {}
-    for title, text in zip(titles, texts, strict=True):
-        t_norm, x_norm = normalize(title or ""), normalize(text or "")
-        th = set(pattern.findall(t_norm))
-        bh: dict[str, int] = {}
-        for m in pattern.findall(_body(t_norm, x_norm)):
-            bh[m] = bh.get(m, 0) + 1
-        title_hits.append(th)
-        body_hits.append(bh)
-        for term in th | set(bh):
-            df[term] = df.get(term, 0) + 1
-    weight = {
-        term: (math.log((n + 1) / (df.get(term, 0) + 1)) + 1.0) / len(js)
-        for term, js in owners.items()
-    }
-    scores = np.zeros((n, len(themes)))
-    for i in range(n):
-        for term in title_hits[i] | set(body_hits[i]):
-            value = weight[term] * (
-                title_weight * (term in title_hits[i]) + math.log1p(body_hits[i].get(term, 0))
-            )
-            for j in owners[term]:
-                scores[i, j] += value
-    return scores
-
-
-def _row_normalize(M: np.ndarray) -> np.ndarray:
-    total = M.sum(axis=1, keepdims=True)
-    total[total == 0] = 1.0
-    return M / total
-
-
-def _softmax(M: np.ndarray, temperature: float) -> np.ndarray:
-    Z = M / temperature
-    Z = Z - Z.max(axis=1, keepdims=True)
-    E = np.exp(Z)
-    return E / E.sum(axis=1, keepdims=True)
-
-
-def theme_probabilities(
-    scores: np.ndarray,
-    X,
-    *,
-    blend: float = 0.3,
-    power: float = 2.0,
-    temperature: float = 0.05,
-) -> np.ndarray:
-    """Turn seed scores into theme probabilities, smoothed by the corpus's own vectors.
-
-    ``P_seed`` is the scores raised to ``power`` and normalized per task. Each
-    theme's centroid is the ``P_seed``-weighted mean of the TF-IDF rows ``X``;
-    ``P_vec`` is a softmax of each task's cosine similarity to the centroids.
-    The result is ``(1 - blend) * P_seed + blend * P_vec``; a task without any
-    seed term relies on ``P_vec`` alone.
-
-    Examples
-    --------
-    >>> import scipy.sparse as sp
-    >>> P = theme_probabilities(np.array([[2.0, 0.0], [0.0, 1.0]]), sp.eye(2, format="csr"))
-    >>> P.argmax(axis=1).tolist()
-    [0, 1]
-    """
-    from sklearn.preprocessing import normalize as l2
-
-    seed = _row_normalize(np.power(scores, power))
-    if X is None or X.shape[1] == 0 or blend <= 0 or not seed.any():
-        out = seed
-    else:
-        centroids = l2(np.asarray(X.T @ seed).T)  # themes × terms
-        sims = np.asarray(X @ centroids.T)
-        vec = _softmax(sims, temperature)
-        has_seed = seed.sum(axis=1, keepdims=True) > 0
-        out = np.where(has_seed, (1 - blend) * seed + blend * vec, vec)
-    zero = out.sum(axis=1) == 0
-    if zero.any():
-        out[zero] = 1.0 / out.shape[1]
-    return out
 
 
 def content_order(tasks: pd.DataFrame) -> np.ndarray:
@@ -540,6 +128,8 @@ def content_order(tasks: pd.DataFrame) -> np.ndarray:
     }
     if not keys:
         return np.arange(len(tasks))
+    if "task_id" in keys and pd.Index(keys["task_id"]).is_unique:  # the usual case: no ties
+        return pd.Series(keys["task_id"]).sort_values(kind="stable").index.to_numpy()
     frame = pd.DataFrame(keys)
     return frame.sort_values(list(keys), kind="stable").index.to_numpy()
 
@@ -559,6 +149,7 @@ def code_tasks(
     X=None,
     blend: float = 0.3,
     dictionary: Dictionary | None = None,
+    tokens: tuple[list[list[str]], list[list[str]]] | None = None,
 ) -> pd.DataFrame:
     """Code every task with a primary theme, a confidence and a runner-up.
 
@@ -592,6 +183,8 @@ def code_tasks(
     blend : float
         ``method="seed"`` only: weight of the corpus-vector smoothing
         (see :func:`theme_probabilities`).
+    tokens : (title_tokens, text_tokens), optional
+        Precomputed :func:`task_tokens` of ``tasks``.
 
     Returns
     -------
@@ -627,6 +220,9 @@ def code_tasks(
             X=None if X is None else X[order],
             blend=blend,
             dictionary=dictionary,
+            tokens=None
+            if tokens is None
+            else ([tokens[0][i] for i in order], [tokens[1][i] for i in order]),
         )
         attrs = dict(ordered.attrs, probabilities=ordered.attrs["probabilities"][inverse])
         out = ordered.iloc[inverse].reset_index(drop=True)
@@ -646,8 +242,8 @@ def code_tasks(
     attrs: dict = {}
     if method == "model":
         examples = coder.training_examples(codebook, labels=own, tasks=tasks)
-        model = coder.ThemeCoder(list(codes)).fit(examples)
-        P = model.predict_proba(titles, texts)
+        model = coder.fitted_coder(list(codes), examples)  # trained once per training set
+        P = coder.predict_cached(model, titles, texts, tokens)  # each task predicted once
         # Seed terms as a prior: themes with no labelled task and no note have
         # only their seed-term example; their share of the codebook is the
         # weight of the seed-term coding blended in (0 for the shipped codebook).
@@ -655,7 +251,7 @@ def code_tasks(
         prior = float(np.mean([real.get(c, 0) == 0 for c in codes]))
         if prior > 0:
             if X is None:
-                titles_tok, texts_tok = task_tokens(tasks, dictionary)
+                titles_tok, texts_tok = tokens or task_tokens(tasks, dictionary)
                 groups = tasks["district"] if "district" in tasks.columns else None
                 X, _ = tfidf_matrix(titles_tok, texts_tok, groups=groups)
             P_seed = theme_probabilities(seed_scores(titles, texts, codebook), X, blend=blend)
@@ -672,7 +268,7 @@ def code_tasks(
         threshold = coder.DEFAULT_THRESHOLD if threshold is None else threshold
     else:
         if X is None:
-            titles_tok, texts_tok = task_tokens(tasks, dictionary)
+            titles_tok, texts_tok = tokens or task_tokens(tasks, dictionary)
             groups = tasks["district"] if "district" in tasks.columns else None
             X, _ = tfidf_matrix(titles_tok, texts_tok, groups=groups)
         P = theme_probabilities(seed_scores(titles, texts, codebook), X, blend=blend)
@@ -786,19 +382,34 @@ def theme_table(
     )
     tasks = tasks.reset_index(drop=True)
     pre = precomputed or {}
-    title_tok, text_tok = pre.get("tokens") or task_tokens(tasks, dictionary)
+    if pre.get("tokens") is not None:
+        title_tok, text_tok = pre["tokens"]
+    else:  # the coder's training texts in the same call: one jieba start-up, in the workers
+        from compare import coder
+
+        ex = coder.training_examples(codebook, labels=labels, tasks=tasks)
+        extra = [] if dictionary is not None else list(ex["title"]) + list(ex["text"])
+        title_tok, text_tok = task_tokens(tasks, dictionary, extra=extra)
     groups = tasks["district"] if "district" in tasks.columns else None
     X = pre.get("X")
     if X is None:
         X, _ = tfidf_matrix(title_tok, text_tok, groups=groups)
     coded = pre.get("coded")
     if coded is None:
-        coded = code_tasks(tasks, codebook, labels=labels, threshold=threshold)
+        coded = code_tasks(
+            tasks, codebook, labels=labels, threshold=threshold, X=X, tokens=(title_tok, text_tok)
+        )
     probs = coded.attrs["probabilities"]
     from compare.clusters import cluster_tasks  # clusters builds on this module's features
 
     clustering = pre.get("clustering") or cluster_tasks(
-        tasks, k=k, seed=seed, guide=guide, probabilities=probs, tokens=(title_tok, text_tok)
+        tasks,
+        k=k,
+        seed=seed,
+        guide=guide,
+        probabilities=probs,
+        tokens=(title_tok, text_tok),
+        X=X,
     )
     labels = dict(zip(clustering.summary["cluster"], clustering.summary["label"], strict=True))
     out = pd.DataFrame(
