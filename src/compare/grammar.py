@@ -372,7 +372,7 @@ TITLE_WORDS = re.compile(r"(规划|要点|计划|方案|意见|纲要|安排|任
 ANNUAL_WORDS = re.compile(r"要点|工作计划|工作安排|工作任务|工作思路|工作重点|重点工作")
 #: A year's arrangement of the whole work (2024年卫生健康工作的安排意见, 2024年工作意见): annual
 #: work points by another name; a policy opinion (关于加强X的意见) is not.
-ANNUAL_OPINION = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})年度?.{0,16}工作的?(?:安排)?意见$")
+ANNUAL_OPINION = re.compile(rf"(?:\d{{4}}|{CN_YEAR_DIGITS})年度?.{{0,16}}工作的?(?:安排)?意见$")
 FYP = re.compile(
     r"[“\"]?第?(十[一二三四五六七八九]|[一二三四五六七八九])个?五[”\"]?\s*(?:时期|期间)?.{0,12}规划"
 )
