@@ -57,8 +57,8 @@ __all__ = [
 STAGES: tuple[tuple[str, str, str], ...] = (
     ("read+decode", "compare.io", "read every file and decode it (io.decode_bytes)"),
     ("parse", "compare.corpus", "corpus.load_corpus, empty caches: read, decode, parse, cache"),
-    ("segment", "compare.themes", "themes.task_tokens: jieba over titles and texts, token cache"),
-    ("vectorise", "compare.themes", "themes.tfidf_matrix (sparse TF-IDF)"),
+    ("segment", "compare.themes", "features.task_tokens: jieba over titles and texts, token cache"),
+    ("vectorise", "compare.themes", "features.tfidf_matrix (sparse TF-IDF)"),
     ("code", "compare.themes", "themes.code_tasks (codebook coding)"),
     ("cluster", "compare.clusters", "clusters.cluster_tasks (KMeans, automatic k)"),
     (
@@ -346,15 +346,15 @@ def staged(folder: Path, out_dir: Path) -> dict[str, Any]:
         return f"{len(c.documents)} plans, {len(c.tasks)} tasks, {len(c.failures)} failures"
 
     def segment() -> None:
-        from compare import themes
+        from compare import features
 
-        state["tokens"] = themes.task_tokens(state["corpus"].tasks)
+        state["tokens"] = features.task_tokens(state["corpus"].tasks)
 
     def vectorise() -> None:
-        from compare import themes
+        from compare import features
 
         tasks = state["corpus"].tasks
-        state["X"], _ = themes.tfidf_matrix(*state["tokens"], groups=tasks["district"])
+        state["X"], _ = features.tfidf_matrix(*state["tokens"], groups=tasks["district"])
 
     def code() -> None:
         from compare import themes

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from compare import clusters, coder, config, shares, themes
+from compare import clusters, codebook, coder, config, features, shares, themes, training
 from compare.corpus import load_corpus
 
 HERE = Path(__file__).resolve().parent
@@ -223,11 +223,11 @@ def evaluate(quick: bool = False, raw_dir: str | Path | None = None) -> str:
     warnings.filterwarnings("ignore")
     out: list[str] = []
     say = out.append
-    cb = themes.load_codebook()
+    cb = codebook.load_codebook()
     codes = list(cb["code"])
     names = dict(zip(cb["code"], cb["theme"], strict=True))
     thr = coder.DEFAULT_THRESHOLD
-    seeds = coder.seed_labels()
+    seeds = training.seed_labels()
     held = _heldout()
 
     say("# Themes: measured quality\n")
@@ -338,7 +338,7 @@ def evaluate(quick: bool = False, raw_dir: str | Path | None = None) -> str:
 
     # ---------------------------------------------------------------- held-out
     say("\n## Held-out set (never used in training)\n")
-    model = coder.ThemeCoder(codes).fit(coder.training_examples(cb))
+    model = coder.ThemeCoder(codes).fit(training.training_examples(cb))
     hp = _predict(model, held)
     old = themes.code_tasks(held, cb, method="seed")
     old_cv = pd.DataFrame(
@@ -409,7 +409,7 @@ def evaluate(quick: bool = False, raw_dir: str | Path | None = None) -> str:
             label = f"{name}, {'all' if part == 'all' else 'half ' + part}"
             rows.append(_with_interval(_acc_row(label, sub, t)))
     say(_table(rows))
-    ex = coder.training_examples(cb)
+    ex = training.training_examples(cb)
     corpus = "\n".join(ex["title"] + "\n" + ex["text"])
     say(
         "\nDoes the coder only recognise wording it was trained on? Top-1 of the supervised "
@@ -460,7 +460,7 @@ def evaluate(quick: bool = False, raw_dir: str | Path | None = None) -> str:
             P = np.zeros((len(seeds), len(codes)))
             for g in sorted(seeds["district"].unique()):
                 test = (seeds["district"] == g).to_numpy()
-                ex = coder.training_examples(cb, exclude=list(seeds.loc[test, "task_id"]), **kw)
+                ex = training.training_examples(cb, exclude=list(seeds.loc[test, "task_id"]), **kw)
                 m = coder.ThemeCoder(codes).fit(ex)
                 P[test] = m.predict_proba(
                     list(seeds.loc[test, "title"]), list(seeds.loc[test, "text"])
@@ -474,7 +474,7 @@ def evaluate(quick: bool = False, raw_dir: str | Path | None = None) -> str:
                     "confidence": P.max(axis=1),
                 }
             )
-            m = coder.ThemeCoder(codes).fit(coder.training_examples(cb, **kw))
+            m = coder.ThemeCoder(codes).fit(training.training_examples(cb, **kw))
             a, h = coder.accuracy(cv, thr), coder.accuracy(_predict(m, held), thr)
             h2 = coder.accuracy(_predict(m, held2), thr)
             rows.append(
@@ -501,7 +501,7 @@ def evaluate(quick: bool = False, raw_dir: str | Path | None = None) -> str:
     tasks = tasks.sort_values("task_id").reset_index(drop=True)
     gold = seeds.set_index("task_id").loc[tasks["task_id"], "code"].to_numpy()
     coded = themes.code_tasks(tasks, cb)
-    tokens = themes.task_tokens(tasks)
+    tokens = features.task_tokens(tasks)
     say("\n## Clusters (default: text-only TF-IDF, automatic k)\n")
     rows = []
     for guide in (0.0, 0.5):

@@ -6,22 +6,23 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from compare import coder, themes
+from compare import coder, training
+from compare.codebook import CodebookWarning, load_codebook
 from compare.exceptions import CompareError
 
 
 @pytest.fixture(scope="module")
 def codebook():
-    return themes.load_codebook()
+    return load_codebook()
 
 
 @pytest.fixture(scope="module")
 def model(codebook):
-    return coder.ThemeCoder(list(codebook["code"])).fit(coder.training_examples(codebook))
+    return coder.ThemeCoder(list(codebook["code"])).fit(training.training_examples(codebook))
 
 
 def test_every_shipped_theme_has_chinese_notes_and_examples(codebook):
-    notes = coder.load_notes().set_index("code")
+    notes = training.load_notes().set_index("code")
     assert list(notes.index) == list(codebook["code"])
     for code, row in notes.iterrows():
         assert row["include"] and row["exclude"], code
@@ -30,7 +31,7 @@ def test_every_shipped_theme_has_chinese_notes_and_examples(codebook):
 
 
 def test_the_seed_labels_ship_with_their_text():
-    seeds = coder.seed_labels()
+    seeds = training.seed_labels()
     assert len(seeds) == 110 and seeds["task_id"].is_unique
     assert (seeds["text"].str.len() > seeds["title"].str.len()).all()
 
@@ -62,7 +63,7 @@ def test_probabilities_are_calibrated_rows(model):
 
 
 def test_training_does_not_depend_on_row_order(codebook):
-    ex = coder.training_examples(codebook)
+    ex = training.training_examples(codebook)
     a = coder.ThemeCoder(list(codebook["code"]), calibrate=False).fit(ex)
     b = coder.ThemeCoder(list(codebook["code"]), calibrate=False).fit(ex.iloc[::-1])
     x = (["推进家庭医生签约"], ["推进家庭医生签约。做实签约服务。"])
@@ -79,7 +80,7 @@ def test_researcher_labels_become_training_examples(codebook):
         }
     )
     labels = pd.DataFrame({"task_id": ["x-t001"], "code": ["K"]})
-    ex = coder.training_examples(codebook, labels=labels, tasks=tasks)
+    ex = training.training_examples(codebook, labels=labels, tasks=tasks)
     mine = ex[ex["source"] == "label"]
     assert mine[["title", "code", "group"]].values.tolist() == [["办好健康讲堂", "K", "x"]]
 
@@ -87,24 +88,24 @@ def test_researcher_labels_become_training_examples(codebook):
 def test_a_users_own_theme_uses_no_shipped_examples(tmp_path):
     path = tmp_path / "mine.tsv"
     path.write_text("code\ttheme\tscope\nE\t健康城市\thealthy cities\n", encoding="utf-8")
-    with pytest.warns(themes.CodebookWarning):
-        mine = themes.load_codebook(path)
-    ex = coder.training_examples(mine)
+    with pytest.warns(CodebookWarning):
+        mine = load_codebook(path)
+    ex = training.training_examples(mine)
     assert ex["source"].tolist() == ["terms"]  # E here is not the shipped 中医药
 
 
 def test_the_shared_codebook_format_uses_the_shipped_notes_and_labels(tmp_path, codebook):
     path = tmp_path / "shared.tsv"
     codebook[["code", "theme", "scope"]].to_csv(path, sep="\t", index=False)
-    shared = themes.load_codebook(path)
-    assert set(coder.training_examples(shared)["source"]) == {"seed", "note", "terms"}
+    shared = load_codebook(path)
+    assert set(training.training_examples(shared)["source"]) == {"seed", "note", "terms"}
 
 
 def test_labels_with_an_unknown_code_list_the_valid_codes(tmp_path):
     path = tmp_path / "labels.csv"
     path.write_text("task_id,code\na-t001,ZZ\n", encoding="utf-8")
     with pytest.raises(CompareError, match="valid codes: A, B"):
-        coder.read_labels(path, ["A", "B"])
+        training.read_labels(path, ["A", "B"])
 
 
 def test_leave_one_district_out_holds_out_every_district(codebook):

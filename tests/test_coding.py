@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from synth import generate_corpus, generate_plan
 
-from compare import coder, coding, config, themes
+from compare import codebook, coder, coding, config, training
 from compare.corpus import load_corpus
 from compare.io import decode_bytes
 
@@ -79,8 +79,8 @@ def test_the_coded_table_does_not_depend_on_file_names(plans, tmp_path, monkeypa
 
 
 def test_a_task_is_coded_the_same_alone_or_among_others(isolated_home):
-    cb = themes.load_codebook()
-    model = coder.fitted_coder(list(cb["code"]), coder.training_examples(cb))
+    cb = codebook.load_codebook()
+    model = coder.fitted_coder(list(cb["code"]), training.training_examples(cb))
     titles = ["开展世界无烟日宣传活动", "推进中医药传承创新发展", "做好信访稳定工作"]
     texts = [t + "。加强督导。" for t in titles]
     together = model.predict_proba(titles, texts)
@@ -94,8 +94,8 @@ def test_a_task_is_coded_the_same_alone_or_among_others(isolated_home):
 
 
 def test_the_coder_is_trained_once_per_training_set(isolated_home, monkeypatch):
-    cb = themes.load_codebook()
-    ex = coder.training_examples(cb)
+    cb = codebook.load_codebook()
+    ex = training.training_examples(cb)
     first = coder.fitted_coder(list(cb["code"]), ex)
     monkeypatch.setattr(coder.ThemeCoder, "fit", lambda *a, **k: pytest.fail("refitted"))
     again = coder.fitted_coder(list(cb["code"]), ex.iloc[::-1])

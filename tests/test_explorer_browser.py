@@ -129,8 +129,8 @@ def test_a_panel_without_full_texts_still_lists_the_tasks_and_their_lines(tmp_pa
 def test_a_researcher_corrects_themes_offline_and_downloads_them_as_labels(tmp_path):
     from playwright.sync_api import sync_playwright
 
-    from compare.coder import read_labels
-    from compare.themes import load_codebook
+    from compare.codebook import load_codebook
+    from compare.training import read_labels
 
     codebook = load_codebook()
     page_file = _page(tmp_path, codebook=codebook)

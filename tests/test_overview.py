@@ -127,7 +127,9 @@ def test_a_large_corpus_gets_district_rows_and_boxes_without_points(monkeypatch)
     assert "每行是一个区" in note and "只画箱体" in note
     bars = overview.tasks_figure(
         SimpleNamespace(
-            documents=docs.assign(district=["甲", "甲", "乙"], doc_id=["a", "b", "c"], n_sections=1),
+            documents=docs.assign(
+                district=["甲", "甲", "乙"], doc_id=["a", "b", "c"], n_sections=1
+            ),
             tasks=tasks,
         )
     )

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from compare import clusters, config, themes
+from compare import clusters, codebook, config, features, themes
 from compare.exceptions import CodebookError, CompareError
 
 # Real task texts from the seed plans (shortened): four clear themes, three districts.
@@ -116,7 +116,7 @@ def _write_codebook(path, header, rows):
 
 
 def test_shipped_codebook_keeps_the_shared_columns_and_adds_seed_terms():
-    cb = themes.load_codebook()
+    cb = codebook.load_codebook()
     assert list(cb.columns[:4]) == ["code", "theme", "scope", "seed_terms"]
     assert len(cb) == 18 and cb["code"].is_unique
     assert all(len(terms) >= 5 for terms in cb["seed_terms"])
@@ -160,7 +160,7 @@ def test_an_override_with_an_unknown_code_lists_the_valid_codes(tmp_path):
     with pytest.raises(
         CompareError, match=r"overrides.csv: unknown code\(s\) ZZ; valid codes: A, B"
     ):
-        themes.read_overrides(path, themes.load_codebook())
+        codebook.read_overrides(path, codebook.load_codebook())
 
 
 def test_a_custom_codebook_is_used(tasks, tmp_path):
@@ -172,7 +172,7 @@ def test_a_custom_codebook_is_used(tasks, tmp_path):
             ["GOV", "治理", "conduct and digital", "行风、腐败、数字化、智慧"],
         ],
     )
-    coded = themes.code_tasks(tasks, themes.load_codebook(path))
+    coded = themes.code_tasks(tasks, codebook.load_codebook(path))
     assert set(coded["theme"]) <= {"TCM", "GOV"}
     assert coded["theme"].tolist()[:3] == ["TCM"] * 3
     assert coded["theme"].tolist()[3:6] == ["GOV"] * 3
@@ -180,9 +180,9 @@ def test_a_custom_codebook_is_used(tasks, tmp_path):
 
 def test_the_shared_codebook_format_without_seed_terms_is_accepted(tmp_path):
     shared = tmp_path / "shared.tsv"
-    shipped = themes.load_codebook()
+    shipped = codebook.load_codebook()
     shipped[["code", "theme", "scope"]].to_csv(shared, sep="\t", index=False)
-    cb = themes.load_codebook(shared)  # same codes and names: the shipped seed terms apply
+    cb = codebook.load_codebook(shared)  # same codes and names: the shipped seed terms apply
     assert cb["seed_terms"].tolist() == shipped["seed_terms"].tolist()
 
 
@@ -192,8 +192,8 @@ def test_a_custom_codebook_without_seed_terms_derives_them_from_names(tmp_path, 
         ["code", "theme", "scope"],
         [["X", "中医药", "TCM"], ["Y", "卫生应急", "emergency"]],
     )
-    with pytest.warns(themes.CodebookWarning, match="own.tsv: no seed_terms column"):
-        cb = themes.load_codebook(path)
+    with pytest.warns(codebook.CodebookWarning, match="own.tsv: no seed_terms column"):
+        cb = codebook.load_codebook(path)
     assert cb.set_index("code").loc["X", "seed_terms"] == ("中医药",)
     coded = themes.code_tasks(tasks, cb)
     assert set(coded["theme"]) <= {"X", "Y"}
@@ -202,7 +202,7 @@ def test_a_custom_codebook_without_seed_terms_derives_them_from_names(tmp_path, 
 def test_a_codebook_without_a_theme_column_names_the_file_and_the_column(tmp_path):
     path = _write_codebook(tmp_path / "bad.tsv", ["code", "scope"], [["E", "TCM"]])
     with pytest.raises(CodebookError, match=r"bad.tsv: missing column theme"):
-        themes.load_codebook(path)
+        codebook.load_codebook(path)
 
 
 @pytest.mark.parametrize(
@@ -215,22 +215,22 @@ def test_a_codebook_without_a_theme_column_names_the_file_and_the_column(tmp_pat
 def test_other_codebook_errors_name_the_file(tmp_path, rows, message):
     path = _write_codebook(tmp_path / "bad.tsv", ["code", "theme", "seed_terms"], rows)
     with pytest.raises(CodebookError, match=f"bad.tsv: {message}"):
-        themes.load_codebook(path)
+        codebook.load_codebook(path)
 
 
 def test_a_missing_codebook_file_is_a_codebook_error(tmp_path):
     with pytest.raises(CodebookError, match="not found"):
-        themes.load_codebook(tmp_path / "nope.tsv")
+        codebook.load_codebook(tmp_path / "nope.tsv")
 
 
 def test_one_character_words_reach_the_tfidf_vocabulary():
-    X, vocab = themes.tfidf_matrix([["癌"], ["药"]], [["癌", "筛查"], ["药", "筛查"]])
+    X, vocab = features.tfidf_matrix([["癌"], ["药"]], [["癌", "筛查"], ["药", "筛查"]])
     assert {"癌", "药"} <= set(vocab)
     assert X.shape == (2, 3)
 
 
 def test_terms_used_in_one_district_only_are_dropped():
-    _, vocab = themes.tfidf_matrix(
+    _, vocab = features.tfidf_matrix(
         [[], []], [["松江", "医联体"], ["青浦", "医联体"]], groups=["松江", "青浦"]
     )
     assert list(vocab) == ["医联体"]
@@ -358,7 +358,7 @@ def test_coding_does_not_depend_on_row_order(tasks):
 def test_the_code_question_mark_is_reserved(tmp_path):
     path = _write_codebook(tmp_path / "q.tsv", ["code", "theme"], [["?", "其他"], ["A", "甲"]])
     with pytest.raises(CodebookError, match="reserved"):
-        themes.load_codebook(path)
+        codebook.load_codebook(path)
 
 
 def test_cli_labels_are_used_as_overrides(isolated_home, raw_dir, capsys, tmp_path):

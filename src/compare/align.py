@@ -99,7 +99,7 @@ def task_vectors(
     >>> round(float((X @ X.T).toarray()[0, 1]), 3)
     0.58
     """
-    from compare.themes import tfidf_matrix  # the one TF-IDF builder of task tokens
+    from compare.features import tfidf_matrix  # the one TF-IDF builder of task tokens
 
     toks = tokens_of_tasks(tasks, tokens)
     if not any(toks):

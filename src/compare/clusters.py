@@ -30,17 +30,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from compare.features import shared_terms, term_counts
+from compare.codebook import load_codebook
+from compare.features import shared_terms, task_tokens, term_counts, tfidf_matrix
+from compare.seedterms import seed_scores, theme_probabilities
 from compare.stability import choose_k, choose_k_cached, stability
 from compare.text import Dictionary
-from compare.themes import (
-    content_order,
-    load_codebook,
-    seed_scores,
-    task_tokens,
-    tfidf_matrix,
-    theme_probabilities,
-)
+from compare.themes import content_order
 
 __all__ = [
     "Agreement",

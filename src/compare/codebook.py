@@ -188,7 +188,7 @@ def read_overrides(path: str | Path, codebook: pd.DataFrame) -> pd.DataFrame:
     """Read a researcher's labels file as overrides: CSV with columns ``task_id,code``.
 
     The same file is also a set of training examples
-    (:func:`compare.coder.read_labels`, ``code_tasks(labels=...)``).
+    (:func:`compare.training.read_labels`, ``code_tasks(labels=...)``).
 
     Parameters
     ----------
@@ -215,6 +215,6 @@ def read_overrides(path: str | Path, codebook: pd.DataFrame) -> pd.DataFrame:
     >>> read_overrides(f, load_codebook()).to_dict("records")
     [{'task_id': 'abc-t001', 'code': 'E'}]
     """
-    from compare.coder import read_labels
+    from compare.training import read_labels
 
     return read_labels(path, list(codebook["code"]))[["task_id", "code"]]

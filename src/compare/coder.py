@@ -33,7 +33,7 @@ given a default theme.
 Examples
 --------
 >>> import pandas as pd
->>> from compare.themes import load_codebook
+>>> from compare.codebook import load_codebook
 >>> cb = load_codebook()
 >>> model = ThemeCoder(list(cb["code"])).fit(training_examples(cb))
 >>> P = model.predict_proba(["开展世界无烟日宣传活动"], ["开展世界无烟日宣传活动。"])
@@ -56,9 +56,6 @@ from compare.text import normalize, tokenize_many
 from compare.training import (  # re-exported: the training data were part of this module
     EXAMPLE_COLUMNS,
     labelled_pool,
-    load_notes,
-    read_labels,
-    seed_labels,
     training_examples,
 )
 
@@ -69,17 +66,11 @@ __all__ = [
     "DEFAULT_THRESHOLD",
     "UNCLEAR",
     "UNCLEAR_NAME",
-    "EXAMPLE_COLUMNS",
     "MODEL_VERSION",
     "ThemeCoder",
     "fitted_coder",
-    "load_notes",
     "model_digest",
     "predict_cached",
-    "read_labels",
-    "seed_labels",
-    "training_examples",
-    "labelled_pool",
     "cross_validate",
     "accuracy",
 ]
@@ -352,7 +343,7 @@ class ThemeCoder:
         Each row depends on its task and the model alone (never on the other
         rows), which is what lets :func:`compare.coder_cache.predict_cached`
         keep them per task. ``tokens`` are the tasks' title and text tokens
-        (:func:`compare.themes.task_tokens`), if already at hand.
+        (:func:`compare.features.task_tokens`), if already at hand.
         """
         n = len(titles)
         if self._single is not None:
@@ -378,7 +369,7 @@ def model_digest(codes: Sequence[str], examples: pd.DataFrame, **params) -> str:
 
     Examples
     --------
-    >>> from compare.themes import load_codebook
+    >>> from compare.codebook import load_codebook
     >>> cb = load_codebook()
     >>> ex = training_examples(cb)
     >>> model_digest(cb["code"], ex) == model_digest(cb["code"], ex.iloc[::-1])
@@ -425,7 +416,7 @@ def fitted_coder(
 
     Examples
     --------
-    >>> from compare.themes import load_codebook
+    >>> from compare.codebook import load_codebook
     >>> cb = load_codebook()
     >>> m = fitted_coder(list(cb["code"]), training_examples(cb))
     >>> m.digest == fitted_coder(list(cb["code"]), training_examples(cb)).digest
@@ -469,7 +460,7 @@ def predict_cached(
 
     Examples
     --------
-    >>> from compare.themes import load_codebook
+    >>> from compare.codebook import load_codebook
     >>> cb = load_codebook()
     >>> m = fitted_coder(list(cb["code"]), training_examples(cb))
     >>> P = predict_cached(m, ["开展世界无烟日宣传活动"], ["开展世界无烟日宣传活动。"])
@@ -534,7 +525,7 @@ def cross_validate(
 
     Examples
     --------
-    >>> from compare.themes import load_codebook
+    >>> from compare.codebook import load_codebook
     >>> cv = cross_validate(load_codebook(), by="district")  # doctest: +SKIP
     >>> (cv["guess"] == cv["code"]).mean()                  # doctest: +SKIP
     """

@@ -48,13 +48,7 @@ import numpy as np
 import pandas as pd
 
 from compare.codebook import (  # re-exported: the codebook was part of this module
-    CODEBOOK_COLUMNS,
-    SEED_COLUMN,
-    CodebookWarning,
     load_codebook,
-    read_overrides,
-    split_terms,
-    terms_from_name,
 )
 from compare.exceptions import CompareError
 from compare.features import task_tokens, tfidf_matrix
@@ -62,21 +56,10 @@ from compare.seedterms import seed_scores, theme_probabilities
 from compare.text import Dictionary
 
 __all__ = [
-    "CODEBOOK_COLUMNS",
     "CODED_COLUMNS",
     "OUTPUT_COLUMNS",
-    "SEED_COLUMN",
-    "CodebookWarning",
     "code_tasks",
     "content_order",
-    "load_codebook",
-    "read_overrides",
-    "seed_scores",
-    "split_terms",
-    "task_tokens",
-    "terms_from_name",
-    "tfidf_matrix",
-    "theme_probabilities",
     "theme_table",
 ]
 
@@ -160,7 +143,7 @@ def code_tasks(
     codebook : pandas.DataFrame, optional
         From :func:`load_codebook`; default the shipped codebook.
     labels, overrides : pandas.DataFrame, optional
-        The researcher's labels (:func:`compare.coder.read_labels`, or the
+        The researcher's labels (:func:`compare.training.read_labels`, or the
         ``task_id, code`` of :func:`read_overrides`; both names mean the same
         and are merged). A label sets its task's theme (confidence 1.0,
         ``overridden`` True; the model's best other code becomes ``theme_2``)
@@ -203,7 +186,7 @@ def code_tasks(
     >>> code_tasks(t)["theme"].tolist()
     ['E', 'P']
     """
-    from compare import coder
+    from compare import coder, training
 
     if method not in ("model", "seed"):
         raise CompareError(f"unknown coding method {method!r}; valid: model, seed")
@@ -241,7 +224,7 @@ def code_tasks(
     titles, texts = list(tasks["title"].fillna("")), list(tasks["text"].fillna(""))
     attrs: dict = {}
     if method == "model":
-        examples = coder.training_examples(codebook, labels=own, tasks=tasks)
+        examples = training.training_examples(codebook, labels=own, tasks=tasks)
         model = coder.fitted_coder(list(codes), examples)  # trained once per training set
         P = coder.predict_cached(model, titles, texts, tokens)  # each task predicted once
         # Seed terms as a prior: themes with no labelled task and no note have
@@ -257,7 +240,7 @@ def code_tasks(
             P_seed = theme_probabilities(seed_scores(titles, texts, codebook), X, blend=blend)
             P = (1 - prior) * P + prior * P_seed
         seen = set(examples.loc[examples["source"] == "seed", "group"]) and set(
-            coder.seed_labels()["task_id"]
+            training.seed_labels()["task_id"]
         )
         attrs["n_seen"] = int(tasks["task_id"].isin(seen).sum()) if seen else 0
         attrs.update(
@@ -338,7 +321,7 @@ def theme_table(
     codebook : DataFrame or path, optional
         Default: the shipped codebook.
     labels, overrides : DataFrame or path, optional
-        The researcher's labels file (``task_id,code``; :func:`compare.coder.read_labels`).
+        The researcher's labels file (``task_id,code``; :func:`compare.training.read_labels`).
         It is used twice: its codes win (``overridden`` marks them), and its
         tasks train the model. ``overrides`` is the older name of the same thing.
     seed, guide :
@@ -369,7 +352,7 @@ def theme_table(
     """
     if codebook is None or isinstance(codebook, str | Path):
         codebook = load_codebook(codebook)
-    from compare.coder import read_labels
+    from compare.training import read_labels
 
     own = []
     for given in (overrides, labels):
@@ -385,9 +368,9 @@ def theme_table(
     if pre.get("tokens") is not None:
         title_tok, text_tok = pre["tokens"]
     else:  # the coder's training texts in the same call: one jieba start-up, in the workers
-        from compare import coder
+        from compare import training
 
-        ex = coder.training_examples(codebook, labels=labels, tasks=tasks)
+        ex = training.training_examples(codebook, labels=labels, tasks=tasks)
         extra = [] if dictionary is not None else list(ex["title"]) + list(ex["text"])
         title_tok, text_tok = task_tokens(tasks, dictionary, extra=extra)
     groups = tasks["district"] if "district" in tasks.columns else None

@@ -185,7 +185,7 @@ def training_examples(
     Parameters
     ----------
     codebook : pandas.DataFrame
-        From :func:`compare.themes.load_codebook`. Shipped labels and notes
+        From :func:`compare.codebook.load_codebook`. Shipped labels and notes
         count for a theme only when its code and name match the shipped codebook;
         notes columns (``include``, ``examples``) in the codebook itself count too.
     labels : pandas.DataFrame, optional
@@ -205,7 +205,7 @@ def training_examples(
 
     Examples
     --------
-    >>> from compare.themes import load_codebook
+    >>> from compare.codebook import load_codebook
     >>> ex = training_examples(load_codebook())
     >>> sorted(ex["source"].unique())
     ['note', 'seed', 'terms']
@@ -332,7 +332,7 @@ def labelled_pool(
 
     Examples
     --------
-    >>> from compare.themes import load_codebook
+    >>> from compare.codebook import load_codebook
     >>> labelled_pool(load_codebook())["district"].nunique()
     3
     """

@@ -83,7 +83,7 @@ def theme_facts(coded: pd.DataFrame, shares: pd.DataFrame, low: float = 0.5) -> 
 
 
 def _seed_ids() -> set[str]:
-    from compare.coder import seed_labels
+    from compare.training import seed_labels
 
     return set(seed_labels()["task_id"])
 
@@ -103,11 +103,11 @@ def _cross_validated(
     import pickle
     from importlib.metadata import version
 
-    from compare import coder, config
+    from compare import coder, config, training
     from compare.atomic import write_atomic
     from compare.report.manifest import source_digest
 
-    pool = coder.labelled_pool(codebook, labels=labels, tasks=tasks)
+    pool = training.labelled_pool(codebook, labels=labels, tasks=tasks)
     digest = hashlib.sha256()
     for part in (
         codebook.to_csv(index=False),
@@ -154,11 +154,11 @@ def expected_accuracy(
     >>> expected_accuracy()["n_districts"]  # doctest: +SKIP
     3
     """
-    from compare import coder
-    from compare.themes import load_codebook
+    from compare import coder, training
+    from compare.codebook import load_codebook
 
     cb = load_codebook(codebook or None)
-    own = coder.read_labels(labels, list(cb["code"])) if labels else None
+    own = training.read_labels(labels, list(cb["code"])) if labels else None
     cv = _cross_validated(cb, own, tasks)
     acc = coder.accuracy(cv, coder.DEFAULT_THRESHOLD)
     n_districts = int(cv["group"].nunique()) if len(cv) else 0
