@@ -137,3 +137,30 @@ def test_chunks_cover_every_text_in_order():
     parts = text._chunks(items, 3)
     assert [x for p in parts for x in p] == items
     assert len(parts) <= 3
+
+
+def test_remembered_blocks_give_exactly_jiebas_tokens_of_the_whole_text(raw_dir):
+    from compare.io import decode_bytes
+
+    d = text.default_dictionary()
+    plain = text._jieba_tokenizer(d.digest, d.words)
+    for path in sorted(raw_dir.glob("*.txt")):
+        whole = decode_bytes(path.read_bytes()).text
+        for piece in [
+            whole,
+            *whole.splitlines(),
+            whole + whole,
+        ]:  # the second copy: all from memory
+            expected = [t for t in plain.lcut(text.normalize(piece), HMM=True) if t.strip()]
+            assert text.segment(piece, d) == expected
+
+
+def test_the_block_memory_is_bounded_and_a_forgotten_block_is_cut_again(monkeypatch):
+    monkeypatch.setattr(text, "BLOCK_MEMO_SIZE", 2)
+    d = text.load_dictionary()
+    text._block_cutter.cache_clear()  # the memory is made with the size in force
+    first = text.segment("推进医养结合。发展安宁疗护。加强医联体建设。", d)
+    _, cut = text._block_cutter(d.digest, d.words)
+    assert cut.cache_info().currsize <= 2
+    assert text.segment("推进医养结合。发展安宁疗护。加强医联体建设。", d) == first
+    text._block_cutter.cache_clear()
