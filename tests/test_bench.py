@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-import time
 import sys
+import time
 
 import bench
 import bench_workers
