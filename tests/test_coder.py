@@ -129,3 +129,18 @@ def test_char_ngram_counts_equal_scikit_learns(model):
     ours = vc._tfidf.transform(coder._char_counts(vc, texts, chunk=2))
     assert np.array_equal(ref.indptr, ours.indptr) and np.array_equal(ref.indices, ours.indices)
     assert np.array_equal(ref.data, ours.data)
+
+
+def test_prediction_in_chunks_gives_the_rows_of_one_batch(model, monkeypatch):
+    titles = [
+        "开展世界无烟日宣传活动",
+        "推进紧密型医联体建设",
+        "加强老年健康服务",
+        "建设区域中医医疗中心",
+        "完善院前急救网络",
+    ]
+    texts = [t + "。" for t in titles]
+    whole = model.predict_proba(titles, texts)
+    monkeypatch.setattr(coder, "PREDICT_CHUNK", 2)
+    chunked = coder.predict_cached(model, titles, texts, use_cache=False)
+    np.testing.assert_array_equal(chunked, whole)

@@ -442,6 +442,29 @@ def fitted_coder(
     return model
 
 
+#: Tasks predicted at once: a task's row does not depend on the others in its batch, so
+#: chunks bound the memory of the feature matrices (221,740 tasks at 10,000 plans) and give
+#: the same rows. Measured on 22,474 generated tasks: all at once +403 MB peak, 3.5 s;
+#: chunks of 5,000 +217 MB, 2.8 s.
+PREDICT_CHUNK: int = 5_000
+
+
+def _predict_in_chunks(
+    model: ThemeCoder,
+    titles: Sequence[str],
+    texts: Sequence[str],
+    tokens: TaskTokens | None,
+    rows: list[int],
+) -> np.ndarray:
+    """``model.predict_proba`` of the tasks at ``rows``, :data:`PREDICT_CHUNK` at a time."""
+    parts = []
+    for a in range(0, len(rows), PREDICT_CHUNK):
+        idx = rows[a : a + PREDICT_CHUNK]
+        sub = None if tokens is None else tuple([part[i] for i in idx] for part in tokens)
+        parts.append(model.predict_proba([titles[i] for i in idx], [texts[i] for i in idx], sub))
+    return np.vstack(parts) if parts else np.zeros((0, len(model.codes)))
+
+
 def predict_cached(
     model: ThemeCoder,
     titles: Sequence[str],
@@ -474,7 +497,7 @@ def predict_cached(
     texts = ["" if x is None else str(x) for x in texts]
     digest = getattr(model, "digest", None)
     if not use_cache or digest is None:
-        return model.predict_proba(titles, texts, tokens)
+        return _predict_in_chunks(model, titles, texts, tokens, list(range(len(titles))))
     keys = [text_hash(f"{t}\x00{x}") for t, x in zip(titles, texts, strict=True)]
     store = RowCache(config.INTERIM_DIR / "predictions" / digest[:32], width=len(model.codes))
     P, found = store.lookup(keys)
@@ -483,8 +506,7 @@ def predict_cached(
         first.setdefault(keys[i], i)
     if first:
         todo = list(first.values())
-        sub = None if tokens is None else tuple([part[i] for i in todo] for part in tokens)
-        P_new = model.predict_proba([titles[i] for i in todo], [texts[i] for i in todo], sub)
+        P_new = _predict_in_chunks(model, titles, texts, tokens, todo)
         store.put({keys[i]: P_new[j] for j, i in enumerate(todo)})
         row_of = {keys[i]: j for j, i in enumerate(todo)}
         missing = np.flatnonzero(~found)
