@@ -142,6 +142,17 @@ def _predict(model: coder.ThemeCoder, frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _weak(per: list[dict]) -> list[dict]:
+    """Themes with at least 5 examples and recall below 0.60."""
+    return [r for r in per if r["examples"] >= 5 and r["recall"] < 0.6]
+
+
+def _weak_sentence(weak: list[dict]) -> str:
+    """The sentence naming :func:`_weak` themes, or none."""
+    names = ", ".join(f"{r['code']} ({r['recall']:.2f})" for r in weak) if weak else "none"
+    return f"\nThemes with at least 5 examples and recall below 0.60: {names}."
+
+
 def _per_theme(cv: pd.DataFrame, codes: list[str], names: dict[str, str]) -> list[dict]:
     rows = []
     for c in codes:
@@ -310,12 +321,8 @@ def evaluate(quick: bool = False, raw_dir: str | Path | None = None) -> str:
     per = _per_theme(dist, codes, names)
     say("\n### Per theme (leave one district out)\n")
     say(_table(per))
-    weak = [r for r in per if r["examples"] >= 5 and r["recall"] < 0.6]
-    say(
-        "\nThemes with at least 5 examples and recall below 0.60: "
-        + (", ".join(f"{r['code']} ({r['recall']:.2f})" for r in weak) if weak else "none")
-        + "."
-    )
+    weak = _weak(per)
+    say(_weak_sentence(weak))
     say("\n### Confusion (leave one district out; rows = label, columns = top-1)\n")
     say(_confusion(dist, codes))
     wrong = dist[dist["guess"] != dist["code"]].merge(seeds[["task_id", "title"]], on="task_id")
@@ -434,12 +441,8 @@ def evaluate(quick: bool = False, raw_dir: str | Path | None = None) -> str:
         r["recall A"], r["recall B"] = ra["recall"], rb["recall"]
     say("\n### Per theme (held-out set 2, supervised coder)\n")
     say(_table(per2))
-    weak2 = [r for r in per2 if r["examples"] >= 5 and r["recall"] < 0.6]
-    say(
-        "\nThemes with at least 5 examples and recall below 0.60: "
-        + (", ".join(f"{r['code']} ({r['recall']:.2f})" for r in weak2) if weak2 else "none")
-        + "."
-    )
+    weak2 = _weak(per2)
+    say(_weak_sentence(weak2))
     say("\n### Confusion (held-out set 2; rows = label, columns = top-1)\n")
     say(_confusion(hp2, codes))
     if (hp2["guess"] != hp2["code"]).any():
