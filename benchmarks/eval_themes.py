@@ -325,23 +325,8 @@ def evaluate(quick: bool = False, raw_dir: str | Path | None = None) -> str:
     say(_weak_sentence(weak))
     say("\n### Confusion (leave one district out; rows = label, columns = top-1)\n")
     say(_confusion(dist, codes))
-    wrong = dist[dist["guess"] != dist["code"]].merge(seeds[["task_id", "title"]], on="task_id")
     say("\nMisses (leave one district out):\n")
-    say(
-        _table(
-            [
-                {
-                    "task_id": r.task_id,
-                    "title": r.title,
-                    "label": r.code,
-                    "coded": r.guess,
-                    "runner-up": r.guess_2,
-                    "confidence": float(r.confidence),
-                }
-                for r in wrong.itertuples()
-            ]
-        )
-    )
+    say(_misses(dist, seeds))
 
     # ---------------------------------------------------------------- held-out
     say("\n## Held-out set (never used in training)\n")
