@@ -211,6 +211,100 @@ def clean(line: str) -> str:
     return _SPACE_BETWEEN_CJK.sub("", line)
 
 
+#: Header cells of a task table's columns: the task itself, its number, its area.
+_TASK_HEAD = re.compile(
+    r"^(?:(?:重点|主要|具体|工作|目标)?任务(?:内容|名称|事项|措施)?|重点工作(?:任务|内容)?"
+    r"|工作(?:内容|事项|措施|要点|重点)|具体(?:措施|内容)|主要(?:内容|措施))$"
+)
+_NUMBER_HEAD = re.compile(r"^(?:序号|编号|序)$")
+_AREA_HEAD = re.compile(r"(?:类别|分类|领域|板块|方面|类型|专项)$")
+_NUMBER_CELL = re.compile(r"^[0-9０-９]{1,3}[.．、]?$")
+
+
+def task_table_lines(rows: list[list[str]]) -> list[str] | None:
+    """A task table (序号 | 工作任务 | 责任单位 | 完成时限) as the lines a plan would print.
+
+    Annual plans often give their tasks as a table (重点任务分解表, 任务清单):
+    a row per task, a column naming it, others naming who does it by when.
+    Each row becomes a numbered task line (the 序号 cell's number, else the
+    row's place), the task's own paragraphs, then the other cells as the
+    plan's usual note ``（责任单位：…；完成时限：…）``. A row with one cell
+    filled, or an area column's new value, is a heading (unnumbered ones as
+    ``## …``). Returns None when ``rows`` (cell texts, paragraphs split by
+    ``"\\n"``) is not a task table, so other tables read as before.
+
+    >>> task_table_lines([["序号", "工作任务", "责任单位"], ["1", "推进医联体建设。组建集团。", "医政科"]])
+    ['序号 工作任务 责任单位', '1.推进医联体建设。组建集团。', '（责任单位：医政科）']
+    """
+
+    def flat(cell: str) -> str:
+        return re.sub(r"\s+", "", cell)
+
+    head_at = next(
+        (
+            k
+            for k, row in enumerate(rows[:3])
+            if any(_TASK_HEAD.match(flat(c)) for c in row) and sum(1 for c in row if flat(c)) >= 2
+        ),
+        None,
+    )
+    if head_at is None or len(rows) <= head_at + 1:
+        return None
+    head = [flat(c) for c in rows[head_at]]
+    task_col = next(k for k, c in enumerate(head) if _TASK_HEAD.match(c))
+    num_col = next((k for k, c in enumerate(head) if _NUMBER_HEAD.match(c)), None)
+    area_cols = [k for k, c in enumerate(head) if _AREA_HEAD.search(c) and k != task_col]
+    out = [flat(c) for row in rows[:head_at] for c in row if flat(c)]
+    out.append(" ".join(c for c in head if c))
+    n = 0
+    for row in rows[head_at + 1 :]:
+        cells = [c.strip() for c in row] + [""] * (len(head) - len(row))
+        filled = [c for c in cells if flat(c)]
+        if not filled:
+            continue
+        if len(set(filled)) == 1 and not flat(cells[task_col] if task_col < len(cells) else ""):
+            one = filled[0].replace("\n", "")
+            out.append(one if _numbered(one) else "## " + one)
+            continue
+        if len(set(filled)) == 1 and len(filled) > 1:  # a row merged across: a heading
+            one = filled[0].replace("\n", "")
+            out.append(one if _numbered(one) else "## " + one)
+            continue
+        for k in area_cols:
+            if k < len(cells) and flat(cells[k]):
+                area = cells[k].replace("\n", "")
+                out.append(area if _numbered(area) else "## " + area)
+        task = [x.strip() for x in cells[task_col].split("\n") if x.strip()]
+        if not task:
+            out.extend(c.replace("\n", "") for c in filled)
+            continue
+        n += 1
+        label = flat(cells[num_col]) if num_col is not None and num_col < len(cells) else ""
+        if _numbered(task[0]):
+            first = task[0]
+        elif _NUMBER_CELL.match(label):
+            number = label.rstrip(".．、")
+            first = f"{number}{'、' if label.endswith('、') else '.'}{task[0]}"
+        else:
+            first = f"{n}.{task[0]}"
+        out.append(first)
+        out.extend(task[1:])
+        notes = [
+            f"{head[k]}：{flat(c)}" if head[k] else flat(c)
+            for k, c in enumerate(cells)
+            if k not in (task_col, num_col, *area_cols) and flat(c) and k < len(head)
+        ]
+        if notes:
+            out.append("（" + "；".join(notes) + "）")
+    return out
+
+
+def _numbered(text: str) -> bool:
+    from compare.grammar import numbering_of
+
+    return numbering_of(text) is not None
+
+
 def to_simplified(lines: list[str]) -> tuple[list[str], tuple[str, ...]]:
     """Convert traditional-Chinese lines to simplified; the originals when converted.
 

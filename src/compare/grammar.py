@@ -246,7 +246,7 @@ NOTICE_LINE = re.compile(
 )
 #: A title ends with the name of its genre (and perhaps a period or draft note).
 TITLE_END = re.compile(
-    r"(?:规划|要点|计划|方案|意见|纲要|安排|工作任务|工作思路|工作重点|重点工作|任务清单)"
+    r"(?:规划|要点|计划|方案|意见|纲要|安排|工作任务|工作思路|工作重点|重点工作|任务清单|分解表)"
     r"(?:[（(][^（()）]{0,20}[）)])?[》”\"]?$"
 )
 ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*(?:[:：].{0,80})?$")

@@ -271,6 +271,7 @@ class _Assembler(MetaReader):
                 ):  # a PDF heading wrapped onto the next line(s)
                     hend = p.heading_end(heads, k, end)
                     title += "".join(x.text for x in own[1 : hend - h.idx])
+                    title = split_title(title, "", h.num)[0]  # up to its first sentence end
                 self.tasks.append(
                     Task(
                         id=f"{self.doc_id}-t{len(self.tasks) + 1:03d}",

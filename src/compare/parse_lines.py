@@ -97,13 +97,19 @@ class LineReader:
             # PDF text: most lines end at the page edge, and mostly mid-sentence
             if len(near) >= 0.4 * len(widths) and mid_sentence >= 0.5 * len(near):
                 self.page_width = w
+        # a task table as PDF text gives it: rows opening with a bare number, cells wrapped
+        self.row_num, self.cell_wrap = table_rows(self.content)
 
     # -- wraps ------------------------------------------------------------
 
     def full(self, ln: Line) -> bool:
+        if ln.no in self.cell_wrap:
+            return True
         return bool(self.page_width) and display_width(ln.text) >= self.page_width * 0.9
 
     def ends_paragraph(self, ln: Line) -> bool:
+        if ln.no in self.cell_wrap:
+            return False
         last = ln.text.rstrip()[-1:]
         if self.page_width:
             if self.full(ln):
@@ -144,7 +150,8 @@ class LineReader:
         last_by_style: dict[str, int] = {}
         for i in range(start, stop):
             ln = self.content[i]
-            num = numbering_of(ln.text) or markdown_heading(ln, last_by_style)
+            num = self.row_num.get(ln.no) or numbering_of(ln.text)
+            num = num or markdown_heading(ln, last_by_style)
             if num is None:
                 continue
             prev_line = self.content[i - 1] if i > start else None
@@ -229,6 +236,69 @@ class LineReader:
         same_line = body
         lines = self.content[self.heading_end(heads, k, stop) : end]
         return same_line + "".join(ln.text for ln in lines)
+
+
+#: The header row of a task table (序号 工作任务 责任单位 完成时限) as one line of text.
+_TABLE_HEAD = re.compile(
+    r"^序号.{0,16}?(?:任务|工作内容|工作措施|重点工作|具体措施)"
+    r".{0,20}?(?:责任|牵头|配合|完成|时限|时间|进度)"
+)
+#: A row of a task table in PDF text: its number cell, a space, the task's first characters.
+_TABLE_ROW = re.compile(
+    r"^\s*(\d{1,3})\s+(?=[\u4e00-\u9fff])(?![家个所项人万亿元年月日天次名张床台座条倍%])"
+)
+
+
+def table_rows(content: list[Line]) -> tuple[dict[int, Num], set[int]]:
+    """The rows of task tables in PDF text: ({line no: the row's number}, {wrapped lines}).
+
+    A PDF prints a task table (序号 | 工作任务 | 责任单位 | 完成时限) cell by cell:
+    the row's number, a space, its task wrapped over narrow lines, then the
+    other cells. After a header line naming the columns, lines opening with
+    the next number are rows (a number as a heading of ``1.`` rank); the lines
+    inside a row that end no sentence are wraps of its cells.
+
+    >>> lines = [clean_line(i, t) for i, t in enumerate(
+    ...     ["序号 工作任务 责任单位 完成时限", "1 推进医联体", "建设。", "医政科", "2 做实签约。", "基层科"], 1)]
+    >>> nums, wraps = table_rows(lines)
+    >>> [(no, n.label, n.rest) for no, n in nums.items()], sorted(wraps)
+    ([(2, '1', '推进医联体'), (5, '2', '做实签约。')], [2])
+    """
+    nums: dict[int, Num] = {}
+    wraps: set[int] = set()
+    k = 0
+    while k < len(content):
+        if not _TABLE_HEAD.match(content[k].text):
+            k += 1
+            continue
+        expected, rows, j = 1, [], k + 1
+        while j < len(content):
+            ln = content[j]
+            own = numbering_of(ln.text)
+            m = _TABLE_ROW.match(ln.raw)
+            if own is not None and own.rank <= 3:
+                rows.append(j)  # a heading row: it ends the row above
+            elif own is None and m and int(m.group(1)) in (expected, 1):
+                value = int(m.group(1))
+                digits = re.match(r"\d+", ln.text)
+                if value == expected and digits and digits.group(0) == m.group(1):
+                    nums[ln.no] = Num("ar_row", 4, value, m.group(1), ln.text[digits.end() :])
+                    rows.append(j)
+                    expected += 1
+            elif _TABLE_HEAD.match(ln.text):
+                break
+            j += 1
+        starts = [a for a in rows if content[a].no in nums]
+        longest = max((b - a for a, b in zip(starts, starts[1:], strict=False)), default=12)
+        for a, b in zip(rows, [*rows[1:], j], strict=True):
+            if content[a].no not in nums:
+                continue
+            b = min(b, a + longest)  # the last row: no longer than the others
+            for ln in content[a : b - 1]:
+                if ln.text[-1:] not in TERMINAL:
+                    wraps.add(ln.no)
+        k = j
+    return nums, wraps
 
 
 _MD_MARK = re.compile(r"^\s*(#{1,6})\s*\S")

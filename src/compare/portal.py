@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from compare.exceptions import PlanInputError
-from compare.extract import CJK, Extracted, clean, to_simplified
+from compare.extract import CJK, Extracted, clean, task_table_lines, to_simplified
 from compare.grammar import info_date, info_fields, is_chrome, normalise_doc_number
 from compare.io import sha256_bytes, to_simplified_converter
 
@@ -96,6 +96,12 @@ def _node_lines(node) -> list[str]:  # noqa: ANN001 - an lxml element
             cur.append(label)  # an <ol> item's number is the browser's, not in the text
         if tag.lower() not in ("script", "style", "noscript") and el.text:
             cur.append(el.text)
+        if tag.lower() == "table":
+            as_tasks = task_table_lines(_table_grid(el))
+            if as_tasks is not None:  # a task table: a row per task, as a plan prints it
+                flush()
+                out.extend(as_tasks)
+                return
         if tag.lower() == "ol":
             start = el.get("start", "1")
             n = int(start) if start.isdigit() else 1
@@ -119,6 +125,32 @@ def _node_lines(node) -> list[str]:  # noqa: ANN001 - an lxml element
     walk(node)
     flush()
     return [re.sub(r"[ \t\r\n\u3000\u00a0]+", " ", x).strip() for x in out]
+
+
+def _table_grid(table) -> list[list[str]]:  # noqa: ANN001 - an lxml element
+    """Cell texts of a table row by row (a cell's lines joined by "\\n"); a cell spanning
+    rows is empty in the rows below it, one spanning columns is one cell then empty ones."""
+    rows: list[list[str]] = []
+    below: dict[int, int] = {}  # column -> rows still covered by a cell above
+    for tr in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr"):
+        row: list[str] = []
+        for td in tr:
+            if not isinstance(td.tag, str) or td.tag.lower() not in ("td", "th"):
+                continue
+            while below.get(len(row), 0) > 0:
+                below[len(row)] -= 1
+                row.append("")
+            span = td.get("colspan", "1")
+            down = td.get("rowspan", "1")
+            for k in range(int(span) if span.isdigit() and int(span) > 0 else 1):
+                if down.isdigit() and int(down) > 1:
+                    below[len(row)] = int(down) - 1
+                row.append("\n".join(_node_lines(td)) if k == 0 else "")
+        while below.get(len(row), 0) > 0:
+            below[len(row)] -= 1
+            row.append("")
+        rows.append(row)
+    return rows
 
 
 def _cjk(node) -> int:  # noqa: ANN001

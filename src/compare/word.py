@@ -18,7 +18,14 @@ import tempfile
 from pathlib import Path
 
 from compare.exceptions import PlanInputError
-from compare.extract import CJK, SOFFICE_TIMEOUT, Extracted, clean, to_simplified
+from compare.extract import (
+    CJK,
+    SOFFICE_TIMEOUT,
+    Extracted,
+    clean,
+    task_table_lines,
+    to_simplified,
+)
 from compare.io import sha256_bytes
 
 __all__ = ["read_doc", "read_docx"]
@@ -186,6 +193,31 @@ def _with_label(text: str, label: str) -> str:
     return label + text
 
 
+def _grid(table) -> list[list[str]]:  # noqa: ANN001 - a python-docx Table
+    """Cell texts of a table row by row (paragraphs joined by "\\n"); a cell merged
+    down from the row above is empty, one merged across is one cell then empty ones."""
+    from docx.text.paragraph import Paragraph
+
+    rows: list[list[str]] = []
+    for tr in table._tbl.iterchildren(f"{_W}tr"):
+        row: list[str] = []
+        for tc in tr.iterchildren(f"{_W}tc"):
+            pr = tc.find(f"{_W}tcPr")
+            vmerge = pr.find(f"{_W}vMerge") if pr is not None else None
+            span = pr.find(f"{_W}gridSpan") if pr is not None else None
+            text = "\n".join(
+                _docx_paragraph(Paragraph(p, table))[0].replace("**", "")
+                for p in tc.iterchildren(f"{_W}p")
+            )
+            if vmerge is not None and vmerge.get(f"{_W}val", "continue") == "continue":
+                text = ""
+            row.append(text)
+            width = span.get(f"{_W}val", "1") if span is not None else "1"
+            row.extend([""] * (int(width) - 1 if width.isdigit() else 0))
+        rows.append(row)
+    return rows
+
+
 def read_docx(data: bytes, name: str, fmt: str = "docx") -> Extracted:
     import docx
     from docx.table import Table
@@ -216,12 +248,20 @@ def read_docx(data: bytes, name: str, fmt: str = "docx") -> Extracted:
             text, breaks = _docx_paragraph(para)
             add(_with_label(text, numbering.label(para)) if text.strip() else text, breaks)
         elif el.tag == f"{_W}tbl":
-            seen: set[int] = set()
-            for row in Table(el, doc).rows:
+            table = Table(el, doc)
+            as_tasks = task_table_lines(_grid(table))
+            if as_tasks is not None:  # a task table: a row per task, as a plan prints it
+                for line in as_tasks:
+                    add(line, 0)
+                continue
+            # merged cells repeat in python-docx's rows: each is read once (the
+            # elements are kept, not their ids: a freed proxy's id is reused)
+            seen: list = []
+            for row in table.rows:
                 for cell in row.cells:
-                    if id(cell._tc) in seen:  # merged cells repeat
+                    if any(cell._tc is s for s in seen):
                         continue
-                    seen.add(id(cell._tc))
+                    seen.append(cell._tc)
                     for p in cell.paragraphs:
                         add(*_docx_paragraph(p))
     if not any(CJK.search(x) for x in lines):
