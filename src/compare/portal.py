@@ -82,8 +82,14 @@ def _node_lines(node) -> list[str]:  # noqa: ANN001 - an lxml element
     cur: list[str] = []
 
     def flush() -> None:
-        line = "".join(cur)
+        line = "".join(cur).strip()
         cur.clear()
+        # a bold run opening a paragraph with more text after it: its title, marked
+        # **…** as the Word reader marks it (a paragraph wholly bold is a heading)
+        m = re.match(r"^\x01([^\x01\x02]*)\x02(.*)$", line, re.S)
+        if m and m.group(1).strip() and m.group(2).strip():
+            line = f"**{m.group(1).strip()}**{m.group(2)}"
+        line = line.replace("\x01", "").replace("\x02", "")
         if line.strip():
             out.append(line.strip())
 
@@ -116,7 +122,11 @@ def _node_lines(node) -> list[str]:  # noqa: ANN001 - an lxml element
             flush()
             return
         for child in el:
-            walk(child)
+            ctag = child.tag.lower() if isinstance(child.tag, str) else ""
+            if ctag in ("strong", "b") and not "".join(cur).strip() and len(child) == 0:
+                cur.append("\x01" + (child.text or "") + "\x02")
+            else:
+                walk(child)
             if child.tail:
                 cur.append(child.tail)
         if block:
@@ -257,6 +267,19 @@ def _html_lines(html: str, name: str) -> tuple[list[str], dict[str, str], list[s
     # the page's own heading is the plan's title only when it names a plan (a site name
     # such as "XX县人民政府" in <title> is not)
     from compare.grammar import TITLE_END
+
+    if not TITLE_END.search(title.replace(" ", "")):
+        # a title styled by class (<div class="tit">) just above the content block
+        node = best
+        while node is not None and node is not body and not TITLE_END.search(title):
+            for sib in node.itersiblings(preceding=True):
+                if not isinstance(sib.tag, str):
+                    continue
+                text = re.sub(r"\s+", " ", sib.text_content()).strip()
+                if 4 <= len(text) <= 60 and TITLE_END.search(text.replace(" ", "")):
+                    title = text
+                    break
+            node = node.getparent()
 
     if (
         title

@@ -119,6 +119,10 @@ class _WordNumbering:
     def __init__(self, doc) -> None:  # noqa: ANN001 - a python-docx Document
         self.levels: dict[str, dict[int, tuple[int, str, str]]] = {}
         self.counters: dict[str, dict[int, int]] = {}
+        # lists sharing an abstract definition are one list, as Word and LibreOffice
+        # number them, unless a list restarts it (lvlOverride/startOverride)
+        self.list_of: dict[str, str] = {}
+        self.style_level: dict[tuple[str, str], int] = {}  # (abstract, style id) -> level
         try:
             root = doc.part.numbering_part.element
         except (NotImplementedError, KeyError, AttributeError, ValueError):
@@ -133,6 +137,11 @@ class _WordNumbering:
                     return e.get(f"{_W}val", default) if e is not None else default
 
                 start = val("start", "1")
+                pstyle = val("pStyle", "")
+                if pstyle:
+                    self.style_level[(a.get(f"{_W}abstractNumId"), pstyle)] = int(
+                        lvl.get(f"{_W}ilvl", "0")
+                    )
                 lv[int(lvl.get(f"{_W}ilvl", "0"))] = (
                     int(start) if start.isdigit() else 1,
                     val("numFmt", "decimal"),
@@ -142,7 +151,17 @@ class _WordNumbering:
         for num in root.iter(f"{_W}num"):
             ref = num.find(f"{_W}abstractNumId")
             if ref is not None and ref.get(f"{_W}val") in abstract:
-                self.levels[num.get(f"{_W}numId")] = abstract[ref.get(f"{_W}val")]
+                num_id, abstract_id = num.get(f"{_W}numId"), ref.get(f"{_W}val")
+                levels = dict(abstract[abstract_id])
+                restarts = False
+                for over in num.iter(f"{_W}lvlOverride"):
+                    k = int(over.get(f"{_W}ilvl", "0"))
+                    so = over.find(f"{_W}startOverride")
+                    if so is not None and so.get(f"{_W}val", "").isdigit() and k in levels:
+                        levels[k] = (int(so.get(f"{_W}val")), *levels[k][1:])
+                        restarts = True
+                self.levels[num_id] = levels
+                self.list_of[num_id] = num_id if restarts else "abstract " + abstract_id
 
     def _num_pr(self, p):  # noqa: ANN001, ANN202 - python-docx objects
         ppr = p._p.pPr
@@ -164,11 +183,14 @@ class _WordNumbering:
         if num_pr is None or num_pr.numId is None:
             return ""
         num_id = str(num_pr.numId.val)
-        ilvl = int(num_pr.ilvl.val) if num_pr.ilvl is not None else 0
+        ilvl = int(num_pr.ilvl.val) if num_pr.ilvl is not None else None
+        if ilvl is None:  # a heading style linked to a level of a multilevel list
+            abstract = self.list_of.get(num_id, "").removeprefix("abstract ")
+            ilvl = self.style_level.get((abstract, p.style.style_id if p.style else ""), 0)
         levels = self.levels.get(num_id)
         if not levels or ilvl not in levels:
             return ""
-        count = self.counters.setdefault(num_id, {})
+        count = self.counters.setdefault(self.list_of.get(num_id, num_id), {})
         count[ilvl] = count.get(ilvl, levels[ilvl][0] - 1) + 1
         for deeper in [k for k in count if k > ilvl]:
             del count[deeper]
