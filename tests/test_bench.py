@@ -81,7 +81,9 @@ def test_a_hung_process_tree_is_killed_and_reported(tmp_path):
         except psutil.NoSuchProcess:
             return True
 
-    deadline = time.monotonic() + 10  # SIGKILL is delivered asynchronously; a loaded machine is slow
+    deadline = (
+        time.monotonic() + 10
+    )  # SIGKILL is delivered asynchronously; a loaded machine is slow
     while not gone() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert gone()

@@ -323,3 +323,34 @@ def test_word_automatic_numbering_is_put_back_before_the_text():
         "深化公立医院改革",
         "加强疾病预防控制",
     ]
+
+
+def test_every_cell_of_a_word_table_is_read_once():
+    """Merged cells repeat in python-docx's rows; the others must all be read (an id of a
+    freed cell proxy is reused, so comparing ids dropped cells)."""
+
+    def build(doc):  # noqa: ANN001
+        doc.add_paragraph("2025年某某区卫生健康工作要点")
+        t = doc.add_table(rows=4, cols=3)
+        cells = [["指标", "2024年", "属性"], ["人均预期寿命", "81.5", "预期性"]]
+        cells += [["婴儿死亡率", "3.1", "约束性"], ["孕产妇死亡率", "6.0", "约束性"]]
+        for i, row in enumerate(cells):
+            for j, c in enumerate(row):
+                t.cell(i, j).text = c
+        t.cell(2, 2).merge(t.cell(3, 2))
+
+    lines = [x for x in extract_bytes(_docx(build), "t.docx").text.split("\n") if x]
+    assert lines[1:] == [
+        "指标",
+        "2024年",
+        "属性",
+        "人均预期寿命",
+        "81.5",
+        "预期性",
+        "婴儿死亡率",
+        "3.1",
+        "约束性",
+        "约束性",
+        "孕产妇死亡率",
+        "6.0",
+    ]  # fmt: skip (the merged cell holds both paragraphs, once)

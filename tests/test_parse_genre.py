@@ -20,10 +20,13 @@ import pytest
 from compare.parse import NoTasksWarning, coverage, parse_plan, parse_text
 
 GENRE = Path(__file__).parent / "fixtures" / "genre"
+#: Plans as Word files, PDFs and portal pages in layouts plain text cannot show: task
+#: tables, Word's automatic numbering, <strong>-led tasks (made by make_fixtures.py there).
+FORMATS_DIR = Path(__file__).parent / "fixtures" / "genre_formats"
 
 
-def _expected() -> list[tuple[str, dict]]:
-    return sorted(json.loads((GENRE / "expected.json").read_text(encoding="utf-8")).items())
+def _expected(folder: Path = GENRE) -> list[tuple[str, dict]]:
+    return sorted(json.loads((folder / "expected.json").read_text(encoding="utf-8")).items())
 
 
 @pytest.mark.parametrize(("name", "expected"), _expected(), ids=[n for n, _ in _expected()])
@@ -275,3 +278,54 @@ def test_a_section_without_items_but_with_text_of_its_own_keeps_it_as_a_task():
     assert [t.number for t in plan.tasks] == ["1.", "2.", "（二）", "1.", "2."]
     assert plan.tasks[2].title == "深化公立医院改革"
     assert plan.tasks[2].text.endswith("开展绩效考核，推进薪酬制度改革。")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"), _expected(FORMATS_DIR), ids=[n for n, _ in _expected(FORMATS_DIR)]
+)
+def test_word_pdf_and_portal_layouts_parse_to_what_a_reader_finds(name, expected):
+    plan = parse_plan(FORMATS_DIR / name)
+    fields = {k: v for k, v in expected.items() if k not in ("sections", "tasks")}
+    assert {k: getattr(plan.document, k) for k in fields} == fields
+    assert [s.number + s.title for s in plan.sections] == expected["sections"]
+    assert [t.number + t.title for t in plan.tasks] == expected["tasks"]
+    assert plan.coverage == 1.0
+
+
+def test_a_task_tables_other_columns_stay_with_their_task():
+    word = parse_plan(FORMATS_DIR / "jinwan_task_table_2024.docx")
+    assert word.tasks[0].text.endswith(
+        "（责任单位：医政医管科、区人民医院；完成时限：2024年12月底）"
+    )
+    assert [t.section_path for t in word.tasks[:3]] == [
+        "深化医药卫生体制改革",
+        "深化医药卫生体制改革",
+        "提升基层服务能力",
+    ]  # the area column, merged down over its rows, heads them
+    pdf = parse_plan(FORMATS_DIR / "doumen_task_table_pdf_2024.pdf")
+    assert pdf.tasks[0].text.startswith("推进紧密型城市医疗集团建设。以区人民医院为牵头单位")
+    assert pdf.tasks[0].text.endswith("医政医管科、区人民医院2024年12月底")
+    assert "珠海市斗门区卫生健康局" not in pdf.tasks[-1].text
+
+
+def test_a_task_table_header_in_text_without_rows_is_no_table():
+    text = (
+        "2024年某某区卫生健康重点工作任务\n序号 工作任务 责任单位 完成时限\n"
+        "一、深化医改\n1.推进医联体建设。组建集团。\n2.深化公立医院改革。开展考核。\n"
+    )
+    plan = parse_text(text)
+    assert [t.number for t in plan.tasks] == ["1.", "2."]
+    assert coverage(plan)["coverage"] == 1.0
+
+
+def test_a_table_row_does_not_start_at_a_figure_that_opens_a_wrapped_line():
+    text = (
+        "序号 工作任务 责任单位 完成时限\n"
+        "1 推进社区医院建设。新增社区医院\n2 家，完成提档升级。\n基层科 2024年\n"
+        "2 做实家庭医生签约。签约率达到\n80%。\n基层科 2024年\n"
+    )
+    plan = parse_text(text)
+    assert [(t.number, t.title) for t in plan.tasks] == [
+        ("1", "推进社区医院建设"),
+        ("2", "做实家庭医生签约"),
+    ]

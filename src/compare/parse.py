@@ -115,7 +115,7 @@ __all__ = [
 ]
 
 #: Bump whenever parsing output may change: it keys every cache.
-PARSER_VERSION = "1.6.2"
+PARSER_VERSION = "1.7.0"
 
 
 # --------------------------------------------------------------------------- parsing

@@ -290,7 +290,7 @@ def table_rows(content: list[Line]) -> tuple[dict[int, Num], set[int]]:
             j += 1
         starts = [a for a in rows if content[a].no in nums]
         longest = max((b - a for a, b in zip(starts, starts[1:], strict=False)), default=12)
-        for a, b in zip(rows, [*rows[1:], j], strict=True):
+        for a, b in zip(rows, [*rows[1:], j], strict=False):  # (none: no rows)
             if content[a].no not in nums:
                 continue
             b = min(b, a + longest)  # the last row: no longer than the others
