@@ -329,3 +329,11 @@ def test_a_table_row_does_not_start_at_a_figure_that_opens_a_wrapped_line():
         ("1", "推进社区医院建设"),
         ("2", "做实家庭医生签约"),
     ]
+
+
+def test_a_reports_signer_and_contact_line_stay_out_of_its_number_and_tasks():
+    plan = parse_plan(GENRE / "jiading_report_signer_2024.txt")
+    assert plan.document.doc_number == "嘉卫〔2024〕15号"
+    assert plan.tasks[-1].text.endswith("重点人群签约率达到80%以上。")
+    closing = [b.text for b in plan.unassigned if b.kind == "closing"]
+    assert closing[0] == "（联系人：李华，电话：69989999）"

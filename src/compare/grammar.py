@@ -250,7 +250,9 @@ TITLE_END = re.compile(
     r"(?:[（(][^（()）]{0,20}[）)])?[》”\"]?$"
 )
 ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*(?:[:：].{0,80})?$")
-CLOSING = re.compile(r"^(?:抄送|抄报|主送|印发|联系人|联系电话)[:：]?")
+CLOSING = re.compile(r"^[（(]?(?:抄送|抄报|主送|印发|联系人|联系电话)[:：]?")
+#: The signer a report (请示, 报告) prints beside its document number: 签发人：王明.
+SIGNER = re.compile(r"签\s*发\s*人\s*[:：]\s*[\u4e00-\u9fff·]{2,12}$")
 PUBLICITY = re.compile(r"^[（(]?\s*(?:(?:信息)?公开属性|此件(?:主动|不予|依申请)?公开)")
 #: Web-portal chrome around a plan published as a page: breadcrumbs, site
 #: names, print/close/font/share controls, previous/next links, footers.
@@ -445,8 +447,10 @@ def normalise_doc_number(text: str) -> str | None:
 
     >>> normalise_doc_number("长卫健发 〔2025〕 27 号")
     '长卫健发〔2025〕27号'
+    >>> normalise_doc_number("嘉卫〔2024〕15号          签发人：王明")  # a report's number line
+    '嘉卫〔2024〕15号'
     """
-    m = DOC_NUMBER.match(WS.sub("", text))
+    m = DOC_NUMBER.match(SIGNER.sub("", WS.sub("", text)))
     if not m:
         return None
     return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号"
