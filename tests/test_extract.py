@@ -354,3 +354,41 @@ def test_every_cell_of_a_word_table_is_read_once():
         "孕产妇死亡率",
         "6.0",
     ]  # fmt: skip (the merged cell holds both paragraphs, once)
+
+
+def test_a_word_task_table_with_a_measures_column_and_merged_heading_rows():
+    """序号 | 重点任务 | 具体措施 | 牵头单位 | 完成时限, headed by rows merged across."""
+
+    def build(doc):  # noqa: ANN001
+        doc.add_paragraph("2025年某某区卫生健康重点工作任务清单")
+        rows = [
+            ["序号", "重点任务", "具体措施", "牵头单位", "完成时限"],
+            ["一、深化医药卫生体制改革", "", "", "", ""],
+            ["1", "推进医联体建设", "组建城市医疗集团。推动统一管理。", "医政科", "2025年12月"],
+            ["2", "深化公立医院改革", "开展绩效考核。", "人事科", "2025年10月"],
+            ["二、提升基层服务能力", "", "", "", ""],
+            ["3", "做实家庭医生签约", "重点人群签约率达到80%。", "基层科", "2025年12月"],
+        ]
+        t = doc.add_table(rows=len(rows), cols=5)
+        for i, row in enumerate(rows):
+            for j, c in enumerate(row):
+                if c:
+                    t.cell(i, j).text = c
+        for i in (1, 4):
+            t.cell(i, 0).merge(t.cell(i, 4))
+
+    ex = extract_bytes(_docx(build), "t.docx")
+    plan = parse_text(ex.text)
+    assert [s.number + s.title for s in plan.sections] == [
+        "一、深化医药卫生体制改革",
+        "二、提升基层服务能力",
+    ]
+    assert [t.number + t.title for t in plan.tasks] == [
+        "1.推进医联体建设",
+        "2.深化公立医院改革",
+        "3.做实家庭医生签约",
+    ]
+    assert plan.tasks[0].text == (  # (a title without a full stop runs into its measures)
+        "推进医联体建设组建城市医疗集团。推动统一管理。\n（牵头单位：医政科；完成时限：2025年12月）"
+    )
+    assert plan.coverage == 1.0

@@ -217,6 +217,7 @@ _TASK_HEAD = re.compile(
     r"|工作(?:内容|事项|措施|要点|重点)|具体(?:措施|内容)|主要(?:内容|措施))$"
 )
 _NUMBER_HEAD = re.compile(r"^(?:序号|编号|序)$")
+_TEXT_HEAD = re.compile(r"^(?:具体|工作|主要|重点)?(?:措施|内容|目标|要求)(?:及要求)?$")
 _AREA_HEAD = re.compile(r"(?:类别|分类|领域|板块|方面|类型|专项)$")
 _NUMBER_CELL = re.compile(r"^[0-9０-９]{1,3}[.．、]?$")
 
@@ -254,6 +255,12 @@ def task_table_lines(rows: list[list[str]]) -> list[str] | None:
     task_col = next(k for k, c in enumerate(head) if _TASK_HEAD.match(c))
     num_col = next((k for k, c in enumerate(head) if _NUMBER_HEAD.match(c)), None)
     area_cols = [k for k, c in enumerate(head) if _AREA_HEAD.search(c) and k != task_col]
+    # a second column of the task's own words (重点任务 | 具体措施): more of its text
+    text_cols = [
+        k
+        for k, c in enumerate(head)
+        if k > task_col and k not in area_cols and (_TASK_HEAD.match(c) or _TEXT_HEAD.search(c))
+    ]
     out = [flat(c) for row in rows[:head_at] for c in row if flat(c)]
     out.append(" ".join(c for c in head if c))
     n = 0
@@ -289,10 +296,12 @@ def task_table_lines(rows: list[list[str]]) -> list[str] | None:
             first = f"{n}.{task[0]}"
         out.append(first)
         out.extend(task[1:])
+        for k in text_cols:
+            out.extend(x.strip() for x in cells[k].split("\n") if x.strip())
         notes = [
             f"{head[k]}：{flat(c)}" if head[k] else flat(c)
             for k, c in enumerate(cells)
-            if k not in (task_col, num_col, *area_cols) and flat(c) and k < len(head)
+            if k not in (task_col, num_col, *area_cols, *text_cols) and flat(c) and k < len(head)
         ]
         if notes:
             out.append("（" + "；".join(notes) + "）")
