@@ -392,3 +392,26 @@ def test_a_word_task_table_with_a_measures_column_and_merged_heading_rows():
         "推进医联体建设组建城市医疗集团。推动统一管理。\n（牵头单位：医政科；完成时限：2025年12月）"
     )
     assert plan.coverage == 1.0
+
+
+def test_word_text_inside_content_controls_is_read():
+    """Templates wrap parts of a document in content controls (<w:sdt>)."""
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+    def build(doc):  # noqa: ANN001
+        doc.add_paragraph("2025年某某区卫生健康工作要点")
+        sdt = parse_xml(f"<w:sdt {w}><w:sdtPr/><w:sdtContent/></w:sdt>")
+        for t in ("一、深化医改", "1.推进医联体建设。组建集团。", "2.深化公立医院改革。开展考核。"):
+            sdt[1].append(doc.add_paragraph(t)._p)
+        doc.element.body.insert(1, sdt)
+        doc.add_paragraph("某某区卫生健康局")
+
+    ex = extract_bytes(_docx(build), "sdt.docx")
+    assert [x for x in ex.text.split("\n") if x][1:] == [
+        "一、深化医改",
+        "1.推进医联体建设。组建集团。",
+        "2.深化公立医院改革。开展考核。",
+        "某某区卫生健康局",
+    ]

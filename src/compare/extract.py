@@ -17,9 +17,12 @@ the file name. Libraries, chosen by measuring them (``benchmarks/FORMATS.md``):
   read by Tesseract (``chi_sim``, ``--psm 6``) through pytesseract; the mean
   word confidence is kept per line, and pages below
   :data:`LOW_CONFIDENCE` are listed.
-* **.docx**: python-docx, body paragraphs and tables in document order; a bold
-  run that opens a paragraph is marked ``**…**`` so the parser sees a bold
-  title; Word's rendered page breaks give pages when the file has them.
+* **.docx**: python-docx, body paragraphs and tables in document order (content
+  controls included); a bold run that opens a paragraph is marked ``**…**`` so
+  the parser sees a bold title; Word's rendered page breaks give pages when the
+  file has them. A task table (序号 | 工作任务 | 责任单位 | 完成时限), in Word or
+  on a portal page, is written a row per numbered task with its other cells as
+  ``（责任单位：…；完成时限：…）`` (:func:`task_table_lines`).
 * **.doc / .wps**: converted to .docx by LibreOffice headless, when installed.
 * **HTML**: lxml, with explicit rules for government portals (hand-written
   because the rules are about this genre: the info table feeds metadata, and

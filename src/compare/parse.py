@@ -40,7 +40,10 @@ about itself (title, issuer, document number, dates, district, year, kind).
   (their number is empty). Unnumbered markdown headings (``## 深化医改``) are
   sections with an empty number. A numbered item with no text
   of its own, or one in a context part (including a past year's review and its
-  problems), is not a task. Boxes (专栏) and tables are set aside first.
+  problems), is not a task. Boxes (专栏) and tables are set aside first;
+  a task table printed to PDF (a ``序号 工作任务 责任单位…`` header line, then
+  rows opening with a bare number and cells wrapped over narrow lines) gives
+  a task per row.
 * **Nothing lost.** Every line is assigned to exactly one unit: a metadata
   block, a section heading, a task or an unassigned block (preamble, intro,
   section text, non-task list items, closing lines, attachments).

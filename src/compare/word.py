@@ -215,6 +215,17 @@ def _with_label(text: str, label: str) -> str:
     return label + text
 
 
+def _blocks(parent):  # noqa: ANN001, ANN202 - lxml elements
+    """Paragraphs and tables of the body in order, those inside content controls
+    (<w:sdt>, which templates wrap around parts of a document) included."""
+    for el in parent.iterchildren():
+        if el.tag == f"{_W}sdt":
+            for content in el.iterchildren(f"{_W}sdtContent"):
+                yield from _blocks(content)
+        else:
+            yield el
+
+
 def _grid(table) -> list[list[str]]:  # noqa: ANN001 - a python-docx Table
     """Cell texts of a table row by row (paragraphs joined by "\\n"); a cell merged
     down from the row above is empty, one merged across is one cell then empty ones."""
@@ -264,7 +275,7 @@ def read_docx(data: bytes, name: str, fmt: str = "docx") -> Extracted:
             page += breaks
 
     numbering = _WordNumbering(doc)
-    for el in doc.element.body.iterchildren():
+    for el in _blocks(doc.element.body):
         if el.tag == f"{_W}p":
             para = Paragraph(el, doc)
             text, breaks = _docx_paragraph(para)
