@@ -366,6 +366,7 @@ def test_a_word_task_table_with_a_measures_column_and_merged_heading_rows():
             ["一、深化医药卫生体制改革", "", "", "", ""],
             ["1", "推进医联体建设", "组建城市医疗集团。推动统一管理。", "医政科", "2025年12月"],
             ["2", "深化公立医院改革", "开展绩效考核。", "人事科", "2025年10月"],
+            ["", "", "推进薪酬制度改革。", "人事科", "2025年12月"],
             ["二、提升基层服务能力", "", "", "", ""],
             ["3", "做实家庭医生签约", "重点人群签约率达到80%。", "基层科", "2025年12月"],
         ]
@@ -374,8 +375,10 @@ def test_a_word_task_table_with_a_measures_column_and_merged_heading_rows():
             for j, c in enumerate(row):
                 if c:
                     t.cell(i, j).text = c
-        for i in (1, 4):
+        for i in (1, 5):
             t.cell(i, 0).merge(t.cell(i, 4))
+        for j in (0, 1):  # a task over two rows of measures
+            t.cell(3, j).merge(t.cell(4, j))
 
     ex = extract_bytes(_docx(build), "t.docx")
     plan = parse_text(ex.text)
@@ -390,6 +393,9 @@ def test_a_word_task_table_with_a_measures_column_and_merged_heading_rows():
     ]
     assert plan.tasks[0].text == (  # (a title without a full stop runs into its measures)
         "推进医联体建设组建城市医疗集团。推动统一管理。\n（牵头单位：医政科；完成时限：2025年12月）"
+    )
+    assert plan.tasks[1].text.endswith(
+        "推进薪酬制度改革。\n（牵头单位：人事科；完成时限：2025年12月）"
     )
     assert plan.coverage == 1.0
 

@@ -285,19 +285,21 @@ def task_table_lines(rows: list[list[str]]) -> list[str] | None:
                 area = cells[k].replace("\n", "")
                 out.append(area if _numbered(area) else "## " + area)
         task = [x.strip() for x in cells[task_col].split("\n") if x.strip()]
-        if not task:
+        if not task and not n:
             out.extend(c.replace("\n", "") for c in filled)
             continue
-        n += 1
+        if task:
+            n += 1
         label = flat(cells[num_col]) if num_col is not None and num_col < len(cells) else ""
-        if _numbered(task[0]):
-            first = task[0]
+        if not task:
+            pass  # the task's cell merged down: another measure of the task above
+        elif _numbered(task[0]):
+            out.append(task[0])
         elif _NUMBER_CELL.match(label):
             number = label.rstrip(".．、")
-            first = f"{number}{'、' if label.endswith('、') else '.'}{task[0]}"
+            out.append(f"{number}{'、' if label.endswith('、') else '.'}{task[0]}")
         else:
-            first = f"{n}.{task[0]}"
-        out.append(first)
+            out.append(f"{n}.{task[0]}")
         out.extend(task[1:])
         for k in text_cols:
             out.extend(x.strip() for x in cells[k].split("\n") if x.strip())
