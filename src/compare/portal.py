@@ -80,6 +80,7 @@ def _node_lines(node) -> list[str]:  # noqa: ANN001 - an lxml element
 
     out: list[str] = []
     cur: list[str] = []
+    number: list[str] = []  # an <ol> item's number, for the item's first line of text
 
     def flush() -> None:
         line = "".join(cur).strip()
@@ -89,9 +90,12 @@ def _node_lines(node) -> list[str]:  # noqa: ANN001 - an lxml element
         m = re.match(r"^\x01([^\x01\x02]*)\x02(.*)$", line, re.S)
         if m and m.group(1).strip() and m.group(2).strip():
             line = f"**{m.group(1).strip()}**{m.group(2)}"
-        line = line.replace("\x01", "").replace("\x02", "")
-        if line.strip():
-            out.append(line.strip())
+        line = line.replace("\x01", "").replace("\x02", "").strip()
+        if line and number:  # (inside the bold mark, as the Word reader puts it)
+            line = "**" + number[0] + line[2:] if line.startswith("**") else number[0] + line
+            number.clear()
+        if line:
+            out.append(line)
 
     def walk(el, label: str = "") -> None:  # noqa: ANN001
         tag = el.tag if isinstance(el.tag, str) else ""
@@ -99,7 +103,9 @@ def _node_lines(node) -> list[str]:  # noqa: ANN001 - an lxml element
         if block:
             flush()
         if label and not numbering_of((el.text_content() or "").strip()):
-            cur.append(label)  # an <ol> item's number is the browser's, not in the text
+            # an <ol> item's number is the browser's, not in the text: it opens the
+            # item's first line (which may be a <p> inside the <li>)
+            number[:] = [label]
         if tag.lower() not in ("script", "style", "noscript") and el.text:
             cur.append(el.text)
         if tag.lower() == "table":
@@ -114,6 +120,7 @@ def _node_lines(node) -> list[str]:  # noqa: ANN001 - an lxml element
             for child in el:
                 if isinstance(child.tag, str) and child.tag.lower() == "li":
                     walk(child, f"{n}.")
+                    number.clear()  # (an item without text keeps its number to itself)
                     n += 1
                 else:
                     walk(child)
