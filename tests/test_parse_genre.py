@@ -21,7 +21,8 @@ from compare.parse import NoTasksWarning, coverage, parse_plan, parse_text
 
 GENRE = Path(__file__).parent / "fixtures" / "genre"
 #: Plans as Word files, PDFs and portal pages in layouts plain text cannot show: task
-#: tables, Word's automatic numbering, <strong>-led tasks (made by make_fixtures.py there).
+#: tables, Word's automatic numbering, <strong>-led tasks (made by make_fixtures.py there),
+#: and markdown task tables.
 FORMATS_DIR = Path(__file__).parent / "fixtures" / "genre_formats"
 
 
@@ -129,8 +130,25 @@ def test_a_notice_names_district_and_date_only_in_its_signature():
 def test_a_markdown_table_is_one_box_and_never_section_prose():
     plan = parse_plan(GENRE / "wuchang_table_2025.md")
     boxes = [b for b in plan.unassigned if b.kind == "box"]
-    assert len(boxes) == 1 and len(boxes[0].text.splitlines()) == 4
-    assert not any("|" in b.text for b in plan.unassigned if b.kind != "box")
+    # header and two rows; the rule under the header and the pipes are markup
+    assert (
+        len(boxes) == 1 and boxes[0].text.splitlines()[1] == "1 人均预期寿命（岁） 81.5 81.8 预期性"
+    )
+    assert (boxes[0].line_start, boxes[0].line_end) == (7, 10)
+    assert not any("|" in b.text for b in plan.unassigned)
+
+
+def test_a_markdown_task_table_gives_a_task_per_row_citing_its_line():
+    path = FORMATS_DIR / "jiangbei_md_task_table_2024.md"
+    plan = parse_plan(path)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for t in plan.tasks:
+        assert t.line_start == t.line_end and lines[t.line_start - 1].startswith(f"| {t.number} |")
+    assert plan.tasks[2].text == "推进社区医院建设\n基层卫生健康科 2024年10月底"
+    assert plan.tasks[0].text.startswith(
+        "推进紧密型城市医疗集团建设。以区人民医院"
+    )  # bold marks out
+    assert [b.kind for b in plan.unassigned if b.kind == "box"] == ["box"]  # the indicator table
 
 
 def test_a_qualifier_under_the_title_is_metadata_and_dates_the_plan():

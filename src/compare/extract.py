@@ -53,6 +53,7 @@ import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from compare import grammar
 from compare.exceptions import PlanInputError
 from compare.io import decode_bytes, sha256_bytes, to_simplified_converter
 
@@ -215,13 +216,8 @@ def clean(line: str) -> str:
 
 
 #: Header cells of a task table's columns: the task itself, its number, its area.
-_TASK_HEAD = re.compile(
-    r"^(?:(?:重点|主要|具体|工作|目标)?任务(?:内容|名称|事项|措施)?|重点工作(?:任务|内容)?"
-    r"|工作(?:内容|事项|措施|要点|重点)|具体(?:措施|内容)|主要(?:内容|措施))$"
-)
-_NUMBER_HEAD = re.compile(r"^(?:序号|编号|序)$")
-_TEXT_HEAD = re.compile(r"^(?:具体|工作|主要|重点)?(?:措施|内容|目标|要求)(?:及要求)?$")
-_AREA_HEAD = re.compile(r"(?:类别|分类|领域|板块|方面|类型|专项)$")
+_TASK_HEAD, _NUMBER_HEAD = grammar.TASK_HEAD_CELL, grammar.NUMBER_HEAD_CELL
+_TEXT_HEAD, _AREA_HEAD = grammar.TEXT_HEAD_CELL, grammar.AREA_HEAD_CELL
 _NUMBER_CELL = re.compile(r"^[0-9０-９]{1,3}[.．、]?$")
 
 

@@ -102,6 +102,9 @@ class Line:
     text: str  # cleaned: markup and outer white space removed, inner spaces squashed
     bold: str  # the leading bold span (cleaned), if the line starts with one
     artefact: bool  # page marker, rule or blank
+    #: the cells of a markdown table row (``| 1 | 推进… | 医政科 |``), cleaned, empty ones
+    #: kept; the text is then the filled cells joined by spaces (the pipes are markup)
+    cells: tuple[str, ...] = ()
 
 
 def clean_line(no: int, raw: str) -> Line:
@@ -113,10 +116,23 @@ def clean_line(no: int, raw: str) -> Line:
     ('1.加强应急。配置AED', True)
     >>> clean_line(5, "做好\\x00监测\\x07。").text
     '做好监测。'
+
+    A markdown table row's pipes are markup like ``**``: its text is its filled
+    cells joined by spaces, and a row of dashes under the header is a rule.
+
+    >>> ln = clean_line(7, "| 1 | **推进 医联体建设。** | 医政科 |  |")
+    >>> ln.text, ln.cells, clean_line(6, "| --- | :---: |").artefact
+    ('1 推进医联体建设。 医政科', ('1', '推进医联体建设。', '医政科', ''), True)
     """
     s = CONTROL.sub("", raw).replace("\u3000", " ").strip()
-    if not s or RULE.match(s) or PAGE_MARKER.match(WS.sub(" ", s)):
+    if not s or RULE.match(s) or PAGE_MARKER.match(WS.sub(" ", s)) or MD_TABLE_RULE.match(s):
         return Line(no, raw, "", "", True)
+    if PIPE_ROW.match(s) and len(s) > 2:
+        cells = tuple(squash_spaces(BOLD.sub("", c)) for c in s[1:-1].split("|"))
+        text = " ".join(c for c in cells if c)
+        if not text:
+            return Line(no, raw, "", "", True)
+        return Line(no, raw, text, "", False, cells)
     s = MD_QUOTE.sub("", MD_HEADING.sub("", s))
     bold = ""
     m = re.match(r"^\s*(\*\*|__)(.+?)(\*\*|__)", s)
@@ -566,6 +582,17 @@ INDICATOR_ROW = re.compile(r"(?:预期性|约束性)$")
 TOC_LINE = re.compile(r"(?:…{2,}|\.{4,}|·{4,}|．{4,}|-{4,}|—{3,})\s*\d{1,4}$")
 #: A row of a markdown table: | 序号 | 指标 | … |.
 PIPE_ROW = re.compile(r"^\|.*\|$")
+#: The rule under a markdown table's header: | --- | :---: |.
+MD_TABLE_RULE = re.compile(r"^\|(?:\s*:?-{2,}:?\s*\|)+$")
+#: Header cells of a task table's columns (序号 | 工作任务 | 责任单位 | 完成时限):
+#: the task itself, its number, more of its own words, its area.
+TASK_HEAD_CELL = re.compile(
+    r"^(?:(?:重点|主要|具体|工作|目标)?任务(?:内容|名称|事项|措施)?|重点工作(?:任务|内容)?"
+    r"|工作(?:内容|事项|措施|要点|重点)|具体(?:措施|内容)|主要(?:内容|措施))$"
+)
+NUMBER_HEAD_CELL = re.compile(r"^(?:序号|编号|序)$")
+TEXT_HEAD_CELL = re.compile(r"^(?:具体|工作|主要|重点)?(?:措施|内容|目标|要求)(?:及要求)?$")
+AREA_HEAD_CELL = re.compile(r"(?:类别|分类|领域|板块|方面|类型|专项)$")
 #: A line under a plan's title that qualifies it: its adoption, a draft note.
 SUBTITLE = re.compile(
     r"^[（(][^（()）]{0,40}(?:通过|印发|发布|征求意见稿|讨论稿|送审稿|草案|试行|修订)[^（()）]{0,6}[）)]$"

@@ -43,7 +43,8 @@ about itself (title, issuer, document number, dates, district, year, kind).
   problems), is not a task. Boxes (专栏) and tables are set aside first;
   a task table printed to PDF (a ``序号 工作任务 责任单位…`` header line, then
   rows opening with a bare number and cells wrapped over narrow lines) gives
-  a task per row.
+  a task per row, and so does one written as a markdown table (a row per
+  line; its pipes are markup, as ``**`` is).
 * **Nothing lost.** Every line is assigned to exactly one unit: a metadata
   block, a section heading, a task or an unassigned block (preamble, intro,
   section text, non-task list items, closing lines, attachments).
@@ -118,7 +119,7 @@ __all__ = [
 ]
 
 #: Bump whenever parsing output may change: it keys every cache.
-PARSER_VERSION = "1.7.0"
+PARSER_VERSION = "1.8.0"
 
 
 # --------------------------------------------------------------------------- parsing
@@ -137,8 +138,14 @@ class _Assembler(MetaReader):
         # and a task's text ends where a box begins; so is a table of contents
         content = self.p.content
         texts = [ln.text for ln in content]
+        # a markdown table is found by its rows (its text drops the pipes), unless it is
+        # a task table: then its rows are tasks
+        shown = [
+            "|" + "|".join(ln.cells) + "|" if ln.cells and ln.no not in self.p.task_table else t
+            for ln, t in zip(content, texts, strict=True)
+        ]
         aside: set[int] = set()
-        for a, b in box_spans(texts):
+        for a, b in box_spans(shown):
             box = content[a:b]
             self.add_block("box", box, text="\n".join(ln.text for ln in box))
             aside.update(range(a, b))

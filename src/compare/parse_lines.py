@@ -32,9 +32,11 @@ from compare.grammar import (
     CN,
     INDICATOR_ROW,
     LABELLED_ITEM,
+    NUMBER_HEAD_CELL,
     PIPE_ROW,
     STYLES,
     TABLE_START,
+    TASK_HEAD_CELL,
     TERMINAL,
     TOC_LINE,
     WS,
@@ -99,6 +101,9 @@ class LineReader:
                 self.page_width = w
         # a task table as PDF text gives it: rows opening with a bare number, cells wrapped
         self.row_num, self.cell_wrap = table_rows(self.content)
+        # a task table written as a markdown table: a row per line
+        md_rows, self.task_table = markdown_task_rows(self.content)
+        self.row_num.update(md_rows)
 
     # -- wraps ------------------------------------------------------------
 
@@ -301,6 +306,57 @@ def table_rows(content: list[Line]) -> tuple[dict[int, Num], set[int]]:
     return nums, wraps
 
 
+def markdown_task_rows(content: list[Line]) -> tuple[dict[int, Num], set[int]]:
+    """The rows of task tables written as markdown tables: ({line no: the row's number},
+    {line nos of the tables' header and rows}).
+
+    After a header row naming a task column (序号 | 工作任务 | 责任单位 | 完成时限),
+    each row whose task cell is filled is a task on its own line: numbered by its
+    序号 cell (label as printed, e.g. ``1``), else counted with an empty label.
+    Its text is the task cell, then the row's other cells as a paragraph of
+    their own (who does it, by when), so a task title ends with its cell. A
+    row with its task cell empty (a heading written across, such as
+    ``| 一、深化医改 | | |``) is read as its text reads.
+
+    >>> from compare.grammar import clean_line
+    >>> rows = ["| 序号 | 工作任务 | 责任单位 |", "| --- | --- | --- |", "| 1 | 推进医联体建设 | 医政科 |"]
+    >>> content = [ln for ln in (clean_line(i, r) for i, r in enumerate(rows, 1)) if not ln.artefact]
+    >>> nums, lines = markdown_task_rows(content)
+    >>> [(no, n.label, n.rest) for no, n in nums.items()], sorted(lines)
+    ([(3, '1', '推进医联体建设\\n医政科')], [1, 3])
+    """
+    nums: dict[int, Num] = {}
+    lines: set[int] = set()
+    k = 0
+    while k < len(content):
+        head = content[k].cells
+        if not any(TASK_HEAD_CELL.match(WS.sub("", c)) for c in head) or sum(map(bool, head)) < 2:
+            k += 1
+            continue
+        task_col = next(i for i, c in enumerate(head) if TASK_HEAD_CELL.match(WS.sub("", c)))
+        num_col = next((i for i, c in enumerate(head) if NUMBER_HEAD_CELL.match(c)), None)
+        lines.add(content[k].no)
+        j, n = k + 1, 0
+        while j < len(content) and content[j].cells:
+            ln = content[j]
+            cells = list(ln.cells) + [""] * (len(head) - len(ln.cells))
+            lines.add(ln.no)
+            j += 1
+            if not cells[task_col]:
+                continue
+            n += 1
+            label = cells[num_col] if num_col is not None else ""
+            number = re.match(r"^([0-9０-９]{1,3})[.．、]?$", label)
+            value = int(number.group(1)) if number else n
+            rest = cells[task_col]
+            others = [c for i, c in enumerate(cells) if c and i not in (task_col, num_col)]
+            if others:
+                rest += "\n" + " ".join(others)
+            nums[ln.no] = Num("md_row", 4, value, label if number else "", rest)
+        k = j
+    return nums, lines
+
+
 _MD_MARK = re.compile(r"^\s*(#{1,6})\s*\S")
 
 
@@ -331,9 +387,10 @@ def split_title(rest: str, bold: str, num: Num) -> tuple[str, str]:
             b = nb.rest
         if rest.startswith(b):
             return b, rest[len(b) :]
-    m = re.search(r"[。：:；;！？!?]", rest)
-    if m:
-        return rest[: m.end()], rest[m.end() :]
+    m = re.search(r"[。：:；;！？!?\n]", rest)
+    if m:  # (a table row's task ends at its cell: "\n", then the other cells)
+        end = m.start() if m.group() == "\n" else m.end()
+        return rest[:end], rest[end:]
     return rest, ""
 
 
