@@ -322,8 +322,15 @@ def test_a_task_tables_other_columns_stay_with_their_task():
     ]  # the area column, merged down over its rows, heads them
     pdf = parse_plan(FORMATS_DIR / "doumen_task_table_pdf_2024.pdf")
     assert pdf.tasks[0].text.startswith("推进紧密型城市医疗集团建设。以区人民医院为牵头单位")
-    assert pdf.tasks[0].text.endswith("医政医管科、区人民医院2024年12月底")
+    # the units and the deadline, recognised as such, are paragraphs of their own
+    assert pdf.tasks[0].text.endswith("全覆盖。\n医政医管科、区人民医院\n2024年12月底")
+    assert pdf.tasks[1].text.endswith("负责制。\n体制改革科2024年12月底")  # one line
     assert "珠海市斗门区卫生健康局" not in pdf.tasks[-1].text
+    narrow = parse_plan(FORMATS_DIR / "xiangzhou_task_table_narrow_pdf_2024.pdf")
+    assert narrow.tasks[4].text == (  # a name without a full stop ends with its cell
+        "加强疾病预防控制体系建设\n推进区疾控中心标准化建设，提升实验室检测能力。"
+        "\n疾病预防控制科2024年11月底"
+    )
 
 
 def test_a_task_table_header_in_text_without_rows_is_no_table():
@@ -334,6 +341,26 @@ def test_a_task_table_header_in_text_without_rows_is_no_table():
     plan = parse_text(text)
     assert [t.number for t in plan.tasks] == ["1.", "2."]
     assert coverage(plan)["coverage"] == 1.0
+
+
+def test_a_task_tables_header_broken_over_lines_and_its_cells_in_pdf_text():
+    text = (
+        "序\n号\n重点任务工作措施牵头单位完成时限\n"
+        "1 推进社区医院\n建设\n新增社区医院2家，完成3家卫生\n院提档升级。\n基层卫生健康\n科\n2024 年\n10 月底\n"
+        "2 做实家庭医生\n签约服务\n重点人群签约率达到80%以\n上。\n基层卫生健康科 全年\n"
+    )
+    plan = parse_text(text)
+    assert [(t.number, t.title) for t in plan.tasks] == [
+        ("1", "推进社区医院建设"),
+        ("2", "做实家庭医生签约服务"),
+    ]
+    assert plan.tasks[0].text == (
+        "推进社区医院建设\n新增社区医院2家，完成3家卫生院提档升级。\n基层卫生健康科\n2024年10月底"
+    )
+    assert plan.tasks[1].text.endswith("上。\n基层卫生健康科全年")
+    # without the 号 a 序 line opens no table
+    with pytest.warns(NoTasksWarning):
+        assert parse_text(text.replace("号\n", "", 1)).tasks == []
 
 
 def test_a_table_row_does_not_start_at_a_figure_that_opens_a_wrapped_line():

@@ -41,9 +41,11 @@ about itself (title, issuer, document number, dates, district, year, kind).
   sections with an empty number. A numbered item with no text
   of its own, or one in a context part (including a past year's review and its
   problems), is not a task. Boxes (专栏) and tables are set aside first;
-  a task table printed to PDF (a ``序号 工作任务 责任单位…`` header line, then
-  rows opening with a bare number and cells wrapped over narrow lines) gives
-  a task per row, and so does one written as a markdown table (a row per
+  a task table printed to PDF (a ``序号 工作任务 责任单位…`` header line, or
+  its cells broken over short lines, then rows opening with a bare number and
+  cells wrapped over narrow lines) gives a task per row, the task's name ending
+  where its cell visibly ends and the units and deadline that close the row
+  a paragraph of their own, and so does one written as a markdown table (a row per
   line; its pipes are markup, as ``**`` is).
 * **Nothing lost.** Every line is assigned to exactly one unit: a metadata
   block, a section heading, a task or an unassigned block (preamble, intro,

@@ -100,7 +100,7 @@ class LineReader:
             if len(near) >= 0.4 * len(widths) and mid_sentence >= 0.5 * len(near):
                 self.page_width = w
         # a task table as PDF text gives it: rows opening with a bare number, cells wrapped
-        self.row_num, self.cell_wrap = table_rows(self.content)
+        self.row_num, self.cell_wrap, self.cell_end = table_rows(self.content)
         # a task table written as a markdown table: a row per line
         md_rows, self.task_table = markdown_task_rows(self.content)
         self.row_num.update(md_rows)
@@ -110,11 +110,15 @@ class LineReader:
     def full(self, ln: Line) -> bool:
         if ln.no in self.cell_wrap:
             return True
+        if ln.no in self.cell_end:
+            return False
         return bool(self.page_width) and display_width(ln.text) >= self.page_width * 0.9
 
     def ends_paragraph(self, ln: Line) -> bool:
         if ln.no in self.cell_wrap:
             return False
+        if ln.no in self.cell_end:
+            return True
         last = ln.text.rstrip()[-1:]
         if self.page_width:
             if self.full(ln):
@@ -216,6 +220,8 @@ class LineReader:
         # ends in a clause separator, onto short lines without sentence ends
         while j < nxt:
             cur = self.content[j - 1]
+            if cur.no in self.cell_end:
+                break  # a table cell's last line: the task's name ends with its cell
             last = cur.text[-1:]
             nxt_line = self.content[j]
             tail = (
@@ -252,31 +258,74 @@ _TABLE_HEAD = re.compile(
 _TABLE_ROW = re.compile(
     r"^\s*(\d{1,3})\s+(?=[\u4e00-\u9fff])(?![家个所项人万亿元年月日天次名张床台座条倍%])"
 )
+#: The last cells of a task table's row: who does it (units named by their kind: 科, 局,
+#: 中心, 医院…, listed with 、), then by when (2024年12月底, 全年, 长期坚持…).
+_UNIT = (
+    r"[\u4e00-\u9fff（）()]{1,24}?(?:科|处|室|股|局|委|办|中心|院|站|所|队|部|组|会|街道|镇|乡"
+    r"|单位|部门|政府|公司|集团|机构|医院)"
+)
+_DEADLINE = (
+    r"(?:(?:\d{4}年)?(?:\d{1,2}(?:—|-|～|~|至)?)?\d{1,2}月(?:\d{1,2}日)?|\d{4}年(?:年底|年内|全年)?)"
+    r"(?:底|末|中旬|上旬|下旬)?(?:前|以前|之前)?"
+    r"|全年|年内|年底前?|长期(?:坚持)?|持续(?:推进|开展)?|常态化(?:推进|开展)?|每(?:月|季度|年|半年)"
+)
+_UNITS = re.compile(rf"^(?:{_UNIT})(?:[、，,；;](?:{_UNIT}))*$")
+_ROW_TAIL = re.compile(rf"^(?:(?:{_UNIT})(?:[、，,；;](?:{_UNIT}))*(?:{_DEADLINE})?|{_DEADLINE})$")
 
 
-def table_rows(content: list[Line]) -> tuple[dict[int, Num], set[int]]:
-    """The rows of task tables in PDF text: ({line no: the row's number}, {wrapped lines}).
+def _table_head(content: list[Line], k: int) -> int:
+    """Index after the header of a task table that opens at content line k, else k.
+
+    The header may be one line, or broken over short lines when a narrow cell wraps
+    (``序`` / ``号`` / ``工作任务责任单位完成时限``: the 号 may come after the others).
+    """
+    if _TABLE_HEAD.match(content[k].text):
+        return k + 1
+    if not content[k].text.startswith("序") or len(content[k].text) > 40:
+        return k
+    for m in (2, 3):
+        parts = [ln.text for ln in content[k : k + m]]
+        if len(parts) < m or any(len(t) > 40 for t in parts):
+            break
+        joined = "".join(parts)
+        if "号" in parts:  # 序 … 号 on a line of its own
+            joined = "序号" + "".join(t for t in parts if t != "号")[1:]
+        if _TABLE_HEAD.match(joined):
+            return k + m
+    return k
+
+
+def table_rows(content: list[Line]) -> tuple[dict[int, Num], set[int], set[int]]:
+    """The rows of task tables in PDF text: ({line no: the row's number}, {wrapped lines},
+    {lines that end a cell}).
 
     A PDF prints a task table (序号 | 工作任务 | 责任单位 | 完成时限) cell by cell:
     the row's number, a space, its task wrapped over narrow lines, then the
-    other cells. After a header line naming the columns, lines opening with
-    the next number are rows (a number as a heading of ``1.`` rank); the lines
-    inside a row that end no sentence are wraps of its cells.
+    other cells. After a header line naming the columns (or its cells broken
+    over short lines), lines opening with the next number are rows (a number
+    as a heading of ``1.`` rank); the lines inside a row that end no sentence
+    are wraps of its cells, except where a cell visibly ends: the task's name
+    on a line much shorter than the row's first (``推进社区医院`` / ``建设``),
+    and the line before the row's last cells when these read as units and a
+    deadline (``医政科、区人民医院`` / ``2024年12月底``), which become a paragraph
+    of their own.
 
     >>> lines = [clean_line(i, t) for i, t in enumerate(
     ...     ["序号 工作任务 责任单位 完成时限", "1 推进医联体", "建设。", "医政科", "2 做实签约。", "基层科"], 1)]
-    >>> nums, wraps = table_rows(lines)
-    >>> [(no, n.label, n.rest) for no, n in nums.items()], sorted(wraps)
-    ([(2, '1', '推进医联体'), (5, '2', '做实签约。')], [2])
+    >>> nums, wraps, ends = table_rows(lines)
+    >>> [(no, n.label, n.rest) for no, n in nums.items()], sorted(wraps), sorted(ends)
+    ([(2, '1', '推进医联体'), (5, '2', '做实签约。')], [2], [3, 5])
     """
     nums: dict[int, Num] = {}
     wraps: set[int] = set()
+    ends: set[int] = set()
     k = 0
     while k < len(content):
-        if not _TABLE_HEAD.match(content[k].text):
+        head_end = _table_head(content, k)
+        if head_end == k:
             k += 1
             continue
-        expected, rows, j = 1, [], k + 1
+        expected, rows, j = 1, [], head_end
         while j < len(content):
             ln = content[j]
             own = numbering_of(ln.text)
@@ -290,7 +339,7 @@ def table_rows(content: list[Line]) -> tuple[dict[int, Num], set[int]]:
                     nums[ln.no] = Num("ar_row", 4, value, m.group(1), ln.text[digits.end() :])
                     rows.append(j)
                     expected += 1
-            elif _TABLE_HEAD.match(ln.text):
+            elif _table_head(content, j) > j:
                 break
             j += 1
         starts = [a for a in rows if content[a].no in nums]
@@ -299,11 +348,46 @@ def table_rows(content: list[Line]) -> tuple[dict[int, Num], set[int]]:
             if content[a].no not in nums:
                 continue
             b = min(b, a + longest)  # the last row: no longer than the others
-            for ln in content[a : b - 1]:
-                if ln.text[-1:] not in TERMINAL:
+            row = content[a:b]
+            cut = _cell_ends(row, display_width(nums[content[a].no].rest))
+            ends.update(row[q].no for q in cut)
+            for q, ln in enumerate(row[:-1]):
+                if ln.text[-1:] not in TERMINAL and q not in cut:
                     wraps.add(ln.no)
         k = j
-    return nums, wraps
+    return nums, wraps, ends
+
+
+def _cell_ends(row: list[Line], width: int) -> set[int]:
+    """Indexes of the lines of one PDF table row that visibly end a cell (see table_rows)."""
+    cut: set[int] = set()
+
+    def short(q: int) -> bool:
+        return q > 0 and display_width(row[q].text) < 0.75 * width
+
+    for q in range(1, len(row) - 1):  # the task's name ends on a short line, or
+        if row[q - 1].text[-1:] in TERMINAL:  # before a line too wide for its column
+            break
+        if display_width(row[q].text) > 1.25 * width:
+            cut.add(q - 1)
+            break
+        if short(q) and row[q].text[-1:] not in TERMINAL:
+            cut.add(q)
+            break
+    for q in range(1, len(row)):  # the row's last cells: units and a deadline
+        ended = row[q - 1].text[-1:] in TERMINAL or q - 1 in cut or short(q - 1)
+        if ended and _ROW_TAIL.match("".join(x.text for x in row[q:])):
+            cut.add(q - 1)
+            deadline = [
+                d
+                for d in range(q + 1, len(row))
+                if re.fullmatch(_DEADLINE, "".join(x.text for x in row[d:]))
+                and _UNITS.match("".join(x.text for x in row[q:d]))
+            ]
+            if deadline:  # the deadline's cell opens a line of its own
+                cut.add(deadline[0] - 1)
+            break
+    return cut
 
 
 def markdown_task_rows(content: list[Line]) -> tuple[dict[int, Num], set[int]]:
