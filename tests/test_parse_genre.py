@@ -363,6 +363,15 @@ def test_a_task_tables_header_broken_over_lines_and_its_cells_in_pdf_text():
         assert parse_text(text.replace("号\n", "", 1)).tasks == []
 
 
+def test_a_plan_without_headings_takes_its_inline_items_only_when_it_lists_three():
+    plan = parse_plan(GENRE / "bishan_inline_only_2024.txt")
+    assert [b.text[-10:] for b in plan.unassigned if b.kind == "intro"] == ["。重点抓好以下工作："]
+    assert plan.tasks[-1].text.endswith("培训全科医生50名。")
+    two = "2024年某某区卫生健康工作要点\n今年要做好两项工作：一是扩面，推进签约；二是提质，做实服务。\n"
+    with pytest.warns(NoTasksWarning):
+        assert parse_text(two).tasks == []
+
+
 def test_a_table_row_does_not_start_at_a_figure_that_opens_a_wrapped_line():
     text = (
         "序号 工作任务 责任单位 完成时限\n"

@@ -191,6 +191,7 @@ STYLES: list[tuple[str, int, re.Pattern[str]]] = [
     ("article", 4, re.compile(rf"^第({CN})条\s*")),
     ("cn_dun", 2, re.compile(rf"^({CN})\s*[、，．.]\s*")),
     ("cn_paren", 3, re.compile(rf"^{LEFT}\s*({CN})\s*{RIGHT}\s*[、，．.]?\s*")),
+    ("cn_lent", 3, re.compile(rf"^【\s*({CN})\s*】\s*")),  # 【一】, ranked as （一）
     ("ar_dot", 4, re.compile(r"^(\d{1,3})\s*[.．](?![\d.．])\s*")),
     ("ar_dun", 4, re.compile(r"^(\d{1,3})\s*[、，]\s*")),
     ("ar_paren", 5, re.compile(rf"^{LEFT}\s*(\d{{1,3}})\s*{RIGHT}\s*[、，．.]?\s*")),

@@ -22,7 +22,7 @@ about itself (title, issuer, document number, dates, district, year, kind).
   (``2025年是…``, ``XX区卫生健康…``, ``制定本要点``), else stay unknown; the
   file name is never read.
 * **Numbering.** Headings are recognised by the numbering of GB/T 9704 and its
-  informal relatives, ranked ``第X章`` < ``第X节`` < ``一、`` < ``（一）`` <
+  informal relatives, ranked ``第X章`` < ``第X节`` < ``一、`` < ``（一）``/``【一】`` <
   ``1.``/``1、``/``第X条`` < ``（1）``/``1)`` < ``一是`` < ``①``; the levels a document uses are compressed to
   1, 2, 3…. A numbered line must continue its sequence (next number, or a
   restart at 1) to count, so figures that happen to start a line do not.
@@ -38,7 +38,9 @@ about itself (title, issuer, document number, dates, district, year, kind).
   inline (``一是……；二是……``, ``第一，……``) or as paragraphs led by a title in
   ``【】``, in bold or, under a bare section title, in a short first sentence
   (their number is empty). Unnumbered markdown headings (``## 深化医改``) are
-  sections with an empty number. A numbered item with no text
+  sections with an empty number. A plan with no numbered heading at all whose
+  text lists three or more such items (``重点抓好以下工作：一是……；二是……；三是……``)
+  has them as its tasks. A numbered item with no text
   of its own, or one in a context part (including a past year's review and its
   problems), is not a task. Boxes (专栏) and tables are set aside first;
   a task table printed to PDF (a ``序号 工作任务 责任单位…`` header line, or
@@ -389,8 +391,16 @@ class _Assembler(MetaReader):
             spans = [(a, b, label, n, "") for a, b, label, n in inline_spans(text)]
         return text, line_of, spans
 
-    def emit_inline(self, pieces: list[Piece], sid: str, path: str, sentences: bool) -> None:
-        """Tasks from the unnumbered items of a section's text; other text stays section text."""
+    def emit_inline(
+        self,
+        pieces: list[Piece],
+        sid: str | None,
+        path: str,
+        sentences: bool,
+        kind: str = "section_text",
+    ) -> None:
+        """Tasks from the unnumbered items of a section's text; other text stays a block of
+        ``kind`` (section text)."""
         text, line_of, spans = self._items(pieces, sentences)
 
         def block(a: int, b: int) -> None:
@@ -399,7 +409,7 @@ class _Assembler(MetaReader):
                 lo = a + (len(chunk) - len(chunk.lstrip()))
                 hi = b - (len(chunk) - len(chunk.rstrip())) - 1
                 self.blocks.append(
-                    Block("section_text", chunk.strip(), line_of[lo], line_of[hi], section=sid)
+                    Block(kind, chunk.strip(), line_of[lo], line_of[hi], section=sid)
                 )
 
         pos = 0
@@ -503,7 +513,13 @@ def parse_text(
     body_end = a.read_closing(body_start, first_num)
     heads = a.p.find_headings(body_start, body_end)
     intro = C[body_start : heads[0].idx if heads else body_end]
-    a.add_block("intro", intro)
+    # a plan without numbered headings whose body lists its tasks inline (重点抓好以下
+    # 工作：一是……；二是……；三是……) or as 【】-led paragraphs: those are its tasks
+    pieces = [(ln.no, ln.text, bold_lead(ln), a.p.ends_paragraph(ln)) for ln in intro]
+    if not heads and len(a._items(pieces)[2]) >= 3:
+        a.emit_inline(pieces, None, "", False, kind="intro")
+    else:
+        a.add_block("intro", intro)
     a.read_intro(intro)
     a.mark_parts(heads)
     a.emit(heads, a.task_level(heads, body_end), body_end)
