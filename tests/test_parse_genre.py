@@ -372,6 +372,18 @@ def test_a_plan_without_headings_takes_its_inline_items_only_when_it_lists_three
         assert parse_text(two).tasks == []
 
 
+def test_an_article_saved_from_a_wechat_account_ends_before_its_credits():
+    from compare.extract import extract_bytes
+
+    path = FORMATS_DIR / "qijiang_wechat_article_2024.html"
+    ex = extract_bytes(path.read_bytes(), path.name)
+    assert ex.meta["publish_date"] == "2024-03-05"
+    credits = {"来源：区卫生健康委", "编辑：张三", "审核：李四", "长按识别二维码关注我们"}
+    assert credits <= set(ex.furniture)
+    plan = parse_plan(path)
+    assert plan.tasks[-1].text.endswith("提高签约服务质量。")
+
+
 def test_a_table_row_does_not_start_at_a_figure_that_opens_a_wrapped_line():
     text = (
         "序号 工作任务 责任单位 完成时限\n"

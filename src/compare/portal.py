@@ -14,7 +14,13 @@ import re
 
 from compare.exceptions import PlanInputError
 from compare.extract import CJK, Extracted, clean, task_table_lines, to_simplified
-from compare.grammar import info_date, info_fields, is_chrome, normalise_doc_number
+from compare.grammar import (
+    CREDIT_LINE,
+    info_date,
+    info_fields,
+    is_chrome,
+    normalise_doc_number,
+)
 from compare.io import sha256_bytes, to_simplified_converter
 
 __all__ = ["read_html"]
@@ -187,6 +193,13 @@ def _html_lines(html: str, name: str) -> tuple[list[str], dict[str, str], list[s
         key = (m.get("name") or "").lower()
         if key in ("articletitle", "title") and m.get("content"):
             meta.setdefault("page_title", m.get("content").strip())
+    # an article saved from a WeChat official account: its publish time
+    for el in root.xpath('//*[@id="publish_time"]'):
+        meta.setdefault("publish_date", el.text_content().strip())
+    for script in root.iter("script"):
+        m = re.search(r"""createTime\s*=\s*['"](\d{4}-\d{1,2}-\d{1,2})""", script.text or "")
+        if m:
+            meta.setdefault("publish_date", m.group(1))
     for el in root.xpath("//script|//style|//noscript|//iframe|//select|//form|//button"):
         el.drop_tree()
     total = _cjk(root)
@@ -300,7 +313,12 @@ def _html_lines(html: str, name: str) -> tuple[list[str], dict[str, str], list[s
             dropped.append(ln)
         else:
             kept.append(ln)
-    return [clean(x) for x in kept], meta, dropped
+    # an article's closing credits and prompts (来源：…, 编辑：…, 长按识别二维码关注我们)
+    tail = len(kept)
+    while tail and CREDIT_LINE.search(re.sub(r"\s", "", kept[tail - 1])):
+        tail -= 1
+    dropped.extend(kept[tail:])
+    return [clean(x) for x in kept[:tail]], meta, dropped
 
 
 def _reads_like_prose(lines: list[str]) -> bool:
