@@ -391,8 +391,8 @@ def test_a_word_task_table_with_a_measures_column_and_merged_heading_rows():
         "2.深化公立医院改革",
         "3.做实家庭医生签约",
     ]
-    assert plan.tasks[0].text == (  # (a title without a full stop runs into its measures)
-        "推进医联体建设组建城市医疗集团。推动统一管理。\n（牵头单位：医政科；完成时限：2025年12月）"
+    assert plan.tasks[0].text == (  # a title without a full stop is a paragraph of its own
+        "推进医联体建设\n组建城市医疗集团。推动统一管理。\n（牵头单位：医政科；完成时限：2025年12月）"
     )
     assert plan.tasks[1].text.endswith(
         "推进薪酬制度改革。\n（牵头单位：人事科；完成时限：2025年12月）"

@@ -384,6 +384,19 @@ def test_an_article_saved_from_a_wechat_account_ends_before_its_credits():
     assert plan.tasks[-1].text.endswith("提高签约服务质量。")
 
 
+def test_a_bare_title_on_its_own_line_is_the_first_paragraph_of_its_task():
+    plan = parse_plan(GENRE / "yuzhong_fyp_jie_prose_2021.txt")
+    first = [t.text.split("\n")[0] for t in plan.tasks]
+    assert first == ["构建强大公共卫生体系", "提升医疗服务水平", "夯实基层服务网底"]
+    boxes = [b.text.splitlines()[0] for b in plan.unassigned if b.kind == "box"]
+    assert boxes == ["专栏1公共卫生能力提升工程", "专栏2医疗服务能力提升项目"]
+    # a title that runs on into its sentence on the next line is not cut
+    wrapped = parse_text(
+        "一、医疗\n1.推进医联体建设，以区医院为龙头，\n组建医疗集团。\n2.做实签约。签约。\n"
+    )
+    assert wrapped.tasks[0].text == "推进医联体建设，以区医院为龙头，组建医疗集团。"
+
+
 def test_a_table_row_does_not_start_at_a_figure_that_opens_a_wrapped_line():
     text = (
         "序号 工作任务 责任单位 完成时限\n"

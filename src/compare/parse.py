@@ -293,7 +293,7 @@ class _Assembler(MetaReader):
                         number=h.num.label,
                         ordinal=h.num.value,
                         title=clean_title(title),
-                        text=p.paragraphs([first] + own[1:]),
+                        text=self._task_text(heads, k, end, first, own),
                         line_start=own[0].no,
                         line_end=own[-1].no,
                         section_path=paths.get(parent, "") if parent is not None else "",
@@ -327,6 +327,19 @@ class _Assembler(MetaReader):
             if same_line_body.strip():
                 self.blocks.append(Block("section_text", same_line_body, ln.no, ln.no, section=sid))
             self.add_block("section_text", C[hend:end], section=sid)
+
+    def _task_text(
+        self, heads: list[Heading], k: int, end: int, first: Line, own: list[Line]
+    ) -> str:
+        """A task's paragraphs; a bare title on lines of its own is a paragraph of its own
+        (第一节 构建公共卫生体系 / 完善疾控体系…: not run into its first sentence)."""
+        p, h = self.p, heads[k]
+        hend = p.heading_end(heads, k, end) - h.idx
+        title, body = split_title(h.num.rest, self.C[h.idx].bold, h.num)
+        if body.strip() or hend >= len(own) or title.rstrip()[-1:] in TERMINAL:
+            return p.paragraphs([first] + own[1:])
+        head = p.paragraphs([first] + own[1:hend]).replace("\n", "")
+        return head + "\n" + p.paragraphs(own[hend:])
 
     def inline_items(self, heads: list[Heading], k: int, end: int) -> bool:
         """Whether heading k's own text holds unnumbered items that are the tasks.
