@@ -12,18 +12,29 @@ Method
   (documents × documents, small).
 * **Best counterparts**: for every task, the most similar task in each of
   the ``k`` closest other groups (district by default; :data:`DEFAULT_K` =
-  20, ``k=None`` for every group) and its cosine: a sparse top-k nearest
-  neighbour search on the TF-IDF rows. Computed blockwise: a block of rows is
-  multiplied by the whole sparse matrix, giving a dense block of ``rows × n``
-  scores, reduced at once to the per-group maximum and argmax
-  (``numpy.maximum.reduceat`` over the columns sorted by group, then task id),
-  of which the ``k`` highest groups are kept. The block height is chosen so a
-  block stays under ``memory_mb``; memory is O(block × n + n × k) and the
-  table has at most n × k rows, so 10,000 plans (≈220,000 tasks, ~100
-  districts) fit in a few hundred MB. Time stays O(n · nnz(X)): every pair
-  of tasks sharing a term is scored (see ``benchmarks/ANALYSIS.md``,
-  "Alignment at scale"). Equal scores go to the smallest task id and the
-  group named first, so nothing depends on the order of the rows.
+  20, ``k=None`` for every group) and its cosine: an exact sparse top-k
+  nearest-neighbour search on the TF-IDF rows, the tasks sorted by group,
+  then task id, so that each group is a contiguous run. Below
+  :data:`SCAN_MIN_TASKS` (6,000) tasks a block of rows is multiplied by the
+  whole sparse matrix into a dense ``rows × n`` slab, reduced at once to the
+  per-group maximum and first argmax (``numpy.maximum.reduceat``). From
+  there on a compiled scan (numba, :mod:`compare._alignscan`) does the same
+  without the slab: each task adds its term weights into a tile of scores
+  through an inverted index (postings laid out tile by tile so a batch of
+  tasks reuses a tile while it is in cache), each group's run in the tile
+  updates the task's maximum, and the tile is cleared as it is read; threads
+  share the index (no worker copies). Both sum a pair's products over the
+  shared terms in ascending term order, so the scores are bit-identical to
+  the sparse products and the two paths give the same table (tested on the
+  seeds and on generated corpora). Of the per-group maxima the ``k``
+  highest are kept. Time is O(Σ df² + n²): every pair of tasks sharing a
+  term is scored, and at 10,000 generated plans (≈220,000 tasks, 75
+  districts) every pair does; the scan does that at about a quarter of the
+  slab's cost (``benchmarks/ANALYSIS.md``, "Alignment at scale"). Memory
+  is O(nnz(X) + n × k) plus one tile and one batch per thread. Equal scores
+  go to the smallest task id and the group named first, a group sharing no
+  term scores 0 with its first task, so nothing depends on the order of the
+  rows.
 * **Threshold** (:data:`DEFAULT_THRESHOLD` = 0.17), chosen on the seeds in two
   steps. (1) A null: every token of the compared tasks is pooled, shuffled
   (fixed seed) and dealt back into tasks of the original lengths, and the
