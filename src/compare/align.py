@@ -29,7 +29,7 @@ Method
   seeds and on generated corpora). Of the per-group maxima the ``k``
   highest are kept. Time is O(Σ df² + n²): every pair of tasks sharing a
   term is scored, and at 10,000 generated plans (≈220,000 tasks, 75
-  districts) every pair does; the scan does that at about a quarter of the
+  districts) every pair does; the scan does that at about a third of the
   slab's cost (``benchmarks/ANALYSIS.md``, "Alignment at scale"). Memory
   is O(nnz(X) + n × k) plus one tile and one batch per thread. Equal scores
   go to the smallest task id and the group named first, a group sharing no
