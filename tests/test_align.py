@@ -88,12 +88,14 @@ def _same(a, b):
 
 @pytest.mark.parametrize("by", ["district", "label"])
 @pytest.mark.parametrize("k", [None, 1, 2])
-def test_top_k_counterparts_equal_the_dense_reference_on_the_seeds(raw_dir, by, k):
+def test_top_k_counterparts_equal_the_dense_reference_on_the_seeds(raw_dir, by, k, monkeypatch):
     t = load_corpus(raw_dir).tasks.reset_index(drop=True)
     X = task_vectors(t)
     expected = dense_counterparts(t, by, X, k)
     _same(best_counterparts(t, by=by, k=k, X=X), expected)
     _same(best_counterparts(t, by=by, k=k, X=X, memory_mb=0.001), expected)  # one row per block
+    monkeypatch.setattr(align, "SCAN_MIN_TASKS", 0)  # the compiled scan
+    _same(best_counterparts(t, by=by, k=k, X=X, n_jobs=2), expected)
 
 
 @pytest.fixture(scope="module")
@@ -119,12 +121,49 @@ def test_top_k_counterparts_equal_the_dense_reference_on_a_generated_corpus(gene
     )
 
 
-def test_worker_processes_give_the_same_counterparts(generated, monkeypatch):
+@pytest.fixture
+def scan(monkeypatch):
+    """Force the compiled sparse scan at any size, with tiles of 7 tasks (tiles cut groups)."""
+    monkeypatch.setattr(align, "SCAN_MIN_TASKS", 0)
+    monkeypatch.setattr(align, "SCAN_TILE", 7)
+
+
+@pytest.mark.parametrize("k", [None, 3, 1])
+def test_the_sparse_scan_equals_the_dense_slab_and_the_reference(generated, k, monkeypatch):
     tasks, tokens = generated
     X = task_vectors(tasks, tokens=tokens)
-    one = best_counterparts(tasks, k=3, X=X, n_jobs=1)
-    monkeypatch.setattr(align, "PARALLEL_MIN_TASKS", 0)
-    _same(best_counterparts(tasks, k=3, X=X, n_jobs=2), one)
+    monkeypatch.setattr(align, "SCAN_MIN_TASKS", 10**9)
+    slab = best_counterparts(tasks, k=k, X=X)
+    monkeypatch.setattr(align, "SCAN_MIN_TASKS", 0)
+    _same(slab, dense_counterparts(tasks, "district", X, k))
+    for tile in (7, 64, 4096):  # tiles inside a group, across groups, the whole corpus
+        monkeypatch.setattr(align, "SCAN_TILE", tile)
+        for n_jobs, memory_mb in ((1, 64.0), (2, 64.0), (2, 1e-6)):  # 1e-6: one row per batch
+            _same(best_counterparts(tasks, k=k, X=X, n_jobs=n_jobs, memory_mb=memory_mb), slab)
+    table = shared_priorities(slab, tasks)
+    _same(shared_priorities(best_counterparts(tasks, k=k, X=X), tasks), table)
+
+
+@pytest.mark.parametrize("k", [None, 2])
+def test_the_sparse_scan_breaks_ties_like_the_reference(scan, k):
+    # 40 districts, words from a vocabulary of 6: many equal rows, inside and across
+    # districts, many equal scores, and rows sharing no term (score 0)
+    rng = np.random.default_rng(3)
+    n = 400
+    tokens = [list(rng.choice(["中医", "养老", "医保", "疾控", "托育", "药品"], rng.integers(0, 3)))
+              for _ in range(n)]  # fmt: skip
+    t = pd.DataFrame(
+        {
+            "task_id": [f"t{i:04d}" for i in rng.permutation(n)],
+            "district": [f"区{g:02d}" for g in rng.integers(0, 40, n)],
+            "title": [" ".join(x) for x in tokens],
+            "text": [""] * n,
+        }
+    )
+    X = task_vectors(t, tokens=tokens)
+    expected = dense_counterparts(t, "district", X, k)
+    assert (expected["score"] == 0).any() and expected.duplicated(["task_id", "score"]).any()
+    _same(best_counterparts(t, k=k, X=X, n_jobs=2), expected)
 
 
 def test_k_bounds_the_rows_per_task(generated):
@@ -141,7 +180,9 @@ def test_k_bounds_the_rows_per_task(generated):
     assert (left["score"].to_numpy() <= kept_min.loc[left["task_id"]].to_numpy()).all()
 
 
-def test_equal_scores_go_to_the_smallest_task_id_and_the_first_named_group():
+@pytest.mark.parametrize("scan_min", [10**9, 0])  # the dense slab, the compiled scan
+def test_equal_scores_go_to_the_smallest_task_id_and_the_first_named_group(scan_min, monkeypatch):
+    monkeypatch.setattr(align, "SCAN_MIN_TASKS", scan_min)
     # same texts: b2 = b1 inside 乙, d = c inside 丙, and 乙 and 丙 tie for a's best group
     t = pd.DataFrame(
         {

@@ -12,18 +12,29 @@ Method
   (documents × documents, small).
 * **Best counterparts**: for every task, the most similar task in each of
   the ``k`` closest other groups (district by default; :data:`DEFAULT_K` =
-  20, ``k=None`` for every group) and its cosine: a sparse top-k nearest
-  neighbour search on the TF-IDF rows. Computed blockwise: a block of rows is
-  multiplied by the whole sparse matrix, giving a dense block of ``rows × n``
-  scores, reduced at once to the per-group maximum and argmax
-  (``numpy.maximum.reduceat`` over the columns sorted by group, then task id),
-  of which the ``k`` highest groups are kept. The block height is chosen so a
-  block stays under ``memory_mb``; memory is O(block × n + n × k) and the
-  table has at most n × k rows, so 10,000 plans (≈220,000 tasks, ~100
-  districts) fit in a few hundred MB. Time stays O(n · nnz(X)): every pair
-  of tasks sharing a term is scored (see ``benchmarks/ANALYSIS.md``,
-  "Alignment at scale"). Equal scores go to the smallest task id and the
-  group named first, so nothing depends on the order of the rows.
+  20, ``k=None`` for every group) and its cosine: an exact sparse top-k
+  nearest-neighbour search on the TF-IDF rows, the tasks sorted by group,
+  then task id, so that each group is a contiguous run. Below
+  :data:`SCAN_MIN_TASKS` (6,000) tasks a block of rows is multiplied by the
+  whole sparse matrix into a dense ``rows × n`` slab, reduced at once to the
+  per-group maximum and first argmax (``numpy.maximum.reduceat``). From
+  there on a compiled scan (numba, :mod:`compare._alignscan`) does the same
+  without the slab: each task adds its term weights into a tile of scores
+  through an inverted index (postings laid out tile by tile so a batch of
+  tasks reuses a tile while it is in cache), each group's run in the tile
+  updates the task's maximum, and the tile is cleared as it is read; threads
+  share the index (no worker copies). Both sum a pair's products over the
+  shared terms in ascending term order, so the scores are bit-identical to
+  the sparse products and the two paths give the same table (tested on the
+  seeds and on generated corpora). Of the per-group maxima the ``k``
+  highest are kept. Time is O(Σ df² + n²): every pair of tasks sharing a
+  term is scored, and at 10,000 generated plans (≈220,000 tasks, 75
+  districts) every pair does; the scan does that at about a third of the
+  slab's cost (``benchmarks/ANALYSIS.md``, "Alignment at scale"). Memory
+  is O(nnz(X) + n × k) plus one tile and one batch per thread. Equal scores
+  go to the smallest task id and the group named first, a group sharing no
+  term scores 0 with its first task, so nothing depends on the order of the
+  rows.
 * **Threshold** (:data:`DEFAULT_THRESHOLD` = 0.17), chosen on the seeds in two
   steps. (1) A null: every token of the compared tasks is pooled, shuffled
   (fixed seed) and dealt back into tasks of the original lengths, and the
@@ -154,12 +165,19 @@ def document_similarity(
     return out
 
 
-#: Above this many tasks, :func:`_top_groups` splits the rows over worker processes.
-PARALLEL_MIN_TASKS: int = 6000
+#: From this many tasks on, :func:`_top_groups` runs the compiled sparse scan
+#: (:func:`_scan_rows`, threads) instead of the dense slab (:func:`_top_rows`, numpy only):
+#: below it the scan's import and compiled-code load (about a second) would cost more than
+#: it saves. Both give bit-identical scores, so the table does not depend on the path.
+SCAN_MIN_TASKS: int = 6000
 
 #: Other groups kept per task by :func:`best_counterparts` (its ``k``): the reports compare at
 #: most 12 districts or documents (``max_districts``), so they always get every group.
 DEFAULT_K: int = 20
+
+#: Columns (tasks, in group order) of one tile of the sparse scan: the tile's postings
+#: (about nnz(X) / tiles × 12 bytes) stay in cache while a batch of rows is scored on them.
+SCAN_TILE: int = 2048
 
 
 def _canonical_order(ids: np.ndarray, codes: np.ndarray) -> np.ndarray:
@@ -176,7 +194,7 @@ def _top_rows(
     k: int,
     block: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The ``k`` best other groups of each row of ``X_rows``: score, group and column.
+    """The ``k`` best other groups of each row of ``X_rows``: score, group and column (dense slab).
 
     One block of rows at a time: ``Xs @ block.T`` (sparse times a dense ``terms × block``
     slab; the scores come out transposed, ``n × block``, the corpus rows sorted by group so
@@ -184,7 +202,8 @@ def _top_rows(
     reaching it. Sums run over the same terms in the same order as the sparse product
     ``block @ Xs.T``, so the scores are bit-identical to it. The row's own group is
     excluded; of the others the ``k`` highest maxima are kept (equal maxima: the group
-    named first), returned in group order. Only ``block × n`` scores are ever held.
+    named first), returned in group order. Only ``block × n`` scores are ever held. Used
+    below :data:`SCAN_MIN_TASKS` tasks; :func:`_scan_rows` gives the same arrays.
     """
     m, n_groups = X_rows.shape[0], len(starts)
     ends = np.r_[starts[1:], Xs.shape[0]]
@@ -207,6 +226,67 @@ def _top_rows(
     return score, group, col
 
 
+def _scan_rows(
+    Xs: sparse.csr_matrix,
+    X_rows: sparse.csr_matrix,
+    own: np.ndarray,
+    starts: np.ndarray,
+    k: int,
+    memory_mb: float,
+    n_jobs: int | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_top_rows` without a dense slab: the compiled sparse scan, on threads.
+
+    The corpus rows (``Xs``, sorted by group, then task id) become an inverted index whose
+    postings are laid out tile by tile (:data:`SCAN_TILE` columns), term by term inside a
+    tile, columns ascending inside a term. Each row of ``X_rows`` adds ``x_t · y_t`` over
+    its own terms in ascending order into a tile of scores (so every score is the sum over
+    the shared terms in the order of the sparse products: bit-identical to them; a pair
+    sharing no term stays 0), then each group's run in the tile updates the row's maximum
+    (strictly greater only: the first maximum, the smallest task id, wins, as a group
+    with no shared term gets its first task at 0). Rows are scored in batches that share
+    a tile while it is in cache; the batch's per-group maxima are the only state
+    (``batch × groups``, under ``memory_mb``). The ``k`` best other groups are then kept as
+    in :func:`_top_rows` (equal maxima: the group named first). The kernel releases the
+    GIL, so ``n_jobs`` threads (default: every CPU) share the index without copies.
+    """
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    from compare._alignscan import scan
+
+    n, m, n_groups = Xs.shape[0], X_rows.shape[0], len(starts)
+    n_terms = Xs.shape[1]
+    T = sparse.csr_matrix(Xs.T)  # terms × n, columns ascending inside each term
+    T.sort_indices()
+    n_tiles = max(1, -(-n // SCAN_TILE))
+    term_of = np.repeat(np.arange(n_terms, dtype=np.int64), np.diff(T.indptr))
+    key = (T.indices // SCAN_TILE).astype(np.int64) * n_terms + term_of
+    by_tile = np.argsort(key, kind="stable")  # tile, then term, then column
+    tp = np.zeros(n_tiles * n_terms + 1, dtype=np.int64)
+    np.cumsum(np.bincount(key, minlength=n_tiles * n_terms), out=tp[1:])
+    t_col = T.indices[by_tile].astype(np.int32)
+    t_val = np.ascontiguousarray(T.data[by_tile], dtype=np.float64)
+    del T, term_of, key, by_tile
+    q_ptr = X_rows.indptr.astype(np.int64)
+    q_idx = X_rows.indices.astype(np.int32)
+    q_val = np.ascontiguousarray(X_rows.data, dtype=np.float64)
+    batch = int(max(1, min(512, memory_mb * 2**20 // (16 * max(n_groups, 1)))))
+    score = np.empty((m, k))
+    group = np.empty((m, k), dtype=np.int64)
+    col = np.empty((m, k), dtype=np.int64)
+    args = (q_ptr, q_idx, q_val, own.astype(np.int64), tp, t_col, t_val,
+            np.asarray(starts, dtype=np.int64), n, k, SCAN_TILE, batch, score, group, col)  # fmt: skip
+    workers = max(1, n_jobs if n_jobs is not None else (os.cpu_count() or 1))
+    cuts = np.linspace(0, m, 4 * workers + 1).astype(np.int64)  # a few parts per thread
+    if workers == 1:
+        scan(0, m, *args)
+    else:
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(scan, cuts[:-1], cuts[1:], *([a] * (len(cuts) - 1) for a in args)))
+    return score, group, col
+
+
 def _top_groups(
     X: sparse.csr_matrix,
     groups: np.ndarray,
@@ -215,17 +295,17 @@ def _top_groups(
     memory_mb: float,
     n_jobs: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
-    """Per row, its best counterpart in each of the ``k`` best other groups (blockwise).
+    """Per row, its best counterpart in each of the ``k`` best other groups.
 
     Returns ``score``, ``group`` (index into the sorted group names) and ``match`` (row of
     ``X``), each ``n × k'`` with ``k' = min(k, groups − 1)``, and the sorted group names.
     A counterpart is the most similar row of the group, equal scores going to the smallest
-    id, so nothing depends on the order of the rows. Time is O(n · nnz(X)) (every pair of
-    rows sharing a term is scored once per direction); memory is one dense ``n × block``
-    slab per process plus the ``n × k'`` results, with ``block`` chosen so the slab stays
-    under ``memory_mb``: linear in n for a fixed ``k``. Above :data:`PARALLEL_MIN_TASKS`
-    rows the rows are split over ``n_jobs`` loky processes (default: every CPU), each
-    receiving the sparse matrix once.
+    id, so nothing depends on the order of the rows. Time is O(Σ df² + n²) for the scan
+    (every pair of rows sharing a term is scored once per direction); memory is the
+    inverted index, the ``n × k'`` results and, per thread, a tile of scores and one batch
+    of per-group maxima (the dense slab: one ``n × block`` slab), with ``block`` chosen so
+    that stays under ``memory_mb``. From :data:`SCAN_MIN_TASKS` rows on, the compiled scan
+    runs on ``n_jobs`` threads (default: every CPU), sharing the matrix.
     """
     n = X.shape[0]
     names = sorted(set(groups))
@@ -238,25 +318,10 @@ def _top_groups(
     Xs.sort_indices()
     X = sparse.csr_matrix(X)
     X.sort_indices()
-    block = max(1, int(memory_mb * 2**20 // (8 * 2 * max(n, 1))))
-    import os
-
-    workers = n_jobs if n_jobs is not None else (os.cpu_count() or 1)
-    if n >= PARALLEL_MIN_TASKS and workers > 1:
-        from joblib import Parallel, delayed
-
-        cuts = np.linspace(0, n, workers + 1).astype(int)
-        parts = Parallel(n_jobs=workers, backend="loky")(
-            delayed(_top_rows)(Xs, X[a:b], codes[a:b], starts, kk, block)
-            for a, b in zip(cuts[:-1], cuts[1:], strict=True)
-        )
-        score, group, col = (np.vstack([p[i] for p in parts]) for i in range(3))
-        del parts
-        from joblib.externals.loky import get_reusable_executor
-
-        # idle workers would keep their copies of the matrix while the table is built
-        get_reusable_executor().shutdown(wait=True)
+    if n >= SCAN_MIN_TASKS:
+        score, group, col = _scan_rows(Xs, X, codes, starts, kk, memory_mb, n_jobs)
     else:
+        block = max(1, int(memory_mb * 2**20 // (8 * 2 * max(n, 1))))
         score, group, col = _top_rows(Xs, X, codes, starts, kk, block)
     return score, group, order[col], names
 
@@ -288,9 +353,10 @@ def best_counterparts(
     tokens, X : optional
         Precomputed tokens or task vectors (rows aligned with ``tasks``).
     memory_mb : float
-        Budget of one dense block of scores.
+        Budget of one block: the dense slab of scores below :data:`SCAN_MIN_TASKS`
+        tasks, one batch of per-group maxima of the scan from there on.
     n_jobs : int, optional
-        Worker processes above :data:`PARALLEL_MIN_TASKS` tasks (default: every CPU).
+        Threads of the scan from :data:`SCAN_MIN_TASKS` tasks on (default: every CPU).
 
     Returns
     -------
