@@ -706,13 +706,15 @@ def _finish(proc: subprocess.Popen, timeout: float = 240) -> str:
 
 @pytest.mark.slow
 @pytest.mark.notebooks
-def test_a_render_interrupted_between_notebooks_leaves_no_stale_report(tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_render_interrupted_between_notebooks_leaves_no_stale_report(tmp_path, jobs):
+    # with two kernels the second notebook runs beside the first: Ctrl-C must stop it at once
     home = _slow_home(tmp_path)
     out = home["out"]
     baseline = _cli(home, "-p", "n", "4")
     assert baseline.wait(240) == 0, _finish(baseline)
     for sig in (signal.SIGINT, signal.SIGKILL):
-        proc = _cli(home, "-p", "n", "7", "--force")
+        proc = _cli(home, "-p", "n", "7", "--force", "--jobs", jobs)
         seen = []
         for line in proc.stdout:
             seen.append(line)

@@ -283,6 +283,43 @@ def _lanes(wanted: int | None, to_run: Sequence[Any], inputs: Sequence[Mapping[s
     return 2 if sum(int(f.get("bytes", 0)) for f in inputs) <= PARALLEL_MAX_BYTES else 1
 
 
+def _run_lanes(
+    lane: Callable[[Kernels], None], kernels: Sequence[Kernels], stopping: threading.Event
+) -> None:
+    """Run ``lane`` once per kernel in threads of its own; raise the first lane's error.
+
+    An interruption of this thread (Ctrl-C) sets ``stopping`` and kills the
+    lanes' kernels, so that the notebooks running in them end now (and are
+    not recorded) instead of when they are done; then it goes on up.
+    """
+    errors: list[BaseException] = []
+
+    def guarded(kernels: Kernels) -> None:
+        try:
+            lane(kernels)
+        except BaseException as exc:  # noqa: BLE001 - raised in the calling thread below
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=guarded, args=(k,), name=f"compare-kernel-{i}", daemon=True)
+        for i, k in enumerate(kernels)
+    ]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    except BaseException:
+        stopping.set()
+        for k in kernels:
+            k.kill()
+        for thread in threads:
+            thread.join(30)
+        raise
+    if errors:
+        raise errors[0]
+
+
 def _warm_imports(jobs: Sequence[_Job]) -> str:
     """The import statements of the notebooks about to run, each allowed to fail.
 
@@ -618,14 +655,15 @@ def _render_locked(
                     result = _result(job, entry, "skipped", out_dir / job.html_path.name)
                     worker.submit(record, index, result, entry)
 
-            def lane() -> None:
-                """Run notebooks from the shared queue in a kernel of this lane's own."""
-                kernels = Kernels(notebooks_dir, out_dir / LOG_NAME)
+            stopping = threading.Event()  # set when the render is interrupted
+
+            def lane(kernels: Kernels) -> None:
+                """Run notebooks from the shared queue in this lane's own kernel."""
                 try:
                     kernels.warm(
                         kernel_name(to_run[0][1].nb_json), _warm_imports([j for _, j in to_run])
                     )
-                    while True:
+                    while not stopping.is_set():
                         with taking:
                             index, job = next(queue, (0, None))
                         if job is None:
@@ -634,8 +672,12 @@ def _render_locked(
                         try:
                             executed, attempt = _execute(job, run, kernels)
                         except Exception as exc:  # one notebook's failure never stops the others
+                            if stopping.is_set():  # its kernel was stopped: record nothing
+                                return
                             worker.submit(record, index, *_failed(job, exc, now(), run))
                             continue
+                        if stopping.is_set():
+                            return
                         worker.submit(export_and_record, index, job, executed, attempt)
                 finally:
                     kernels.shutdown()  # while the last report is exported
@@ -643,11 +685,13 @@ def _render_locked(
             if lanes:
                 log.info("%d notebook(s) to run in %d kernel(s)", len(to_run), lanes)
             if lanes == 1:
-                lane()
+                lane(Kernels(notebooks_dir, out_dir / LOG_NAME))
             elif lanes > 1:
-                with ThreadPoolExecutor(lanes, thread_name_prefix="compare-kernel") as pool:
-                    for future in [pool.submit(lane) for _ in range(lanes)]:
-                        future.result()
+                _run_lanes(
+                    lane,
+                    [Kernels(notebooks_dir, out_dir / LOG_NAME) for _ in range(lanes)],
+                    stopping,
+                )
         if full:  # a full run forgets notebooks that no longer exist
             manifest = {name: e for name, e in manifest.items() if name in {p.name for p in paths}}
         write_index(out_dir, [manifest[k] for k in sorted(manifest)], run.git_commit, mode)
