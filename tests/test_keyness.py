@@ -104,3 +104,34 @@ def test_stop_words_are_dropped_even_from_tokens_passed_in():
     t = pd.DataFrame({"district": ["甲", "甲", "乙", "乙"], "text": [""] * 4})
     toks = [["基本", "三", "医联体"], ["基本", "医联体"], ["中医"], ["中医"]]
     assert set(distinctive_terms(t, tokens=toks)["term"]) == {"医联体", "中医"}
+
+
+def test_name_tags_are_jieba_posseg_tags_of_those_kinds():
+    import jieba.posseg
+
+    from compare.keyness import NAME_TAGS, name_tags
+
+    wanted = NAME_TAGS | {"nt"}
+    expected = {w: t for w, t in jieba.posseg.dt.word_tag_tab.items() if t in wanted}
+    assert name_tags() == expected
+    assert len(expected) > 10_000
+
+
+def test_name_tags_take_the_last_line_of_a_word_listed_twice(tmp_path, monkeypatch):
+    import jieba
+
+    from compare import keyness
+
+    dictionary = tmp_path / "dict.txt"
+    lines = [
+        "松江 5 ns",
+        "同仁医院 3 nt",
+        "养老 9 ns",
+        "养老 9 n",
+        "天山 2 n",
+        "天山 2 nrt",
+        "x 1 v",
+    ]
+    dictionary.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(jieba.dt, "get_dict_file", lambda: dictionary.open("rb"))  # noqa: SIM115
+    assert keyness.name_tags() == {"松江": "ns", "同仁医院": "nt", "天山": "nrt"}

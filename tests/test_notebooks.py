@@ -85,3 +85,48 @@ def test_the_suite_renders_over_plans_of_unknown_district_year_and_kind(
     assert "长宁 年份未识别 工作要点" in text
     overview = (tmp_path / "reports" / "01_corpus_overview.html").read_text(encoding="utf-8")
     assert "来自 3 个区（松江、长宁、青浦）" in overview
+
+
+def test_two_kernels_render_the_same_reports_as_one(tmp_path, monkeypatch) -> None:
+    import re
+
+    from compare.report import rendering
+
+    def masked(folder: Path) -> dict[str, str]:
+        pages = {}
+        for page in sorted(folder.glob("*.html")):
+            text = page.read_text(encoding="utf-8")
+            text = re.sub(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", "ID", text)  # plotly divs
+            text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00", "TIME", text)
+            text = re.sub(r"\b[0-9a-f]{64}\b", "KEY", text)  # the key holds the home's path
+            pages[page.name] = text
+        return pages
+
+    runs = {}
+    for jobs in (1, 2):
+        home = tmp_path / f"jobs{jobs}"
+        generate_corpus(home / "data" / "raw", 6, seed=0)
+        notebooks = home / "notebooks"
+        notebooks.mkdir()
+        for path in config.NOTEBOOKS_DIR.glob(report.NOTEBOOK_GLOB):
+            shutil.copy(path, notebooks / path.name)
+        monkeypatch.setenv("COMPARE_HOME", str(home))
+        lines: list[str] = []
+        results = rendering.render(
+            out_dir=home / "reports",
+            notebooks_dir=notebooks,
+            data_dir=home / "data" / "raw",
+            progress=lines.append,
+            jobs=jobs,
+        )
+        _check(results, home / "reports")
+        assert [r.notebook for r in results] == sorted(r.notebook for r in results)  # phase order
+        assert [line.split("]")[0] for line in lines] == [f"[{i}/6" for i in range(1, 7)]
+        log = (home / "reports" / "render.log").read_text(encoding="utf-8")
+        assert f"6 notebook(s) to run in {jobs} kernel(s)" in log
+        runs[jobs] = masked(home / "reports")
+    assert runs[1].keys() == runs[2].keys()
+    for name in runs[1]:
+        assert runs[1][name].replace(str(tmp_path / "jobs1"), "H") == runs[2][name].replace(
+            str(tmp_path / "jobs2"), "H"
+        ), name

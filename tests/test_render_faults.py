@@ -63,7 +63,7 @@ def test_six_processes_writing_one_file_at_once_all_succeed(tmp_path):
     assert [p.name for p in target.parent.iterdir()] == ["same.bin"]  # no temporary left
 
 
-def test_six_threads_caching_the_same_coded_tasks_all_succeed(tmp_path, monkeypatch):
+def test_six_threads_caching_the_same_coded_tasks_all_succeed_and_code_once(tmp_path, monkeypatch):
     monkeypatch.setattr(config, "INTERIM_DIR", tmp_path / "interim")
     tasks = pd.DataFrame(
         {
@@ -73,10 +73,11 @@ def test_six_threads_caching_the_same_coded_tasks_all_succeed(tmp_path, monkeypa
             "district": ["长宁"] * 2000,
         }
     )
-    barrier = threading.Barrier(6)
+    calls = []
 
     def theme_table(tasks: pd.DataFrame, **_: object) -> pd.DataFrame:
-        barrier.wait(10)  # every writer computes, then all write at once
+        calls.append(threading.get_ident())
+        time.sleep(0.3)  # long enough for every thread to arrive while the first one codes
         out = tasks[["task_id"]].copy()
         for col in coding.THEME_COLUMNS:
             out[col] = "E" if col != "cluster" else 0
@@ -86,6 +87,7 @@ def test_six_threads_caching_the_same_coded_tasks_all_succeed(tmp_path, monkeypa
     with ThreadPoolExecutor(6) as pool:
         results = list(pool.map(lambda _: coding.coded_tasks(tasks), range(6)))
     assert all(r["theme"].eq("E").all() for r in results)
+    assert len(calls) == 1  # the others waited on the entry's lock, then read the cache
     written = list((tmp_path / "interim" / "themes").iterdir())
     assert len(written) == 1 and written[0].suffix == ".pkl"
 
@@ -704,13 +706,15 @@ def _finish(proc: subprocess.Popen, timeout: float = 240) -> str:
 
 @pytest.mark.slow
 @pytest.mark.notebooks
-def test_a_render_interrupted_between_notebooks_leaves_no_stale_report(tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_render_interrupted_between_notebooks_leaves_no_stale_report(tmp_path, jobs):
+    # with two kernels the second notebook runs beside the first: Ctrl-C must stop it at once
     home = _slow_home(tmp_path)
     out = home["out"]
     baseline = _cli(home, "-p", "n", "4")
     assert baseline.wait(240) == 0, _finish(baseline)
     for sig in (signal.SIGINT, signal.SIGKILL):
-        proc = _cli(home, "-p", "n", "7", "--force")
+        proc = _cli(home, "-p", "n", "7", "--force", "--jobs", jobs)
         seen = []
         for line in proc.stdout:
             seen.append(line)

@@ -31,6 +31,7 @@ import pandas as pd
 
 from compare import config
 from compare.atomic import atomic_path, write_atomic
+from compare.cachelock import computing
 from compare.exceptions import PlanInputError
 from compare.extract import EXTRACT_VERSION, LOW_CONFIDENCE, extract_cached
 from compare.io import PLAN_SUFFIXES, plan_files, read_plan_bytes, sha256_bytes
@@ -253,21 +254,50 @@ def load_corpus(
     memo_key = (str(corpus_dir), tuple(failures))
     if use_cache and memo_key in _MEMO and (corpus_dir / "COMPLETE").exists():
         return _MEMO[memo_key].copy()
-    if use_cache and (corpus_dir / "COMPLETE").exists():
-        try:
-            import pyarrow.parquet as pq  # faster than pd.read_parquet for small tables
+    if not use_cache:
+        return _parsed(entries, None, n_jobs, progress, catalog_path, corpus_dir, failures)
+    cached = _read_corpus_cache(corpus_dir, memo_key, failures)
+    if cached is not None:
+        return cached
+    # one process parses this corpus at a time (two render kernels start alike)
+    with computing("corpus", key):
+        cached = _read_corpus_cache(corpus_dir, memo_key, failures)
+        if cached is not None:
+            return cached
+        return _parsed(
+            entries, config.cache_dir("parse"), n_jobs, progress, catalog_path, corpus_dir, failures
+        )
 
-            tables = {t: pq.read_table(corpus_dir / f"{t}.parquet").to_pandas() for t in _TABLES}
-            meta = json.loads((corpus_dir / "failures.json").read_text(encoding="utf-8"))
-            corpus = _complete(Corpus(**tables, failures=[tuple(f) for f in meta] + failures))
-            _remember(memo_key, corpus)
-            return corpus.copy()
-        except (OSError, ValueError):
-            pass  # damaged cache: rebuild
 
-    results = _parse_all(
-        entries, config.cache_dir("parse") if use_cache else None, n_jobs, progress
-    )
+def _read_corpus_cache(
+    corpus_dir: Path, memo_key: tuple, failures: list[tuple[str, str]]
+) -> Corpus | None:
+    """The corpus cached in ``corpus_dir`` (a copy), or None when it is missing or damaged."""
+    if not (corpus_dir / "COMPLETE").exists():
+        return None
+    try:
+        import pyarrow.parquet as pq  # faster than pd.read_parquet for small tables
+
+        tables = {t: pq.read_table(corpus_dir / f"{t}.parquet").to_pandas() for t in _TABLES}
+        meta = json.loads((corpus_dir / "failures.json").read_text(encoding="utf-8"))
+        corpus = _complete(Corpus(**tables, failures=[tuple(f) for f in meta] + failures))
+    except (OSError, ValueError):
+        return None  # damaged cache: rebuild
+    _remember(memo_key, corpus)
+    return corpus.copy()
+
+
+def _parsed(
+    entries: list[tuple[str, bytes, str]],
+    cache_root: Path | None,
+    n_jobs: int | None,
+    progress: bool,
+    catalog_path: Path | None,
+    corpus_dir: Path,
+    failures: list[tuple[str, str]],
+) -> Corpus:
+    """Parse ``entries`` (per-file caches under ``cache_root``) and cache the tables when cached."""
+    results = _parse_all(entries, cache_root, n_jobs, progress)
     rows: dict[str, list[dict]] = {t: [] for t in _TABLES}
     parse_failures: list[tuple[str, str]] = []
     copies = _same_plans(entries, results)
@@ -287,7 +317,7 @@ def load_corpus(
                 rows[t].append(r)
     apply_catalog(rows["documents"], catalog_path)
     tables = {t: frame(rows[t], t) for t in _TABLES}
-    if use_cache:
+    if cache_root is not None:
         _write_corpus_cache(corpus_dir, tables, parse_failures)
     return _complete(Corpus(**tables, failures=failures + parse_failures))
 

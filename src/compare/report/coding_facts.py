@@ -105,6 +105,7 @@ def _cross_validated(
 
     from compare import coder, config, training
     from compare.atomic import write_atomic
+    from compare.cachelock import computing
     from compare.report.manifest import source_digest
 
     pool = training.labelled_pool(codebook, labels=labels, tasks=tasks)
@@ -119,13 +120,23 @@ def _cross_validated(
         digest.update(part.encode("utf-8") + b"\0")
     name = f"{digest.hexdigest()[:24]}.pkl"
     cache = config.INTERIM_DIR / "accuracy" / name
-    if cache.is_file():
+
+    def cached() -> pd.DataFrame | None:
+        if not cache.is_file():
+            return None
         try:
             return pickle.loads(cache.read_bytes())
         except Exception:  # a stale or truncated cache is recomputed
-            pass
-    cv = coder.cross_validate(codebook, by="district", labels=labels, tasks=tasks)
-    write_atomic(config.cache_dir("accuracy") / name, pickle.dumps(cv))
+            return None
+
+    cv = cached()
+    if cv is not None:
+        return cv
+    with computing("accuracy", name):  # one process cross-validates at a time
+        cv = cached()
+        if cv is None:
+            cv = coder.cross_validate(codebook, by="district", labels=labels, tasks=tasks)
+            write_atomic(config.cache_dir("accuracy") / name, pickle.dumps(cv))
     return cv
 
 

@@ -58,6 +58,15 @@ def add_render_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPa
         f"(default: {LOCK_TIMEOUT:g}); then exit 1",
     )
     parser.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="kernels running notebooks at once (default: 2 with two or more cores and "
+        "plans under 64 MB, else 1); the reports are the same for any N",
+    )
+    parser.add_argument(
         "--standalone",
         action="store_true",
         help="inline plotly.js in each report (single files to e-mail; about 5 MB each) "
@@ -93,6 +102,7 @@ def render_command(args: argparse.Namespace) -> int:
         args.force,
         standalone=getattr(args, "standalone", False),
         lock_timeout=getattr(args, "wait", LOCK_TIMEOUT),
+        jobs=getattr(args, "jobs", None),
     )
     failed = [r for r in results if not r.ok]
     out = Path(args.out or config.REPORTS_DIR)

@@ -103,6 +103,18 @@ class Kernels:
             with contextlib.suppress(Exception):
                 self._warming.pop().stop_channels()
 
+    def kill(self) -> None:
+        """Kill the kernel processes now, from any thread (an interrupted render).
+
+        The notebook running in one fails at once; :meth:`shutdown`, in the
+        thread that uses the kernels, then cleans up as usual.
+        """
+        for km in list(self._managers.values()):
+            process = getattr(getattr(km, "provisioner", None), "process", None)
+            with contextlib.suppress(Exception):
+                if process is not None and process.poll() is None:
+                    process.kill()
+
     def shutdown(self) -> None:
         from jupyter_core.utils import run_sync
 

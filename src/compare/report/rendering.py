@@ -12,6 +12,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+import os
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -125,7 +127,7 @@ class _Run:
     versions: dict[str, str]
     git_commit: str
     log: logging.Logger
-    kernels: Kernels
+    notebooks_dir: Path
     known: dict[str, list[dict[str, str]]]
     exporter: Exporter
 
@@ -210,10 +212,10 @@ def _failed(
     return _result(job, entry, "failed", html_path if kept else None, error=reason), entry
 
 
-def _execute(job: _Job, run: _Run) -> tuple[Any, str]:
-    """Run the notebook (in the render's kernel); the executed notebook and the attempt time."""
+def _execute(job: _Job, run: _Run, kernels: Kernels) -> tuple[Any, str]:
+    """Run the notebook in one of the render's kernels; the executed notebook and the attempt time."""
     attempt = now()
-    executed = execute(job.path, job.nb_json, job.effective, run.kernels)
+    executed = execute(job.path, job.nb_json, job.effective, kernels)
     seconds, timings = time.perf_counter() - job.start, cell_timings(executed)
     clean_executed(executed, run.log, job.path.name)
     run.log.info("%s executed in %.1f s (%s)", job.path.name, seconds, timings)
@@ -256,6 +258,66 @@ def _export(
     result = _result(job, entry, "rendered", html_path)
     entry.update(size_bytes=result.size_bytes, seconds=round(result.seconds, 2))
     return result, entry
+
+
+#: Plans above this many bytes in all are rendered in one kernel by default (memory).
+PARALLEL_MAX_BYTES = 64 * 1024 * 1024
+
+
+def _lanes(wanted: int | None, to_run: Sequence[Any], inputs: Sequence[Mapping[str, Any]]) -> int:
+    """How many kernels run the notebooks of a render (see :func:`render`'s ``jobs``).
+
+    Examples
+    --------
+    >>> _lanes(3, [1, 2], [])
+    3
+    >>> _lanes(None, [1], [])
+    1
+    >>> _lanes(None, [1, 2], [{"bytes": PARALLEL_MAX_BYTES + 1}])
+    1
+    """
+    if wanted is not None:
+        return max(1, int(wanted))
+    if len(to_run) < 2 or (os.cpu_count() or 1) < 2:
+        return 1
+    return 2 if sum(int(f.get("bytes", 0)) for f in inputs) <= PARALLEL_MAX_BYTES else 1
+
+
+def _run_lanes(
+    lane: Callable[[Kernels], None], kernels: Sequence[Kernels], stopping: threading.Event
+) -> None:
+    """Run ``lane`` once per kernel in threads of its own; raise the first lane's error.
+
+    An interruption of this thread (Ctrl-C) sets ``stopping`` and kills the
+    lanes' kernels, so that the notebooks running in them end now (and are
+    not recorded) instead of when they are done; then it goes on up.
+    """
+    errors: list[BaseException] = []
+
+    def guarded(kernels: Kernels) -> None:
+        try:
+            lane(kernels)
+        except BaseException as exc:  # noqa: BLE001 - raised in the calling thread below
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=guarded, args=(k,), name=f"compare-kernel-{i}", daemon=True)
+        for i, k in enumerate(kernels)
+    ]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    except BaseException:
+        stopping.set()
+        for k in kernels:
+            k.kill()
+        for thread in threads:
+            thread.join(30)
+        raise
+    if errors:
+        raise errors[0]
 
 
 def _warm_imports(jobs: Sequence[_Job]) -> str:
@@ -384,6 +446,7 @@ def render(
     progress: Callable[[str], None] | None = print,
     standalone: bool = False,
     lock_timeout: float = LOCK_TIMEOUT,
+    jobs: int | None = None,
 ) -> list[ReportResult]:
     """Execute notebooks and export them as offline HTML reports, incrementally.
 
@@ -411,6 +474,13 @@ def render(
         e-mail) instead of one shared ``assets/plotly.min.js`` beside them.
     lock_timeout : float
         Seconds to wait for another render of ``out_dir`` (see below).
+    jobs : int, optional
+        Kernels running notebooks at once (each takes the next notebook in
+        phase order when it is free). Default: 2 on a machine with two or
+        more cores and plans of at most :data:`PARALLEL_MAX_BYTES` in all, else
+        1 (a second kernel holds a second copy of the corpus). Notebooks
+        computing the same cache entry wait for each other
+        (:mod:`compare.cachelock`), so the reports are the same for any value.
 
     Each report's content key is written into its HTML (``<meta
     name="compare-key">``); a notebook is skipped only when both the
@@ -441,6 +511,8 @@ def render(
     >>> results = render(force=True)  # doctest: +SKIP
     [1/1] 01_corpus_overview.ipynb: rendered in 4.1 s (4.93 MB)
     """
+    if jobs is not None and jobs < 1:
+        raise CompareError(f"jobs must be at least 1, got {jobs}")
     params = dict(params or {})
     out_dir = Path(out_dir or config.REPORTS_DIR).resolve()
     notebooks_dir = Path(notebooks_dir or config.NOTEBOOKS_DIR).resolve()
@@ -494,6 +566,7 @@ def render(
             say,
             mode,
             known,
+            jobs,
         )
 
 
@@ -509,12 +582,14 @@ def _render_locked(
     say: Callable[[str], None],
     mode: str,
     known: dict[str, list[dict[str, str]]],
+    jobs_wanted: int | None = None,
 ) -> list[ReportResult]:
     """The body of :func:`render`, run while this process holds the folder's lock.
 
-    Notebooks run one after another in the render's kernel; each executed
-    notebook is exported, and the manifest and index rewritten, by one
-    worker thread while the next notebook runs, in notebook order.
+    Notebooks run in one or more kernels (:func:`_lanes`), each kernel taking
+    the next notebook in phase order when it is free; each executed notebook
+    is exported by one worker thread while the next notebooks run, and the
+    manifest and index are rewritten after each one, in notebook order.
     """
     if mode == "shared":
         copy_plotly_asset(out_dir)
@@ -538,46 +613,85 @@ def _render_locked(
             versions={**tool_versions(), "plotlyjs_mode": mode},
             git_commit=git_commit(),
             log=log,
-            kernels=Kernels(notebooks_dir, out_dir / LOG_NAME),
+            notebooks_dir=notebooks_dir,
             known=known,
             exporter=Exporter(mode, [out_dir, notebooks_dir, data_path]),
         )
         log.info("render %d notebook(s) into %s, force=%s", len(paths), out_dir.name, force)
         jobs = [_job(path, params, manifest.get(path.name), force, run) for path in paths]
 
+        done: dict[int, tuple[ReportResult, dict[str, Any]]] = {}
+        recorded = [0]  # notebooks recorded so far, in phase order
+
         def record(index: int, result: ReportResult, entry: dict[str, Any]) -> None:
-            if manifest.get(result.notebook) != entry:  # after every notebook: a kill loses nothing
-                manifest[result.notebook] = entry
-                write_index(out_dir, [manifest[k] for k in sorted(manifest)], run.git_commit, mode)
-            results.append(result)
-            line = _progress_line(index, len(paths), result)
-            log.info(line)
-            say(line)
+            """Record notebook ``index`` once every earlier one is (results in phase order)."""
+            done[index] = (result, entry)
+            while recorded[0] + 1 in done:
+                recorded[0] += 1
+                result, entry = done.pop(recorded[0])
+                if (
+                    manifest.get(result.notebook) != entry
+                ):  # after every notebook: a kill loses nothing
+                    manifest[result.notebook] = entry
+                    write_index(
+                        out_dir, [manifest[k] for k in sorted(manifest)], run.git_commit, mode
+                    )
+                results.append(result)
+                line = _progress_line(recorded[0], len(paths), result)
+                log.info(line)
+                say(line)
 
         def export_and_record(index: int, job: _Job, executed: Any, attempt: str) -> None:
             record(index, *_export(job, executed, attempt, run))
 
-        to_run = [job for job in jobs if not job.skip]
-        try:
-            with ThreadPoolExecutor(1, thread_name_prefix="compare-export") as worker:
-                if to_run:
-                    run.kernels.warm(kernel_name(to_run[0].nb_json), _warm_imports(to_run))
-                for index, job in enumerate(jobs, start=1):
-                    if job.skip:
-                        entry = dict(job.previous or {})
-                        result = _result(job, entry, "skipped", out_dir / job.html_path.name)
-                        worker.submit(record, index, result, entry)
-                        continue
-                    job.start = time.perf_counter()
-                    try:
-                        executed, attempt = _execute(job, run)
-                    except Exception as exc:  # one notebook's failure never stops the others
-                        worker.submit(record, index, *_failed(job, exc, now(), run))
-                        continue
-                    worker.submit(export_and_record, index, job, executed, attempt)
-                run.kernels.shutdown()  # while the last report is exported
-        finally:
-            run.kernels.shutdown()
+        to_run = [(index, job) for index, job in enumerate(jobs, start=1) if not job.skip]
+        lanes = min(len(to_run), _lanes(jobs_wanted, to_run, run.inputs))
+        queue = iter(to_run)
+        taking = threading.Lock()
+        with ThreadPoolExecutor(1, thread_name_prefix="compare-export") as worker:
+            for index, job in enumerate(jobs, start=1):
+                if job.skip:
+                    entry = dict(job.previous or {})
+                    result = _result(job, entry, "skipped", out_dir / job.html_path.name)
+                    worker.submit(record, index, result, entry)
+
+            stopping = threading.Event()  # set when the render is interrupted
+
+            def lane(kernels: Kernels) -> None:
+                """Run notebooks from the shared queue in this lane's own kernel."""
+                try:
+                    kernels.warm(
+                        kernel_name(to_run[0][1].nb_json), _warm_imports([j for _, j in to_run])
+                    )
+                    while not stopping.is_set():
+                        with taking:
+                            index, job = next(queue, (0, None))
+                        if job is None:
+                            break
+                        job.start = time.perf_counter()
+                        try:
+                            executed, attempt = _execute(job, run, kernels)
+                        except Exception as exc:  # one notebook's failure never stops the others
+                            if stopping.is_set():  # its kernel was stopped: record nothing
+                                return
+                            worker.submit(record, index, *_failed(job, exc, now(), run))
+                            continue
+                        if stopping.is_set():
+                            return
+                        worker.submit(export_and_record, index, job, executed, attempt)
+                finally:
+                    kernels.shutdown()  # while the last report is exported
+
+            if lanes:
+                log.info("%d notebook(s) to run in %d kernel(s)", len(to_run), lanes)
+            if lanes == 1:
+                lane(Kernels(notebooks_dir, out_dir / LOG_NAME))
+            elif lanes > 1:
+                _run_lanes(
+                    lane,
+                    [Kernels(notebooks_dir, out_dir / LOG_NAME) for _ in range(lanes)],
+                    stopping,
+                )
         if full:  # a full run forgets notebooks that no longer exist
             manifest = {name: e for name, e in manifest.items() if name in {p.name for p in paths}}
         write_index(out_dir, [manifest[k] for k in sorted(manifest)], run.git_commit, mode)

@@ -1,0 +1,74 @@
+"""One computation per cache entry across processes: an exclusive lock per cache key.
+
+The caches under ``data/interim`` are written atomically, so two processes
+computing the same entry at once never damage it, but they do the work twice.
+``compare render`` runs notebooks in two kernels at once, and several
+notebooks start with the same corpus-level work (parsing, coding,
+clustering); :func:`computing` makes the second kernel wait for the first
+and then read what it wrote::
+
+    table = read(cache)
+    if table is None:
+        with computing("themes", key):
+            table = read(cache)          # written while this process waited?
+            if table is None:
+                table = compute()
+                write_atomic(cache, table)
+
+The lock is ``fcntl.flock`` on ``data/interim/locks/<kind>-<key>.lock``: the
+kernel releases it when its holder exits or is killed, so a crashed holder
+never blocks the others. Where ``fcntl`` does not exist (Windows) the block
+runs unlocked, as before.
+
+Examples
+--------
+>>> with computing("example", "0123abcd"):
+...     pass
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from collections.abc import Iterator
+
+from compare import config
+
+__all__ = ["computing", "lock_path"]
+
+_SAFE = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+def lock_path(kind: str, key: str) -> os.PathLike[str]:
+    """The lock file of one cache entry (its folder is created).
+
+    Examples
+    --------
+    >>> lock_path("themes", "ab/12").name
+    'themes-ab_12.lock'
+    """
+    return config.cache_dir("locks") / _SAFE.sub("_", f"{kind}-{key}.lock")
+
+
+@contextlib.contextmanager
+def computing(kind: str, key: str) -> Iterator[None]:
+    """Hold the exclusive lock of the cache entry ``kind``/``key`` for the block.
+
+    Blocks while another process holds it. Re-read the cache inside the
+    block: the other process may have written the entry meanwhile.
+    """
+    try:
+        import fcntl
+    except ImportError:  # no flock here: compute unlocked (the writes are atomic anyway)
+        yield
+        return
+    fd = os.open(lock_path(kind, key), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
