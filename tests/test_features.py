@@ -25,6 +25,24 @@ def test_term_counts_equal_count_vectorizers():
         assert (counts != ref).nnz == 0 and counts.has_sorted_indices
 
 
+def test_term_counts_in_chunks_equal_one_batch():
+    rng = np.random.default_rng(0)
+    words = ["癌", "筛查", "医联体", "药", "家庭医生", "签约", "早诊", "安宁疗护"]
+    titles = [list(rng.choice(words, rng.integers(0, 3))) for _ in range(57)]
+    texts = [list(rng.choice(words, rng.integers(0, 9))) for _ in range(57)]
+    for weight in (0, 2):
+        one, vocab = features._term_counts(titles, texts, weight, chunk=10**6)
+        for chunk in (1, 7, 20, 56):
+            part, v = features._term_counts(titles, texts, weight, chunk=chunk)
+            assert v.tolist() == vocab.tolist() and part.dtype == one.dtype == np.int64
+            assert part.shape == one.shape and part.has_sorted_indices
+            for a, b in ((part.indptr, one.indptr), (part.indices, one.indices)):
+                assert np.array_equal(a, b)
+            assert np.array_equal(part.data, one.data)
+    empty, v = features._term_counts([[], []], [[], []], 2, chunk=1)
+    assert empty.shape == (2, 0) and v.tolist() == []
+
+
 def test_tfidf_equals_tfidf_vectorizers_and_drops_one_district_terms():
     X, vocab = features.tfidf_matrix(TITLES, TEXTS)
     vec = TfidfVectorizer(analyzer=lambda d: d, lowercase=False, sublinear_tf=True)

@@ -132,6 +132,33 @@ def test_parallel_segmentation_equals_serial():
     assert parallel == serial
 
 
+def _loky_workers() -> list[int]:
+    import psutil
+
+    return [
+        p.pid
+        for p in psutil.Process().children(recursive=True)
+        if "popen_loky" in " ".join(p.cmdline())
+    ]
+
+
+def test_parallel_segmentation_shuts_its_workers_down_and_shares_tokens():
+    # the number in each block: no two texts share a block, so jieba cuts each one anew
+    texts = [f"第{i}项：推进家庭医生签约服务，深化安宁疗护{i}号。" for i in range(40)]
+    parallel = text.segment_many(texts, cache=False, n_jobs=2, parallel_threshold=0, intern=False)
+    assert parallel == text.segment_many(texts, cache=False, n_jobs=1)
+    # the workers do not stay resident (each holds a jieba dictionary) once the texts are cut
+    assert _loky_workers() == []
+    # within a worker's chunk a token is one string: the chunk is pickled as one copy of it
+    first = {id(tokens[tokens.index("安宁疗护")]) for tokens in parallel}
+    assert len(first) <= 4  # at most one string per chunk (two chunks per worker)
+
+
+def test_shutdown_workers_without_workers_starts_none():
+    text.shutdown_workers()
+    assert _loky_workers() == []
+
+
 def test_chunks_cover_every_text_in_order():
     items = ["甲" * n for n in (5, 1, 7, 3, 2, 9)]
     parts = text._chunks(items, 3)
