@@ -373,3 +373,14 @@ def test_a_failing_notebook_keeps_the_old_report_names_the_cell_and_exits_non_ze
     index = (home["out"] / "index.html").read_text("utf-8")
     assert "Last run failed" in index and 'href="01_fixture.html"' in index
     assert not list(home["out"].glob(".*.tmp"))
+
+
+def test_two_kernels_share_the_cores_and_keep_the_users_setting(monkeypatch):
+    from compare.report import rendering
+
+    monkeypatch.delenv("COMPARE_JOBS", raising=False)
+    monkeypatch.setattr(rendering.os, "cpu_count", lambda: 4)
+    assert rendering._lane_env(2)["COMPARE_JOBS"] == "2"
+    assert "COMPARE_JOBS" not in rendering._lane_env(1)
+    monkeypatch.setenv("COMPARE_JOBS", "3")
+    assert rendering._lane_env(2)["COMPARE_JOBS"] == "3"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from compare import config, text
@@ -152,6 +154,23 @@ def test_parallel_segmentation_shuts_its_workers_down_and_shares_tokens():
     # within a worker's chunk a token is one string: the chunk is pickled as one copy of it
     first = {id(tokens[tokens.index("安宁疗护")]) for tokens in parallel}
     assert len(first) <= 4  # at most one string per chunk (two chunks per worker)
+
+
+def test_compare_jobs_caps_the_workers_of_segmentation(monkeypatch):
+    import joblib
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a worker pool was started with COMPARE_JOBS=1")
+
+    texts = [f"第{i}项：推进家庭医生签约服务，深化安宁疗护。" for i in range(10)]
+    monkeypatch.setattr(joblib, "Parallel", no_pool)
+    monkeypatch.setenv("COMPARE_JOBS", "1")
+    serial = text.segment_many(texts, cache=False, parallel_threshold=0)
+    assert serial == text.segment_many(texts, cache=False, n_jobs=1)
+    # a value that is not a positive integer is ignored: the cores decide again
+    for bad in ("0", "two", "-1"):
+        monkeypatch.setenv("COMPARE_JOBS", bad)
+        assert config.worker_count() == (os.cpu_count() or 1)
 
 
 def test_shutdown_workers_without_workers_starts_none():

@@ -81,6 +81,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from compare import config
 from compare.exceptions import CompareError
 from compare.text import tokens_of_tasks
 
@@ -250,7 +251,6 @@ def _scan_rows(
     in :func:`_top_rows` (equal maxima: the group named first). The kernel releases the
     GIL, so ``n_jobs`` threads (default: every CPU) share the index without copies.
     """
-    import os
     from concurrent.futures import ThreadPoolExecutor
 
     from compare._alignscan import scan
@@ -277,7 +277,7 @@ def _scan_rows(
     col = np.empty((m, k), dtype=np.int64)
     args = (q_ptr, q_idx, q_val, own.astype(np.int64), tp, t_col, t_val,
             np.asarray(starts, dtype=np.int64), n, k, SCAN_TILE, batch, score, group, col)  # fmt: skip
-    workers = max(1, n_jobs if n_jobs is not None else (os.cpu_count() or 1))
+    workers = max(1, n_jobs if n_jobs is not None else config.worker_count())
     cuts = np.linspace(0, m, 4 * workers + 1).astype(np.int64)  # a few parts per thread
     if workers == 1:
         scan(0, m, *args)

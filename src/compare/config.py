@@ -39,6 +39,33 @@ STOPWORDS_FILE: Path = RESOURCES_DIR / "stopwords.txt"
 #: Generic policy words never shown as distinctive words (keyness only; see compare.keyness).
 KEYNESS_STOPWORDS_FILE: Path = RESOURCES_DIR / "keyness_stopwords.txt"
 
+#: Environment variable capping the worker processes (or threads) one stage may use.
+JOBS_ENV: str = "COMPARE_JOBS"
+
+
+def worker_count() -> int:
+    """How many workers a parallel stage (parse, segmentation, alignment, OCR) may use.
+
+    ``COMPARE_JOBS`` when it is set to a positive integer, else the number of
+    cores. ``compare render`` sets it for its kernels when two of them share
+    the cores, so each kernel works on its own instead of starting workers
+    that compete with the other kernel.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["COMPARE_JOBS"] = "1"
+    >>> worker_count()
+    1
+    >>> del os.environ["COMPARE_JOBS"]
+    >>> worker_count() == (os.cpu_count() or 1)
+    True
+    """
+    value = os.environ.get(JOBS_ENV, "").strip()
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    return os.cpu_count() or 1
+
 
 def cache_dir(kind: str) -> Path:
     """Return (and create) the cache folder for one kind of derived data.

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -418,7 +417,7 @@ def _parse_all(
         else:
             out[i] = rows
     if n_jobs is None:
-        n_jobs = 1 if len(todo) < 200 else (os.cpu_count() or 1)
+        n_jobs = 1 if len(todo) < 200 else config.worker_count()
     bar = None
     if progress and len(todo) > 1:
         import sys

@@ -53,7 +53,7 @@ import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from compare import grammar
+from compare import config, grammar
 from compare.exceptions import PlanInputError
 from compare.io import decode_bytes, sha256_bytes, to_simplified_converter
 
@@ -514,7 +514,7 @@ def _ocr_pdf(pdf, data: bytes, name: str) -> Extracted:  # noqa: ANN001 - a PdfD
         images.append(page.render(scale=300 / 72, grayscale=True).to_pil())
         page.close()
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one core per page, pages in parallel
-    workers = max(1, min(len(images), os.cpu_count() or 1))
+    workers = max(1, min(len(images), config.worker_count()))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         results = list(pool.map(_ocr_page, images))
     lines: list[str] = []

@@ -464,7 +464,7 @@ def segment_many(
 
     if todo_texts:
         size = sum(len(t.encode("utf-8")) for t in todo_texts)
-        workers = n_jobs if n_jobs is not None else (os.cpu_count() or 1)
+        workers = n_jobs if n_jobs is not None else config.worker_count()
         if size > parallel_threshold and workers > 1:
             from joblib import Parallel, delayed
 

@@ -56,9 +56,10 @@ def _tracking_manager_class() -> type:
 class Kernels:
     """Kernels shared by the notebooks of one render call, one per kernel name."""
 
-    def __init__(self, cwd: Path, log_file: Path) -> None:
+    def __init__(self, cwd: Path, log_file: Path, env: Mapping[str, str] | None = None) -> None:
         self.cwd = cwd
         self.log_file = log_file
+        self.env = dict(env) if env is not None else None  # the kernels' environment
         self._managers: dict[str, Any] = {}
         self._warming: list[Any] = []
 
@@ -74,7 +75,8 @@ class Kernels:
         if km is None:
             km = _tracking_manager_class()(kernel_name=name)
             with open(self.log_file, "ab") as kernel_log:  # the kernel's own stderr
-                run_sync(km.start_kernel)(cwd=str(self.cwd), stderr=kernel_log)
+                extra = {} if self.env is None else {"env": self.env}
+                run_sync(km.start_kernel)(cwd=str(self.cwd), stderr=kernel_log, **extra)
             self._managers[name] = km
         return km
 

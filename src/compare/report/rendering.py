@@ -283,6 +283,29 @@ def _lanes(wanted: int | None, to_run: Sequence[Any], inputs: Sequence[Mapping[s
     return 2 if sum(int(f.get("bytes", 0)) for f in inputs) <= PARALLEL_MAX_BYTES else 1
 
 
+def _lane_env(lanes: int) -> dict[str, str]:
+    """Environment of each kernel when ``lanes`` kernels share the cores.
+
+    Each kernel may use its share of the cores for parallel stages
+    (:func:`compare.config.worker_count`), so two kernels do not each start a
+    pool of workers that compete for the same two cores. A ``COMPARE_JOBS``
+    the user set is kept.
+
+    Examples
+    --------
+    >>> import os
+    >>> env = _lane_env(os.cpu_count() or 1)
+    >>> env.get("COMPARE_JOBS", "1")
+    '1'
+    """
+    from compare import config
+
+    env = dict(os.environ)
+    if lanes > 1 and not os.environ.get(config.JOBS_ENV):
+        env[config.JOBS_ENV] = str(max(1, (os.cpu_count() or 1) // lanes))
+    return env
+
+
 def _run_lanes(
     lane: Callable[[Kernels], None], kernels: Sequence[Kernels], stopping: threading.Event
 ) -> None:
@@ -689,7 +712,10 @@ def _render_locked(
             elif lanes > 1:
                 _run_lanes(
                     lane,
-                    [Kernels(notebooks_dir, out_dir / LOG_NAME) for _ in range(lanes)],
+                    [
+                        Kernels(notebooks_dir, out_dir / LOG_NAME, env=_lane_env(lanes))
+                        for _ in range(lanes)
+                    ],
                     stopping,
                 )
         if full:  # a full run forgets notebooks that no longer exist
