@@ -5,7 +5,8 @@ computing the same entry at once never damage it, but they do the work twice.
 ``compare render`` runs notebooks in two kernels at once, and several
 notebooks start with the same corpus-level work (parsing, coding,
 clustering); :func:`computing` makes the second kernel wait for the first
-and then read what it wrote::
+and then read what it wrote; :func:`pickled` is that pattern for one
+pickled object under ``data/interim/<kind>/<key>.pkl``::
 
     table = read(cache)
     if table is None:
@@ -30,12 +31,18 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
 
 from compare import config
+from compare.atomic import write_atomic
 
-__all__ = ["computing", "lock_path"]
+__all__ = ["computing", "lock_path", "pickled", "read_pickle"]
+
+T = TypeVar("T")
 
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]")
 
@@ -72,3 +79,37 @@ def computing(kind: str, key: str) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def read_pickle(path: Path) -> Any | None:
+    """The object pickled at ``path``, or None when it is missing, stale or truncated.
+
+    Examples
+    --------
+    >>> read_pickle(Path("/nonexistent/entry.pkl")) is None
+    True
+    """
+    if not path.is_file():
+        return None
+    try:
+        return pickle.loads(path.read_bytes())
+    except Exception:  # a stale or truncated cache is recomputed
+        return None
+
+
+def pickled(kind: str, key: str, compute: Callable[[], T]) -> T:
+    """The object cached as ``data/interim/<kind>/<key>.pkl``, computed once across processes.
+
+    A process that finds no entry takes the entry's lock (:func:`computing`),
+    reads again (another process may have written it meanwhile), and only
+    then calls ``compute`` and writes the result atomically.
+    """
+    path = config.INTERIM_DIR / kind / f"{key}.pkl"
+    value = read_pickle(path)
+    if value is None:
+        with computing(kind, key):
+            value = read_pickle(path)
+            if value is None:
+                value = compute()
+                write_atomic(config.cache_dir(kind) / path.name, pickle.dumps(value))
+    return value

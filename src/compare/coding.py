@@ -17,17 +17,14 @@ True
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import pickle
 from pathlib import Path
 
 import pandas as pd
 
 from compare import config
-from compare.atomic import write_atomic
-from compare.cachelock import computing
+from compare.cachelock import pickled
 from compare.themes import CODED_COLUMNS
 
 __all__ = ["THEME_COLUMNS", "coded_tasks"]
@@ -62,16 +59,6 @@ def _theme_code_digest() -> str:
         if path.is_file():
             digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
-
-
-def _read_table(cache: Path) -> pd.DataFrame | None:
-    """The coded table cached at ``cache``, or None (missing, stale or truncated: recompute)."""
-    if not cache.is_file():
-        return None
-    try:
-        return pickle.loads(cache.read_bytes())
-    except Exception:
-        return None
 
 
 def _file_bytes(path: str | Path | None) -> bytes:
@@ -151,25 +138,21 @@ def coded_tasks(
         "code": _theme_code_digest(),
     }
     key = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:24]
-    cache = config.INTERIM_DIR / "themes" / f"{key}.pkl"
-    table = _read_table(cache) if use_cache else None
-    if table is None:
-        # one process codes these tasks at a time (two render kernels start alike)
-        with computing("themes", key) if use_cache else contextlib.nullcontext():
-            table = _read_table(cache) if use_cache else None
-            if table is None:
-                table = theme_table(
-                    tasks,
-                    k=int(k) or None,
-                    codebook=codebook or None,
-                    overrides=overrides or None,
-                    labels=labels or None,
-                    seed=int(seed),
-                    guide=float(guide),
-                    threshold=threshold,
-                )
-                if use_cache:
-                    write_atomic(config.cache_dir("themes") / cache.name, pickle.dumps(table))
+
+    def compute() -> pd.DataFrame:
+        return theme_table(
+            tasks,
+            k=int(k) or None,
+            codebook=codebook or None,
+            overrides=overrides or None,
+            labels=labels or None,
+            seed=int(seed),
+            guide=float(guide),
+            threshold=threshold,
+        )
+
+    # one process codes these tasks at a time (two render kernels start alike)
+    table = pickled("themes", key, compute) if use_cache else compute()
     base = tasks.drop(columns=[c for c in THEME_COLUMNS if c in tasks.columns])
     out = base.merge(
         table[["task_id", *THEME_COLUMNS]], on="task_id", how="left", validate="one_to_one"

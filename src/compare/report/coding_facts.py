@@ -100,12 +100,10 @@ def _cross_validated(
     not depend on the plans, so a render after a plan changed reuses it.
     """
     import hashlib
-    import pickle
     from importlib.metadata import version
 
     from compare import coder, config, training
-    from compare.atomic import write_atomic
-    from compare.cachelock import computing
+    from compare.cachelock import pickled
     from compare.report.manifest import source_digest
 
     pool = training.labelled_pool(codebook, labels=labels, tasks=tasks)
@@ -118,26 +116,11 @@ def _cross_validated(
         version("scikit-learn"),
     ):
         digest.update(part.encode("utf-8") + b"\0")
-    name = f"{digest.hexdigest()[:24]}.pkl"
-    cache = config.INTERIM_DIR / "accuracy" / name
-
-    def cached() -> pd.DataFrame | None:
-        if not cache.is_file():
-            return None
-        try:
-            return pickle.loads(cache.read_bytes())
-        except Exception:  # a stale or truncated cache is recomputed
-            return None
-
-    cv = cached()
-    if cv is not None:
-        return cv
-    with computing("accuracy", name):  # one process cross-validates at a time
-        cv = cached()
-        if cv is None:
-            cv = coder.cross_validate(codebook, by="district", labels=labels, tasks=tasks)
-            write_atomic(config.cache_dir("accuracy") / name, pickle.dumps(cv))
-    return cv
+    return pickled(
+        "accuracy",
+        digest.hexdigest()[:24],
+        lambda: coder.cross_validate(codebook, by="district", labels=labels, tasks=tasks),
+    )
 
 
 def expected_accuracy(
