@@ -51,6 +51,16 @@ _ALLOWED_TYPES = (
     "application/xhtml+xml",
     "text/plain",
     "text/markdown",
+    "multipart/related",
+    "message/rfc822",
+    "application/x-mimearchive",
+    "image/png",
+    "image/jpeg",
+    "image/tiff",
+    "image/bmp",
+    "image/webp",
+    "application/ofd",
+    "application/zip",
 )
 _SUFFIX = {
     "text": ".txt",
@@ -59,6 +69,14 @@ _SUFFIX = {
     "docx": ".docx",
     "doc": ".doc",
     "html": ".html",
+    "mhtml": ".mhtml",
+    # an image scan keeps its image's kind (add_source passes it for format "image")
+    "png": ".png",
+    "jpeg": ".jpg",
+    "tiff": ".tif",
+    "bmp": ".bmp",
+    "webp": ".webp",
+    "ofd": ".ofd",
 }
 #: Columns ``compare add`` keeps in the catalog besides the document facts.
 CATALOG_COLUMNS = ("sha256", "file", "source", "retrieved", "format")
@@ -213,7 +231,7 @@ def add_source(
         The source cannot be fetched or is not a plan this project can read;
         nothing is written then.
     """
-    from compare.extract import extract_bytes
+    from compare.extract import extract_bytes, image_kind
     from compare.io import read_plan_bytes, sha256_bytes
     from compare.labels import unknown_note
     from compare.parse import NoTasksWarning, parse_text
@@ -237,7 +255,8 @@ def add_source(
     raw_dir = Path(raw_dir)
     raw_dir.mkdir(parents=True, exist_ok=True)
     existing = _existing(raw_dir, digest)
-    path = existing or raw_dir / stable_name(d.district, year, d.kind, digest, ex.format)
+    fmt = image_kind(data).lower() if ex.format == "image" else ex.format
+    path = existing or raw_dir / stable_name(d.district, year, d.kind, digest, fmt)
     if existing is None:
         from compare.atomic import write_atomic
 

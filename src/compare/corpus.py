@@ -126,7 +126,7 @@ def _flags(doc: dict) -> str:
     out = []
     if doc.get("low_confidence_pages"):
         out.append(f"OCR below {LOW_CONFIDENCE:.0f}% on p.{doc['low_confidence_pages']}")
-    elif doc.get("format") == "scan":
+    elif doc.get("format") in ("scan", "image"):
         out.append("OCR")
     if doc.get("converted"):
         out.append("traditional → simplified")
@@ -332,7 +332,9 @@ def _complete(corpus: Corpus) -> Corpus:
 
 
 #: Preference among copies of one plan in several formats: a text layer first, OCR last.
-_FORMAT_RANK = {"text": 0, "docx": 1, "doc": 1, "pdf": 2, "html": 3, "scan": 4}
+_FORMAT_RANK = {
+    "text": 0, "docx": 1, "doc": 1, "pdf": 2, "ofd": 2, "html": 3, "mhtml": 3, "scan": 4, "image": 4,
+}  # fmt: skip
 
 
 def _same_plans(entries: list[tuple[str, bytes, str]], results: list) -> dict[str, str]:

@@ -69,9 +69,9 @@ __all__ = [
 ]
 
 #: Bump whenever extraction output may change: it keys every cache.
-EXTRACT_VERSION = "1.3.0"
+EXTRACT_VERSION = "1.4.0"
 #: Formats this module reads (what :func:`detect_format` returns).
-FORMATS = ("text", "pdf", "scan", "docx", "doc", "html")
+FORMATS = ("text", "pdf", "scan", "image", "docx", "doc", "html", "mhtml", "ofd")
 #: Mean Tesseract word confidence (0–100) below which an OCR page is flagged.
 LOW_CONFIDENCE = 70.0
 #: Pages above which a PDF is refused (a plan is rarely over 100 pages; a
@@ -170,12 +170,62 @@ class Extracted:
 # --------------------------------------------------------------------------- detection
 
 
+#: Magic bytes of the image formats a scan or a photographed page comes in.
+_IMAGE_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+)
+#: The header block of a MIME message saved by a browser (.mhtml/.mht): MIME-Version
+#: and a multipart (or HTML) Content-Type before the first blank line.
+_MIME_HEAD = re.compile(rb"\A(?:[\x21-\x39\x3b-\x7e]+:[^\n]*\n(?:[ \t][^\n]*\n)*)+?\r?\n", re.S)
+_MIME_TYPE = re.compile(
+    rb"^content-type:\s*(multipart/(related|mixed|alternative)|text/html)", re.I | re.M
+)
+
+
+def image_kind(data: bytes) -> str:
+    """``"PNG"``, ``"JPEG"``, ``"TIFF"``, ``"BMP"``, ``"WEBP"`` or ``""`` (magic bytes).
+
+    >>> image_kind(b"\\x89PNG\\r\\n\\x1a\\n..."), image_kind(b"II*\\x00..."), image_kind("一、".encode())
+    ('PNG', 'TIFF', '')
+    """
+    for magic, kind in _IMAGE_MAGIC:
+        if data.startswith(magic):
+            return kind
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    if (
+        data[:2] == b"BM"
+        and len(data) > 18
+        and data[14] in (12, 40, 52, 56, 108, 124)
+        and not any(data[15:18])
+    ):
+        return "BMP"
+    return ""
+
+
+def _is_mime(data: bytes) -> bool:
+    """A MIME message (a page saved as .mhtml/.mht): its header block names MIME and HTML."""
+    head = data[:8192].removeprefix(b"\xef\xbb\xbf").replace(b"\r\n", b"\n")
+    m = _MIME_HEAD.match(head)
+    if m is None:
+        return False
+    block = m.group(0)
+    return bool(re.search(rb"^mime-version:", block, re.I | re.M)) and bool(
+        _MIME_TYPE.search(block)
+    )
+
+
 def detect_format(data: bytes) -> str:
     """The format of a file's bytes (content decides, never the name).
 
     Returns ``"pdf"`` (text layer or scan; :func:`extract_bytes` decides
-    which), ``"docx"``, ``"doc"`` (Word 97–2003 and WPS, both OLE files),
-    ``"html"`` or ``"text"``.
+    which), ``"image"`` (PNG, JPEG, TIFF, BMP, WebP: a scan or photo, read by
+    OCR), ``"docx"``, ``"ofd"`` (GB/T 33190, a zip holding ``OFD.xml``),
+    ``"doc"`` (Word 97–2003 and WPS, both OLE files), ``"mhtml"`` (a web page
+    saved as one MIME file, .mhtml/.mht), ``"html"`` or ``"text"``.
 
     Examples
     --------
@@ -192,11 +242,22 @@ def detect_format(data: bytes) -> str:
             contextlib.suppress(zipfile.BadZipFile, OSError),
             zipfile.ZipFile(_io.BytesIO(data)) as z,
         ):
-            if "word/document.xml" in z.namelist():
+            names = z.namelist()
+            if "word/document.xml" in names:
                 return "docx"
+            if "OFD.xml" in names:
+                return "ofd"
+            if "[Content_Types].xml" not in names:
+                return "zip_other"
         return "docx_broken"
+    if image_kind(data):
+        return "image"
+    if data[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1"):  # a phone's HEIC photo
+        return "heic"
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         return "doc"
+    if _is_mime(data):
+        return "mhtml"
     low = head[:512].lower()
     if low.startswith((b"<!doctype html", b"<html", b"<?xml")) or (
         low.startswith(b"<")
@@ -506,13 +567,23 @@ def _ocr_pdf(pdf, data: bytes, name: str) -> Extracted:  # noqa: ANN001 - a PdfD
     problem = _tesseract_ready()
     if problem:
         raise PlanInputError(name, f"scanned PDF (no text layer) and {problem}")
-    from concurrent.futures import ThreadPoolExecutor
-
     images = []
     for i in range(len(pdf)):
         page = pdf[i]
         images.append(page.render(scale=300 / 72, grayscale=True).to_pil())
         page.close()
+    return ocr_images(images, data, name, fmt="scan", what="scanned PDF")
+
+
+def ocr_images(images: list, data: bytes, name: str, *, fmt: str, what: str) -> Extracted:
+    """Page images read by Tesseract: a line per OCR line, its page and mean confidence.
+
+    Pages are read in parallel (one core each); a page whose mean word
+    confidence is below :data:`LOW_CONFIDENCE` is listed. ``what`` names the
+    source in the error raised when OCR finds no Chinese text.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one core per page, pages in parallel
     workers = max(1, min(len(images), config.worker_count()))
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -531,11 +602,11 @@ def _ocr_pdf(pdf, data: bytes, name: str) -> Extracted:  # noqa: ANN001 - a PdfD
             pages.append(no)
             conf.append(round(c, 1))
     if not any(CJK.search(x) for x in lines):
-        raise PlanInputError(name, "scanned PDF in which OCR found no Chinese text")
+        raise PlanInputError(name, f"{what} in which OCR found no Chinese text")
     lines, original = to_simplified(lines)
     return Extracted(
         text="\n".join(lines),
-        format="scan",
+        format=fmt,
         sha256=sha256_bytes(data),
         encoding="ocr:chi_sim",
         pages=tuple(pages),
@@ -592,6 +663,24 @@ def _extract(data: bytes, name: str, fmt: str, *, ocr: bool) -> Extracted:
         return read_docx(data, name)
     if fmt == "docx_broken":
         raise PlanInputError(name, "damaged Word file (.docx zip without a document)")
+    if fmt == "zip_other":
+        raise PlanInputError(
+            name, "zip archive holding neither a Word document nor an OFD file (OFD.xml)"
+        )
+    if fmt == "ofd":
+        from compare.ofd import read_ofd
+
+        return read_ofd(data, name)
+    if fmt == "image":
+        from compare.images import read_image
+
+        return read_image(data, name, ocr=ocr)
+    if fmt == "heic":
+        raise PlanInputError(name, "HEIC photo: save it as JPEG or PNG to have it read by OCR")
+    if fmt == "mhtml":
+        from compare.portal import read_mhtml
+
+        return read_mhtml(data, name)
     if fmt == "doc":
         from compare.word import read_doc
 

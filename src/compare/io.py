@@ -35,7 +35,10 @@ __all__ = [
 
 #: Files a folder is searched for; the content, not the suffix, decides how
 #: each is read (see :mod:`compare.extract`).
-PLAN_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".doc", ".wps", ".html", ".htm")
+PLAN_SUFFIXES = (
+    ".txt", ".md", ".pdf", ".docx", ".doc", ".wps", ".html", ".htm", ".mhtml", ".mht", ".ofd",
+    ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp",
+)  # fmt: skip
 
 #: Share of CJK ideographs among non-space characters below which a decoded
 #: text is not taken for a Chinese plan (mojibake and binary score low).

@@ -23,7 +23,7 @@ from compare.grammar import (
 )
 from compare.io import sha256_bytes, to_simplified_converter
 
-__all__ = ["read_html"]
+__all__ = ["read_html", "read_mhtml"]
 
 #: Labels of a portal's info table and the metadata key each feeds.
 _INFO_LABELS = {
@@ -335,6 +335,11 @@ def _reads_like_prose(lines: list[str]) -> bool:
 
 def read_html(data: bytes, name: str) -> Extracted:
     html, encoding = _html_decode(data, name)
+    return _read_page(html, encoding, data, name, "html")
+
+
+def _read_page(html: str, encoding: str, data: bytes, name: str, fmt: str) -> Extracted:
+    """A decoded portal page (``data``: the file's bytes, for its hash) → :class:`Extracted`."""
     lines, meta, dropped = _html_lines(html, name)
     if not _reads_like_prose(lines):
         raise PlanInputError(name, "web page with no plan text (navigation or a list of links?)")
@@ -343,13 +348,71 @@ def read_html(data: bytes, name: str) -> Extracted:
         meta = {k: to_simplified_converter().convert(v) for k, v in meta.items()}
     return Extracted(
         text="\n".join(lines),
-        format="html",
+        format=fmt,
         sha256=sha256_bytes(data),
         encoding=encoding,
         original=original,
         meta=_normalise_meta(meta),
         furniture=tuple(dropped),
     )
+
+
+def _mhtml_pages(data: bytes, name: str) -> list[tuple[str, str]]:
+    """(html, encoding) of every text/html part of a page saved as one MIME file."""
+    import email
+    import email.policy
+
+    try:
+        msg = email.message_from_bytes(data, policy=email.policy.compat32)
+    except Exception as err:  # noqa: BLE001 - the email parser raises several kinds
+        raise PlanInputError(name, f"damaged saved web page (MHTML: {err})") from None
+    pages: list[tuple[str, str]] = []
+    for part in msg.walk():
+        if part.is_multipart() or part.get_content_type() != "text/html":
+            continue
+        payload = part.get_payload(decode=True)
+        if not payload:
+            continue
+        charset = (part.get_content_charset() or "").lower()
+        if charset in ("gb2312", "gbk", "gb18030", "x-gbk", "cp936"):
+            charset = "gb18030"
+        try:
+            pages.append(
+                (payload.decode(charset), charset) if charset else _html_decode(payload, name)
+            )
+        except (UnicodeDecodeError, LookupError):
+            pages.append(_html_decode(payload, name))  # the part's charset is wrong: the page's own
+    return pages
+
+
+def read_mhtml(data: bytes, name: str) -> Extracted:
+    """A portal page saved as one file (.mhtml by Chrome/Edge, .mht by IE/360 browser).
+
+    The MIME message is read with the standard library's :mod:`email`: parts
+    quoted-printable or base64, in the part's charset (GBK/GB2312 read as
+    GB18030) or, without one, the page's own. Of its HTML parts (the page and
+    any frames it holds) the one with the most Chinese text is the page, read
+    by the portal rules of :func:`read_html` (info table, chrome dropped).
+
+    Examples
+    --------
+    >>> body = "".join(f"<p>{n}. 做好第{n}项工作，推进社区卫生服务中心标准化建设。</p>" for n in range(1, 7))
+    >>> page = f"<html><body><p>一、总则</p>{body}</body></html>".encode("gbk")
+    >>> import base64
+    >>> mht = (b"MIME-Version: 1.0\\r\\nContent-Type: multipart/related; boundary=b\\r\\n\\r\\n--b\\r\\n"
+    ...        b"Content-Type: text/html; charset=gb2312\\r\\nContent-Transfer-Encoding: base64\\r\\n\\r\\n"
+    ...        + base64.encodebytes(page) + b"\\r\\n--b--\\r\\n")
+    >>> ex = read_mhtml(mht, "plan.mht")
+    >>> ex.format, ex.encoding, ex.text.split("\\n")[1]
+    ('mhtml', 'gb18030', '1. 做好第1项工作，推进社区卫生服务中心标准化建设。')
+    """
+    pages = _mhtml_pages(data, name)
+    if not pages:
+        raise PlanInputError(
+            name, "saved web page (MHTML) without an HTML part: damaged or cut short"
+        )
+    html, encoding = max(pages, key=lambda pe: len(CJK.findall(re.sub(r"<[^>]*>", "", pe[0]))))
+    return _read_page(html, encoding, data, name, "mhtml")
 
 
 def _normalise_meta(meta: dict[str, str]) -> dict[str, str]:

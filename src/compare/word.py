@@ -31,15 +31,48 @@ from compare.io import sha256_bytes
 __all__ = ["read_doc", "read_docx"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+#: Elements whose runs are not the paragraph's own text: a text box (read as lines of
+#: its own), the VML copy Word keeps of every drawing for old readers, text a
+#: tracked change deleted or moved away (its new place is a w:moveTo).
+_NOT_OWN = {f"{_W}txbxContent", f"{_MC}Fallback", f"{_W}del", f"{_W}moveFrom"}
+
+
+def _own(el, p_el) -> bool:  # noqa: ANN001 - lxml elements
+    """``el`` (inside paragraph ``p_el``) is the paragraph's own, current text."""
+    for a in el.iterancestors():
+        if a is p_el:
+            return True
+        if a.tag in _NOT_OWN:
+            return False
+    return True
+
+
+def _text_boxes(p_el) -> list:  # noqa: ANN001, ANN202 - lxml elements
+    """Paragraphs of the text boxes anchored in a paragraph (a red-head document's
+    文号 or title often sits in one), each box once."""
+    return [
+        q
+        for box in p_el.iter(f"{_W}txbxContent")
+        if _own(box, p_el)
+        for q in box.iter(f"{_W}p")
+        if next((a for a in q.iterancestors(f"{_W}txbxContent")), None) is box
+    ]
 
 
 def _docx_paragraph(p) -> tuple[str, int]:  # noqa: ANN001 - a python-docx Paragraph
-    """Text of a paragraph, an opening bold run marked ``**…**``; page breaks inside it."""
+    """Text of a paragraph, an opening bold run marked ``**…**``; page breaks inside it.
+
+    Tracked changes read as accepted (inserted text in, deleted or moved-away text
+    out); text boxes are left to :func:`_text_boxes`.
+    """
     from docx.text.run import Run
 
     breaks = 0
     parts: list[tuple[str, bool]] = []
     for r in p._p.iter(f"{_W}r"):
+        if not _own(r, p._p):
+            continue
         run = Run(r, p)
         for el in r:
             if el.tag == f"{_W}lastRenderedPageBreak" or (
@@ -239,8 +272,9 @@ def _grid(table) -> list[list[str]]:  # noqa: ANN001 - a python-docx Table
             vmerge = pr.find(f"{_W}vMerge") if pr is not None else None
             span = pr.find(f"{_W}gridSpan") if pr is not None else None
             text = "\n".join(
-                _docx_paragraph(Paragraph(p, table))[0].replace("**", "")
+                _docx_paragraph(Paragraph(q, table))[0].replace("**", "")
                 for p in tc.iterchildren(f"{_W}p")
+                for q in (*_text_boxes(p), p)
             )
             if vmerge is not None and vmerge.get(f"{_W}val", "continue") == "continue":
                 text = ""
@@ -249,6 +283,73 @@ def _grid(table) -> list[list[str]]:  # noqa: ANN001 - a python-docx Table
             row.extend([""] * (int(width) - 1 if width.isdigit() else 0))
         rows.append(row)
     return rows
+
+
+class _Notes:
+    """The document's footnotes and endnotes, each read out once after the paragraph
+    that first refers to it (Word prints it at the foot of that page), numbered as Word
+    numbers them (``注1：…``, ``尾注1：…``, in order of reference); notes never referred
+    to follow the text."""
+
+    def __init__(self, doc) -> None:  # noqa: ANN001 - a python-docx Document
+        self.notes = _footnotes(doc)
+        self.done: set[tuple[str, str]] = set()
+        self.count = {"footnote": 0, "endnote": 0}
+
+    def after(self, p_el) -> list[str]:  # noqa: ANN001 - an lxml paragraph
+        """Lines of the notes paragraph ``p_el`` refers to first."""
+        out: list[str] = []
+        for ref in p_el.iter(f"{_W}footnoteReference", f"{_W}endnoteReference"):
+            kind = "footnote" if ref.tag.endswith("footnoteReference") else "endnote"
+            key = (kind, ref.get(f"{_W}id", ""))
+            if key in self.done or key not in self.notes or not _own(ref, p_el):
+                continue
+            self.done.add(key)
+            out.extend(self._lines(kind, self.notes[key]))
+        return out
+
+    def rest(self) -> list[str]:
+        out: list[str] = []
+        for key, texts in self.notes.items():
+            if key not in self.done:
+                self.done.add(key)
+                out.extend(self._lines(key[0], texts))
+        return out
+
+    def _lines(self, kind: str, texts: list[str]) -> list[str]:
+        self.count[kind] += 1
+        mark = "注" if kind == "footnote" else "尾注"
+        return [f"{mark}{self.count[kind]}：{texts[0]}", *texts[1:]]
+
+
+def _footnotes(doc) -> dict[tuple[str, str], list[str]]:  # noqa: ANN001 - a python-docx Document
+    """(kind, id) → paragraphs of each footnote and endnote (separators left out)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml import parse_xml
+    from docx.text.paragraph import Paragraph
+    from lxml import etree
+
+    out: dict[tuple[str, str], list[str]] = {}
+    for rel_type, tag in ((RT.FOOTNOTES, "footnote"), (RT.ENDNOTES, "endnote")):
+        parts = [r.target_part for r in doc.part.rels.values() if r.reltype == rel_type]
+        if not parts:
+            continue
+        try:
+            root = parse_xml(parts[0].blob)
+        except (etree.XMLSyntaxError, ValueError):
+            continue
+        for note in root.iterchildren(f"{_W}{tag}"):
+            if note.get(f"{_W}type") in (
+                "separator",
+                "continuationSeparator",
+                "continuationNotice",
+            ):
+                continue
+            texts = [_docx_paragraph(Paragraph(p, doc))[0] for p in note.iter(f"{_W}p")]
+            texts = [t.strip() for t in texts if t.strip()]
+            if texts:
+                out[(tag, note.get(f"{_W}id", ""))] = texts
+    return out
 
 
 def read_docx(data: bytes, name: str, fmt: str = "docx") -> Extracted:
@@ -275,11 +376,16 @@ def read_docx(data: bytes, name: str, fmt: str = "docx") -> Extracted:
             page += breaks
 
     numbering = _WordNumbering(doc)
+    notes = _Notes(doc)
     for el in _blocks(doc.element.body):
         if el.tag == f"{_W}p":
+            for box in _text_boxes(el):  # a text box's lines before its anchor's text
+                add(*_docx_paragraph(Paragraph(box, doc)))
             para = Paragraph(el, doc)
             text, breaks = _docx_paragraph(para)
             add(_with_label(text, numbering.label(para)) if text.strip() else text, breaks)
+            for line in notes.after(el):
+                add(line, 0)
         elif el.tag == f"{_W}tbl":
             table = Table(el, doc)
             as_tasks = task_table_lines(_grid(table))
@@ -296,7 +402,13 @@ def read_docx(data: bytes, name: str, fmt: str = "docx") -> Extracted:
                         continue
                     seen.append(cell._tc)
                     for p in cell.paragraphs:
+                        for box in _text_boxes(p._p):
+                            add(*_docx_paragraph(Paragraph(box, doc)))
                         add(*_docx_paragraph(p))
+                        for line in notes.after(p._p):
+                            add(line, 0)
+    for line in notes.rest():
+        add(line, 0)
     if not any(CJK.search(x) for x in lines):
         raise PlanInputError(name, "Word file with no Chinese text")
     lines, original = to_simplified(lines)

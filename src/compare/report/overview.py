@@ -90,6 +90,9 @@ _FORMAT_NAMES = {
     "docx": "Word",
     "doc": "Word 97/WPS",
     "html": "网页",
+    "mhtml": "网页（MHTML）",
+    "image": "图片扫描件 OCR",
+    "ofd": "OFD",
 }
 
 
