@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +11,8 @@ from compare import extract
 from compare.exceptions import PlanInputError
 from compare.extract import Extracted, detect_format, extract_bytes, extract_cached
 from compare.parse import parse_text
+
+FORMATS = Path(__file__).parent / "fixtures" / "genre_formats"
 
 PLAN = """2025年某某区卫生健康工作要点
 一、深化医药卫生体制改革
@@ -35,6 +38,16 @@ def _pdf(pages: list[list[str]], **kw) -> bytes:
             c.drawString(60, 780 - 18 * i, line)
         c.showPage()
     c.save()
+    return buf.getvalue()
+
+
+def _zip(files: dict[str, str]) -> bytes:
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, text in files.items():
+            z.writestr(name, text)
     return buf.getvalue()
 
 
@@ -173,8 +186,27 @@ def test_traditional_chinese_is_read_and_the_original_kept():
             "no plan text",
         ),
         (b"%PDF-1.4\n garbage", "damaged PDF"),
+        (
+            b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=b\r\n\r\n--b\r\n"
+            b"Content-Type: image/png\r\n\r\nxx\r\n--b--\r\n",
+            "saved web page (MHTML) without an HTML part",
+        ),
+        (b"\x89PNG\r\n\x1a\n" + b"\0" * 40, "damaged PNG image"),
+        (b"\0\0\0\x18ftypheic" + b"\0" * 40, "HEIC photo"),
+        (_zip({"OFD.xml": "<ofd:OFD xmlns:ofd='x'/>"}), "damaged OFD file (OFD.xml names no"),
+        (_zip({"notes.txt": "一、总则"}), "zip archive holding neither a Word document nor an OFD"),
     ],
-    ids=["encrypted-pdf", "corrupt-docx", "html-without-plan", "broken-pdf"],
+    ids=[
+        "encrypted-pdf",
+        "corrupt-docx",
+        "html-without-plan",
+        "broken-pdf",
+        "mhtml-without-page",
+        "broken-png",
+        "heic",
+        "ofd-without-document",
+        "other-zip",
+    ],  # fmt: skip
 )
 def test_bad_documents_get_one_line_naming_the_file(data, reason):
     with pytest.raises(PlanInputError) as err:
@@ -421,3 +453,141 @@ def test_word_text_inside_content_controls_is_read():
         "2.深化公立医院改革。开展考核。",
         "某某区卫生健康局",
     ]
+
+
+# --------------------------------------------------------------------------- pages saved as MHTML
+
+
+def _mime(parts: list[tuple[str, bytes]], *, start: str = "") -> bytes:
+    """A page saved as one MIME file: (part headers, encoded body) after Blink's headers."""
+    out = [
+        b"From: <Saved by Blink>",
+        b"Snapshot-Content-Location: https://wsjkw.example.gov.cn/art/2025/3/20/art_1.html",
+        b"Subject: =?utf-8?Q?2025?=",
+        b"MIME-Version: 1.0",
+        b'Content-Type: multipart/related; type="text/html"; boundary="--B--"' + start.encode(),
+        b"",
+        b"",
+    ]
+    for head, body in parts:
+        out += [b"----B--", head.encode(), b"", body]
+    return b"\r\n".join([*out, b"----B----", b""])
+
+
+def _portal_page(charset: str) -> str:
+    body = "".join(f"<p>{x}</p>" for x in PLAN.splitlines()[1:] if x)
+    return PORTAL.replace('<meta charset="gbk">', f'<meta charset="{charset}">').replace(
+        "{body}", body
+    )
+
+
+@pytest.mark.parametrize(
+    ("charset", "transfer", "part_charset"),
+    [
+        ("gbk", "quoted-printable", "gbk"),
+        ("gb2312", "base64", "gb2312"),
+        ("utf-8", "quoted-printable", ""),  # Chrome: no charset on the part, the page's meta
+        ("gbk", "base64", "utf-8"),  # a part charset that is wrong: the page's own is used
+    ],
+    ids=["gbk-qp", "gb2312-base64", "utf8-meta-only", "wrong-part-charset"],
+)
+def test_a_page_saved_as_mhtml_reads_as_the_page_itself(charset, transfer, part_charset):
+    import base64
+    import quopri
+
+    html = _portal_page(charset)
+    raw = html.encode("gb18030" if charset.startswith("gb") else charset)
+    body = quopri.encodestring(raw) if transfer == "quoted-printable" else base64.encodebytes(raw)
+    head = "Content-Type: text/html" + (f'; charset="{part_charset}"' if part_charset else "")
+    css = ("Content-Type: text/css\r\nContent-Location: https://x/a.css", b"p{margin:0}")
+    data = _mime([(head + f"\r\nContent-Transfer-Encoding: {transfer}", body), css])
+    assert detect_format(data) == "mhtml"
+    ex, page = extract_bytes(data, "saved.mht"), extract_bytes(raw, "saved.html")
+    assert (ex.format, page.format) == ("mhtml", "html")
+    assert (ex.text, ex.meta, ex.furniture) == (page.text, page.meta, page.furniture)
+    assert ex.meta["doc_number"] == "某卫健发〔2025〕12号" and "当前位置" not in ex.text
+    assert ex.sha256 != page.sha256  # the file's own bytes
+
+
+def test_of_a_saved_pages_frames_the_one_holding_the_plan_is_read():
+    shell = "<html><body><div class='nav'>首页 政务公开</div><iframe src='cid:f1'></iframe></body></html>"
+    frame = _portal_page("utf-8").encode()
+    data = _mime(
+        [
+            ("Content-Type: text/html; charset=utf-8", shell.encode()),
+            ("Content-Type: text/html; charset=utf-8\r\nContent-ID: <f1>", frame),
+        ]
+    )
+    ex = extract_bytes(data, "framed.mhtml")
+    assert ex.text == extract_bytes(frame).text and ex.format == "mhtml"
+
+
+def test_text_that_merely_opens_with_a_header_like_line_is_not_mhtml():
+    assert detect_format(("Subject: 2025年工作要点\n" + PLAN).encode()) == "text"
+    assert detect_format(
+        b"MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\n" + PLAN.encode()
+    ) == ("text")
+
+
+# --------------------------------------------------------------------------- Word text that was lost
+
+
+_WNS = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+    'xmlns:v="urn:schemas-microsoft-com:vml" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+)
+
+
+def test_word_text_boxes_tracked_changes_fields_and_links_are_read_once_as_accepted():
+    from docx.oxml import parse_xml
+
+    box = "<w:txbxContent><w:p><w:r><w:t>某卫发〔2025〕3号</w:t></w:r></w:p></w:txbxContent>"
+    paras = [
+        # a text box, as Word writes it: the drawing and its VML copy for old readers
+        f'<w:r><w:t>某某区卫生健康局文件</w:t></w:r><w:r><mc:AlternateContent><mc:Choice Requires="wps">'
+        f"<w:drawing><wps:wsp><wps:txbx>{box}</wps:txbx></wps:wsp></w:drawing></mc:Choice>"
+        f"<mc:Fallback><w:pict><v:shape><v:textbox>{box}</v:textbox></v:shape></w:pict>"
+        "</mc:Fallback></mc:AlternateContent></w:r>",
+        '<w:r><w:t>一、</w:t></w:r><w:ins w:id="1" w:author="a"><w:r><w:t>深化医改</w:t></w:r></w:ins>'
+        '<w:del w:id="2" w:author="a"><w:r><w:delText>旧标题</w:delText></w:r></w:del>',
+        '<w:r><w:t>1.推进</w:t></w:r><w:moveFrom w:id="3" w:author="a"><w:r><w:t>集团化</w:t></w:r>'
+        '</w:moveFrom><w:r><w:t>医联体建设。</w:t></w:r><w:moveTo w:id="4" w:author="a"><w:r>'
+        "<w:t>集团化</w:t></w:r></w:moveTo>",
+        '<w:r><w:t>2.详见</w:t></w:r><w:hyperlink r:id="rId99"><w:r><w:t>服务目录</w:t></w:r></w:hyperlink>'
+        '<w:fldSimple w:instr=" PAGE "><w:r><w:t>（第3页）</w:t></w:r></w:fldSimple>'
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> REF x </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>签约率80%</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t>。</w:t></w:r>',
+    ]
+
+    def build(doc):  # noqa: ANN001
+        body = doc.element.body
+        for xml in paras:
+            body.insert(len(body) - 1, parse_xml(f"<w:p {_WNS}>{xml}</w:p>"))
+
+    assert extract_bytes(_docx(build), "red-head.docx").text.split("\n") == [
+        "某卫发〔2025〕3号",
+        "某某区卫生健康局文件",
+        "一、深化医改",
+        "1.推进医联体建设。集团化",
+        "2.详见服务目录（第3页）签约率80%。",
+    ]
+
+
+def test_a_word_footnote_follows_the_paragraph_that_cites_it():
+    import zipfile
+
+    path = FORMATS / "longhua_tracked_textbox_2024.docx"
+    lines = extract_bytes(path.read_bytes(), path.name).text.split("\n")
+    k = next(i for i, x in enumerate(lines) if x.startswith("2.深化与高水平医院合作"))
+    assert lines[k] == (
+        "2.深化与高水平医院合作。推动市级医院在我区设立分院区，建设国家区域医疗中心。"
+        "引进高层次医学团队5个。"
+    )
+    assert lines[k + 1].startswith("注1：国家区域医疗中心：由国家卫生健康委")
+    assert sum("注1" in x for x in lines) == 1 and "力争" not in "".join(lines)
+    with zipfile.ZipFile(path) as z:  # the note is in its own part, not the body
+        assert "国家区域医疗中心：由" not in z.read("word/document.xml").decode()

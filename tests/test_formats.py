@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -188,3 +189,36 @@ def test_targets_of_a_pdf_are_those_of_its_text(tmp_path):
     cols = ["value", "unit", "object"]
     assert len(ta) >= 5
     pd.testing.assert_frame_equal(ta[cols].reset_index(drop=True), tb[cols].reset_index(drop=True))
+
+
+def test_new_formats_load_beside_each_other_and_bad_ones_are_named(tmp_path, monkeypatch, capsys):
+    """MHTML, OFD and Word pages load by content under any suffix; a cut MHTML, a broken
+    OFD and a cut image get one line each, and the run exits non-zero."""
+    from compare.cli import main
+
+    fixtures = Path(__file__).parent / "fixtures" / "genre_formats"
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in (
+        "chancheng_portal_chrome_2025.mhtml",
+        "pidu_portal_ie_gb2312_2024.mht",
+        "keqiao_gazette_2025.ofd",
+    ):
+        shutil.copy(fixtures / name, raw / name)
+    mhtml = (fixtures / "chancheng_portal_chrome_2025.mhtml").read_bytes()
+    (raw / "cut.mhtml").write_bytes(mhtml[: mhtml.index(b"Content-Type: text/html")])
+    ofd = (fixtures / "keqiao_gazette_2025.ofd").read_bytes()
+    (raw / "cut.ofd").write_bytes(ofd[: len(ofd) // 2])
+    tif = (fixtures / "xixiangtang_scan_2024.tif").read_bytes()
+    (raw / "cut.tif").write_bytes(tif[:200])
+    monkeypatch.setenv("COMPARE_HOME", str(tmp_path))
+    code = main(["corpus", str(raw), "--no-cache"])
+    out, err = capsys.readouterr()
+    assert code == 1 and "3 documents" in out and "3 failed" in out
+    for name in ("chancheng", "pidu", "keqiao"):
+        assert name in out
+    lines = err.strip().split("\n")
+    assert len(lines) == 3 and all(x.startswith("compare: error: ") for x in lines)
+    why = {x.split(": ")[2]: x for x in lines}
+    assert "without an HTML part" in why["cut.mhtml"]
+    assert "damaged" in why["cut.ofd"] and "damaged TIFF image" in why["cut.tif"]

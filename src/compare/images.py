@@ -12,6 +12,7 @@ size Tesseract reads best.
 from __future__ import annotations
 
 import io as _io
+import warnings
 
 from compare import extract
 from compare.exceptions import PlanInputError
@@ -26,31 +27,41 @@ MIN_WIDTH = 1200
 
 def _frames(data: bytes, name: str, kind: str) -> list:
     """Every frame (page) of the image, greyscale and upright."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError
 
     try:
-        img = Image.open(_io.BytesIO(data))
-        n = getattr(img, "n_frames", 1)
-        if n > extract.MAX_PDF_PAGES:
-            raise PlanInputError(
-                name,
-                f"{kind} image of {n} pages, over the limit of {extract.MAX_PDF_PAGES} for one plan "
-                "(split it, or raise compare.extract.MAX_PDF_PAGES)",
-            )
-        pages = []
-        for i in range(n):
-            img.seek(i)
-            frame = ImageOps.exif_transpose(img.copy()) if i == 0 else img.copy()
-            frame = frame.convert("L")
-            if frame.width < MIN_WIDTH:
-                frame = frame.resize((frame.width * 2, frame.height * 2), Image.Resampling.LANCZOS)
-            pages.append(frame)
+        with warnings.catch_warnings():  # a damaged file is one error line, not warnings too
+            warnings.simplefilter("ignore")
+            return _decode(data, name, kind)
     except PlanInputError:
         raise
     except Image.DecompressionBombError as err:
         raise PlanInputError(name, f"{kind} image too large to read ({err})") from None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as err:
-        raise PlanInputError(name, f"damaged {kind} image ({type(err).__name__}: {err})") from None
+    except UnidentifiedImageError:
+        raise PlanInputError(name, f"damaged {kind} image (cannot be decoded)") from None
+    except (OSError, ValueError, SyntaxError, EOFError) as err:
+        raise PlanInputError(name, f"damaged {kind} image ({err})") from None
+
+
+def _decode(data: bytes, name: str, kind: str) -> list:
+    from PIL import Image, ImageOps
+
+    img = Image.open(_io.BytesIO(data))
+    n = getattr(img, "n_frames", 1)
+    if n > extract.MAX_PDF_PAGES:
+        raise PlanInputError(
+            name,
+            f"{kind} image of {n} pages, over the limit of {extract.MAX_PDF_PAGES} for one plan "
+            "(split it, or raise compare.extract.MAX_PDF_PAGES)",
+        )
+    pages = []
+    for i in range(n):
+        img.seek(i)
+        frame = ImageOps.exif_transpose(img.copy()) if i == 0 else img.copy()
+        frame = frame.convert("L")
+        if frame.width < MIN_WIDTH:
+            frame = frame.resize((frame.width * 2, frame.height * 2), Image.Resampling.LANCZOS)
+        pages.append(frame)
     return pages
 
 
