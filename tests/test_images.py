@@ -87,3 +87,16 @@ def test_a_multi_page_image_over_the_page_limit_is_refused(monkeypatch):
     monkeypatch.setattr(extract, "MAX_PDF_PAGES", 2)
     with pytest.raises(PlanInputError, match="TIFF image of 3 pages, over the limit of 2"):
         extract_bytes(buf.getvalue(), "big.tif")
+
+
+def test_a_screenshot_with_a_transparent_background_is_read_on_white():
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("RGBA", (900, 110), (0, 0, 0, 0))  # transparent black, as many tools save
+    ImageDraw.Draw(img).text(
+        (30, 35), "一、深化医药卫生体制改革", font=ImageFont.truetype(FONT, 30), fill="black"
+    )
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    ex = extract_bytes(buf.getvalue(), "shot.png")
+    assert ex.text.replace(" ", "") == "一、深化医药卫生体制改革"

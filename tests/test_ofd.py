@@ -125,3 +125,8 @@ def test_a_damaged_ofd_is_named_in_one_line(mangle, reason):
         extract_bytes(buf.getvalue(), "data/raw/gazette.ofd")
     msg = str(err.value)
     assert msg.startswith("data/raw/gazette.ofd: ") and reason in msg and "\n" not in msg
+
+
+def test_page_locations_written_from_the_package_root_are_found():
+    ex = extract_bytes(_ofd([_text(30, 40, "一、深化医改")], base="Doc_0/Pages"), "p.ofd")
+    assert ex.text == "一、深化医改"

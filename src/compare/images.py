@@ -58,6 +58,11 @@ def _decode(data: bytes, name: str, kind: str) -> list:
     for i in range(n):
         img.seek(i)
         frame = ImageOps.exif_transpose(img.copy()) if i == 0 else img.copy()
+        if frame.mode in ("RGBA", "LA", "PA") or "transparency" in frame.info:
+            # a screenshot with transparency: on white, as it is seen (not on black)
+            frame = Image.alpha_composite(
+                Image.new("RGBA", frame.size, "white"), frame.convert("RGBA")
+            )
         frame = frame.convert("L")
         if frame.width < MIN_WIDTH:
             frame = frame.resize((frame.width * 2, frame.height * 2), Image.Resampling.LANCZOS)

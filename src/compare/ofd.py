@@ -60,12 +60,15 @@ def _xml(z: zipfile.ZipFile, path: str):  # noqa: ANN202 - an lxml element
         raise _Damaged(f"{path} is not well-formed XML ({err})") from None
 
 
-def _resolve(base_dir: str, loc: str) -> str:
-    """A package path: ``/Doc_0/…`` from the root, else relative to ``base_dir``."""
+def _resolve(base_dir: str, loc: str, names: frozenset[str] = frozenset()) -> str:
+    """A package path: ``/Doc_0/…`` from the root, else relative to ``base_dir`` (or,
+    as some writers put it, from the root when only that one is in the package)."""
     loc = loc.strip().replace("\\", "/")
     if loc.startswith("/"):
         return posixpath.normpath(loc.lstrip("/"))
-    return posixpath.normpath(posixpath.join(base_dir, loc))
+    path = posixpath.normpath(posixpath.join(base_dir, loc))
+    root = posixpath.normpath(loc)
+    return root if path not in names and root in names else path
 
 
 def _floats(text: str | None) -> list[float]:
@@ -162,9 +165,10 @@ def _pages(z: zipfile.ZipFile, doc_path: str, name: str) -> list[list[tuple[str,
     """The lines of every page of one document, templates read with their pages (a line
     flagged when it is all text of a template two or more pages use)."""
     base = posixpath.dirname(doc_path)
+    names = frozenset(z.namelist())
     doc = _xml(z, doc_path)
     templates = {
-        t.get("ID"): _resolve(base, t.get("BaseLoc", ""))
+        t.get("ID"): _resolve(base, t.get("BaseLoc", ""), names)
         for t in doc.iter("{*}TemplatePage")
         if t.get("BaseLoc")
     }
@@ -175,7 +179,7 @@ def _pages(z: zipfile.ZipFile, doc_path: str, name: str) -> list[list[tuple[str,
             f"OFD of {len(pages)} pages, over the limit of {extract.MAX_PDF_PAGES} for one plan "
             "(split it, or raise compare.extract.MAX_PDF_PAGES)",
         )
-    roots = [_xml(z, _resolve(base, page.get("BaseLoc"))) for page in pages]
+    roots = [_xml(z, _resolve(base, page.get("BaseLoc"), names)) for page in pages]
     used = [[t.get("TemplateID") for t in root.iter("{*}Template")] for root in roots]
     out = []
     for root, tids in zip(roots, used, strict=True):
