@@ -38,6 +38,8 @@ __all__ = [
     "make_pdf",
     "make_docx",
     "make_html",
+    "make_mhtml",
+    "make_ofd",
     "make_scan",
     "make_traditional_html",
     "make_encrypted_pdf",
@@ -51,6 +53,8 @@ LAYOUTS: dict[str, tuple[str, ...]] = {
     "docx": ("styles", "bold_runs"),
     "html": ("portal_gbk", "portal_utf8"),
     "scan": ("grey150", "bw200"),
+    "mhtml": ("chrome", "ie"),
+    "ofd": ("gov", "gazette"),
 }
 
 #: Fonts from Debian packages (fonts-wqy-zenhei, fonts-arphic-uming): a Ming (Song) face
@@ -1217,3 +1221,148 @@ def make_html_without_plan(path: Path) -> Path:
 </body></html>
 """
     return _write_html(page, path, "portal_gbk")
+
+
+# =========================================================================== MHTML and OFD
+
+
+def make_mhtml(text: str, path: Path, layout: str = "chrome") -> Path:
+    """Write a portal page saved as one file (MIME, ``multipart/related``).
+
+    Layouts
+    -------
+    ``chrome``
+        Chrome/Edge "save as single file" (.mhtml): Blink's headers, the ``portal_utf8`` page
+        quoted-printable with no charset on the part (the page's meta says UTF-8), its CSS as
+        a second part.
+    ``ie``
+        IE / 360 browser (.mht): MimeOLE headers, the ``portal_gbk`` page in GBK as base64,
+        the part labelled ``charset="gb2312"`` as those browsers label GBK pages.
+    """
+    import base64
+    import quopri
+
+    _check_layout("mhtml", layout)
+    if layout == "chrome":
+        raw = _html_page(text, "portal_utf8").encode("utf-8")
+        body = quopri.encodestring(raw)
+        head = [b"Content-Type: text/html", b"Content-Transfer-Encoding: quoted-printable"]
+        top = [b"From: <Saved by Blink>", b"Subject: =?utf-8?Q?page?="]
+    else:
+        raw = _html_page(text, "portal_gbk").encode("gbk", errors="xmlcharrefreplace")
+        body = base64.encodebytes(raw)
+        head = [
+            b'Content-Type: text/html;\r\n\tcharset="gb2312"',
+            b"Content-Transfer-Encoding: base64",
+        ]
+        top = [b"From: <Saved by Windows Internet Explorer 11>", b"X-MimeOLE: Produced By MimeOLE"]
+    boundary = b"----=_NextPart_000_0000_01DB0A1B.2C3D4E50"
+    out = [
+        *top,
+        b"MIME-Version: 1.0",
+        b'Content-Type: multipart/related;\r\n\ttype="text/html";\r\n\tboundary="'
+        + boundary
+        + b'"',
+        b"",
+        b"",
+        b"--" + boundary,
+        *head,
+        b"Content-Location: https://wsjkw.example.gov.cn/art/2025/3/20/art_1.html",
+        b"",
+        body.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"),
+        b"--" + boundary,
+        b"Content-Type: text/css",
+        b"Content-Location: https://wsjkw.example.gov.cn/css/main.css",
+        b"",
+        b"body{font-size:16px}",
+        b"--" + boundary + b"--",
+        b"",
+    ]
+    path = Path(path)
+    path.write_bytes(b"\r\n".join(out))
+    return path
+
+
+def make_ofd(text: str, path: Path, layout: str = "gov") -> Path:
+    """Write an OFD (GB/T 33190) with the ``gov`` PDF layout's lines at the same places.
+
+    Each laid-out line is a ``TextObject`` per font run with a ``TextCode`` at its baseline
+    and the characters' advances as ``DeltaX`` (millimetres, top-left origin).
+
+    Layouts
+    -------
+    ``gov``
+        The red-headed page of ``make_pdf(layout="gov")``: "— 3 —" page numbers on the page.
+    ``gazette``
+        As a gazette system publishes it: the same pages with a running header naming the
+        gazette in a template every page uses (``Tpls/Tpl_0``).
+    """
+    _check_layout("ofd", layout)
+    _register_fonts()
+    bs = blocks(text)
+    meta = _meta(bs)
+    lay = _pdf_layout("gov")
+    pages = _lay_out(bs, lay, meta)
+    ph = lay.page[1]
+    mm = 25.4 / 72
+    ns = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+    obj = 0
+
+    def text_object(x: float, y: float, size: float, chunk: str, advance: float) -> str:
+        nonlocal obj
+        obj += 1
+        deltas = f"g {len(chunk) - 1} {advance * mm:.3f}" if len(chunk) > 1 else ""
+        return (
+            f'<ofd:TextObject ID="{obj}" Boundary="{x * mm:.3f} {(ph - y - size) * mm:.3f} '
+            f'{(advance * len(chunk) + size) * mm:.3f} {size * 1.4 * mm:.3f}" Font="1" '
+            f'Size="{size * mm:.3f}"><ofd:TextCode X="0" Y="{size * mm:.3f}" DeltaX="{deltas}">'
+            f"{html.escape(chunk)}</ofd:TextCode></ofd:TextObject>"
+        )
+
+    files: dict[str, str] = {}
+    refs = []
+    for n, page in enumerate(pages):
+        objects = []
+        for pl in page.lines:
+            x = pl.x
+            for piece in pl.pieces:
+                if not piece.text:
+                    continue
+                advance = piece.width * pl.scale / 100 / len(piece.text) + pl.char_space
+                objects.append(text_object(x, pl.y, pl.size, piece.text, advance))
+                x += advance * len(piece.text)
+        number = f"— {n + 1} —"
+        x = lay.page[0] - lay.right - 14 - 14 * 4 if (n + 1) % 2 else lay.left + 14
+        page_number = text_object(x, lay.bottom - _mm(11), 14, number, 14 * 0.6)
+        objects.append(page_number)
+        template = '<ofd:Template TemplateID="100"/>' if layout == "gazette" else ""
+        files[f"Doc_0/Pages/Page_{n}/Content.xml"] = (
+            f'<ofd:Page {ns}>{template}<ofd:Content><ofd:Layer ID="{8000 + n}">'
+            + "".join(objects)
+            + "</ofd:Layer></ofd:Content></ofd:Page>"
+        )
+        refs.append(f'<ofd:Page ID="{10 + n}" BaseLoc="Pages/Page_{n}/Content.xml"/>')
+    templates = ""
+    if layout == "gazette":
+        templates = '<ofd:TemplatePage ID="100" BaseLoc="Tpls/Tpl_0/Content.xml"/>'
+        files["Doc_0/Tpls/Tpl_0/Content.xml"] = (
+            f'<ofd:Page {ns}><ofd:Content><ofd:Layer ID="9000">'
+            + text_object(lay.left, ph - _mm(15), 9, "某某市人民政府公报（电子版）", 9)
+            + "</ofd:Layer></ofd:Content></ofd:Page>"
+        )
+    files["Doc_0/Document.xml"] = (
+        f"<ofd:Document {ns}><ofd:CommonData><ofd:PageArea><ofd:PhysicalBox>0 0 210 297"
+        f"</ofd:PhysicalBox></ofd:PageArea>{templates}</ofd:CommonData>"
+        f"<ofd:Pages>{''.join(refs)}</ofd:Pages></ofd:Document>"
+    )
+    files["OFD.xml"] = (
+        f'<ofd:OFD {ns} Version="1.0" DocType="OFD"><ofd:DocBody><ofd:DocInfo><ofd:Title>'
+        f"{html.escape(meta.title)}</ofd:Title></ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml"
+        "</ofd:DocRoot></ofd:DocBody></ofd:OFD>"
+    )
+    path = Path(path)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in ("OFD.xml", *sorted(k for k in files if k != "OFD.xml")):
+            info = zipfile.ZipInfo(name, date_time=(2025, 3, 20, 9, 0, 0))
+            z.writestr(info, files[name], zipfile.ZIP_DEFLATED)
+    return path

@@ -22,7 +22,14 @@ from compare.extract import extract_bytes
 from compare.parse import clean_line, parse_text
 
 SEEDS = sorted(config.RAW_DIR.glob("*.txt"))
-_EXT = {"pdf": ".pdf", "scan": ".pdf", "docx": ".docx", "html": ".html"}
+_EXT = {
+    "pdf": ".pdf",
+    "scan": ".pdf",
+    "docx": ".docx",
+    "html": ".html",
+    "mhtml": ".mht",
+    "ofd": ".ofd",
+}
 
 
 def _make(fmt: str, layout: str, seed, tmp_path):  # noqa: ANN001, ANN202
@@ -34,7 +41,7 @@ def _make(fmt: str, layout: str, seed, tmp_path):  # noqa: ANN001, ANN202
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
 @pytest.mark.parametrize(
     ("fmt", "layout"),
-    [(f, lay) for f in ("pdf", "docx", "html") for lay in docgen.LAYOUTS[f]],
+    [(f, lay) for f in ("pdf", "docx", "html", "mhtml", "ofd") for lay in docgen.LAYOUTS[f]],
 )
 def test_every_format_gives_the_tasks_and_number_of_the_txt(seed, fmt, layout, tmp_path):
     ref = parse_text(seed.read_text(encoding="utf-8"))
@@ -57,7 +64,7 @@ def test_every_format_gives_the_tasks_and_number_of_the_txt(seed, fmt, layout, t
             if not (c := clean_line(no, lines[no - 1])).artefact
         )
         assert re.sub(r"\s", "", t.text) in re.sub(r"\s", "", cited), t.id
-    if fmt == "pdf":
+    if fmt in ("pdf", "ofd"):
         assert len(ex.pages) == len(ex.text.split("\n")) and ex.n_pages >= 2
 
 
