@@ -1,6 +1,6 @@
 """Any document format → line-numbered text with the page of every line.
 
-Researchers download plans as PDF, Word, saved portal pages or scans. Each is
+Researchers download plans as PDF, Word, OFD, saved portal pages or scans. Each is
 turned into the same ``"\\n"``-separated text the parser reads, plus what the
 format knows and plain text does not: the page of each line, OCR confidence,
 the portal's info table (索引号, 发布机构, 文号, 成文日期, 发布日期), and the
@@ -17,17 +17,35 @@ the file name. Libraries, chosen by measuring them (``benchmarks/FORMATS.md``):
   read by Tesseract (``chi_sim``, ``--psm 6``) through pytesseract; the mean
   word confidence is kept per line, and pages below
   :data:`LOW_CONFIDENCE` are listed.
+* **Image scans and photos** (PNG, JPEG, TIFF, BMP, WebP, told by their magic
+  bytes): Pillow opens them (a multi-page TIFF's frames are its pages, a
+  photo is turned upright by its EXIF orientation, transparency goes on
+  white, small images are enlarged) and the same Tesseract path reads them
+  (:mod:`compare.images`). A phone's HEIC photo gets one line asking for JPEG.
 * **.docx**: python-docx, body paragraphs and tables in document order (content
   controls included); a bold run that opens a paragraph is marked ``**…**`` so
   the parser sees a bold title; Word's rendered page breaks give pages when the
-  file has them. A task table (序号 | 工作任务 | 责任单位 | 完成时限), in Word or
-  on a portal page, is written a row per numbered task with its other cells as
+  file has them. Text boxes (a red head's 文号, a title) are read once, as lines
+  before their anchor paragraph; tracked changes read as accepted (inserted and
+  moved-to text in, deleted and moved-away text out); footnotes and endnotes
+  follow the paragraph that cites them (``注1：…``); see :mod:`compare.word`.
+  A task table (序号 | 工作任务 | 责任单位 | 完成时限), in Word or on a portal
+  page, is written a row per numbered task with its other cells as
   ``（责任单位：…；完成时限：…）`` (:func:`task_table_lines`).
 * **.doc / .wps**: converted to .docx by LibreOffice headless, when installed.
 * **HTML**: lxml, with explicit rules for government portals (hand-written
   because the rules are about this genre: the info table feeds metadata, and
   navigation, breadcrumbs, share/print links, related-link lists and footers
   are dropped; see :mod:`compare.portal`); Word is read by :mod:`compare.word`.
+* **MHTML** (a page saved as one file: ``.mhtml`` by Chrome/Edge, ``.mht`` by
+  IE and the 360 browser): the standard library's :mod:`email` reads the MIME
+  parts (quoted-printable or base64, the part's charset, else the page's own);
+  the HTML part with the most Chinese text goes through the portal rules.
+* **OFD** (GB/T 33190, the fixed layout of gazettes and e-document systems):
+  hand-written with zipfile and lxml (:mod:`compare.ofd`; the PyPI OFD
+  packages render to images or PDF, or are young 0.x releases): text runs
+  are put into lines by baseline then X, with pages; running headers and a
+  template's text shared by pages are set aside as for PDF.
 * **Plain text** (``.txt``, ``.md``): :func:`compare.io.decode_bytes`.
 
 Traditional Chinese is converted to simplified with OpenCC line by line (line
