@@ -1,8 +1,8 @@
 """Benchmark: reading plans in every format (issue 11), written to benchmarks/FORMATS.md.
 
-The seeds are turned into PDF, Word, portal pages and scans by ``tests/docgen.py``
-(two layouts each), then read by :func:`compare.extract.extract_bytes` (cold) and
-through the cache (:func:`compare.extract.extract_cached`, warm). Reported as
+The seeds are turned into PDF, Word, portal pages (also saved as MHTML), OFD and scans
+by ``tests/docgen.py`` (two layouts each), then read by
+:func:`compare.extract.extract_bytes` (cold) and through the cache (:func:`compare.extract.extract_cached`, warm). Reported as
 seconds per page (paginated formats) or per file, beside the floor measured in the
 same run: bare ``jieba.lcut`` over the same extracted text. For the PDF library
 choice, pdfplumber is timed on the same text PDFs and its lines compared.
@@ -27,12 +27,16 @@ from compare import config  # noqa: E402
 from compare.extract import extract_bytes, extract_cached  # noqa: E402
 from compare.parse import parse_text  # noqa: E402
 
-_EXT = {"pdf": ".pdf", "scan": ".pdf", "docx": ".docx", "html": ".html"}
+_EXT = {
+    "pdf": ".pdf", "scan": ".pdf", "docx": ".docx", "html": ".html", "mhtml": ".mht", "ofd": ".ofd",
+}  # fmt: skip
 AIMS = {
     "pdf": ("s/page", 0.2),
     "docx": ("s/file", 0.1),
     "html": ("s/file", 0.1),
     "scan": ("s/page", 6.0),
+    "mhtml": ("s/file", 0.1),
+    "ofd": ("s/page", 0.2),
 }
 
 
@@ -122,7 +126,7 @@ def main() -> int:
         "| format | files | median cold | worst cold | aim | median warm | warm / jieba floor | tasks found (text formats) |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for fmt in ("pdf", "docx", "html", "scan"):
+    for fmt in ("pdf", "docx", "html", "mhtml", "ofd", "scan"):
         sel = [r for r in rows if r["format"] == fmt]
         unit, aim = AIMS[fmt]
         per = [r["cold"] / (r["pages"] or 1) if unit == "s/page" else r["cold"] for r in sel]

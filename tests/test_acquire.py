@@ -8,6 +8,7 @@ import functools
 import http.server
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -26,11 +27,14 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         if self.path == "/slow.txt":
             time.sleep(2)
-        if self.path == "/image.png":
+        if self.path in ("/image.png", "/clip.mp4"):
             self.send_response(200)
-            self.send_header("Content-Type", "image/png")
+            self.send_header(
+                "Content-Type", "image/png" if self.path == "/image.png" else "video/mp4"
+            )
             self.end_headers()
-            self.wfile.write(b"\x89PNG....")
+            data = b"\x89PNG\r\n\x1a\n" + b"\0" * 20 if self.path == "/image.png" else b"ftypmp42"
+            self.wfile.write(data)
             return
         with contextlib.suppress(BrokenPipeError):  # the client gave up (the timeout test)
             super().do_GET()
@@ -84,7 +88,11 @@ def test_a_plan_whose_text_states_no_district_year_or_kind_is_added_with_a_warni
 
 @pytest.mark.parametrize(
     ("path", "reason"),
-    [("/missing.pdf", "404"), ("/image.png", "image/png, not a document")],
+    [
+        ("/missing.pdf", "404"),
+        ("/clip.mp4", "video/mp4, not a document"),
+        ("/image.png", "damaged PNG image"),  # a scan is a document: its bytes decide
+    ],
 )
 def test_bad_downloads_write_nothing(server, tmp_path, path, reason):
     raw = tmp_path / "raw"
@@ -121,3 +129,18 @@ def test_limits_must_be_positive(option, value, capsys):
         main(["add", "plan.pdf", option, value])
     assert exc.value.code == 2
     assert f"argument {option}: must be above 0" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("name", "suffix", "fmt"),
+    [
+        ("keqiao_gazette_2025.ofd", ".ofd", "ofd"),
+        ("pidu_portal_ie_gb2312_2024.mht", ".mhtml", "mhtml"),
+        ("xixiangtang_scan_2024.tif", ".tif", "image"),
+    ],
+)
+def test_ofd_mhtml_and_image_scans_keep_a_suffix_of_their_kind(tmp_path, name, suffix, fmt):
+    source = Path(__file__).parent / "fixtures" / "genre_formats" / name
+    added = add_source(str(source), tmp_path / "raw", tmp_path / "catalog.csv")
+    assert added.path.suffix == suffix and added.format == fmt and added.n_tasks >= 4
+    assert _catalog(tmp_path / "catalog.csv")[0]["format"] == fmt

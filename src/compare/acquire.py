@@ -135,7 +135,8 @@ def _download(url: str, timeout: float, max_bytes: int) -> bytes:
             ctype = (resp.headers.get_content_type() or "").lower()
             if ctype and not ctype.startswith(_ALLOWED_TYPES):
                 raise PlanInputError(
-                    url, f"the server sent {ctype}, not a document (PDF, Word, web page or text)"
+                    url,
+                    f"the server sent {ctype}, not a document (PDF, Word, OFD, web page, image scan or text)",
                 )
             length = resp.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > max_bytes:
