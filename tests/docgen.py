@@ -1,4 +1,4 @@
-"""Test fixtures in the formats researchers download: text PDF, scanned PDF, DOCX, portal HTML.
+"""Test fixtures in the formats researchers download: text PDF, scanned PDF, DOCX, portal HTML, MHTML, OFD.
 
 The seed plans in ``data/raw`` are plain text (some of it markdown, some of it text pulled out
 of a PDF). This module turns one into the documents a district actually publishes, so the

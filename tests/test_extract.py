@@ -591,3 +591,17 @@ def test_a_word_footnote_follows_the_paragraph_that_cites_it():
     assert sum("注1" in x for x in lines) == 1 and "力争" not in "".join(lines)
     with zipfile.ZipFile(path) as z:  # the note is in its own part, not the body
         assert "国家区域医疗中心：由" not in z.read("word/document.xml").decode()
+
+
+def test_word_html_list_numbers_inside_downlevel_conditionals_are_kept_as_numbers():
+    """Word's HTML (.htm, or the .mht "single file web page") wraps each list number in
+    <![if !supportLists]> … <![endif]>, which an HTML parser leaves as text."""
+    import email
+
+    data = (FORMATS / "chunan_word_single_file_2025.mht").read_bytes()
+    page = email.message_from_bytes(data).get_payload()[0].get_payload(decode=True)
+    assert b"<![if !supportLists]>" in page
+    for ex in (extract_bytes(data, "plan.mht"), extract_bytes(page, "plan.htm")):
+        lines = ex.text.split("\n")
+        assert lines[3].startswith("1. 推进紧密型县域医共体建设") and "[if" not in ex.text
+    assert detect_format(page) == "html"

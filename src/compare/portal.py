@@ -176,6 +176,10 @@ def _table_grid(table) -> list[list[str]]:  # noqa: ANN001 - an lxml element
     return rows
 
 
+#: ``<![if !supportLists]>`` … ``<![endif]>`` (Word's HTML), not ``<!--[if …]>`` comments.
+_WORD_CONDITIONAL = re.compile(r"<!\[(?:if\s[^\]>]*|endif)\]>", re.I)
+
+
 def _cjk(node) -> int:  # noqa: ANN001
     return len(CJK.findall(node.text_content()))
 
@@ -184,6 +188,10 @@ def _html_lines(html: str, name: str) -> tuple[list[str], dict[str, str], list[s
     """(plan lines, info-table metadata, dropped chrome lines) of a portal page."""
     import lxml.html
 
+    # a page Word saved as HTML (.htm, or .mht "single file web page") marks its list numbers
+    # with downlevel-revealed conditionals, which lxml would leave as text: the markers go,
+    # what they enclose (the number) stays
+    html = _WORD_CONDITIONAL.sub("", html)
     try:
         root = lxml.html.document_fromstring(html)
     except Exception as err:  # noqa: BLE001 - lxml raises several kinds
