@@ -195,6 +195,7 @@ def test_traditional_chinese_is_read_and_the_original_kept():
         (b"\0\0\0\x18ftypheic" + b"\0" * 40, "HEIC photo"),
         (_zip({"OFD.xml": "<ofd:OFD xmlns:ofd='x'/>"}), "damaged OFD file (OFD.xml names no"),
         (_zip({"notes.txt": "一、总则"}), "zip archive holding neither a Word document nor an OFD"),
+        (_zip({"[Content_Types].xml": "", "xl/workbook.xml": ""}), "Excel or PowerPoint file"),
     ],
     ids=[
         "encrypted-pdf",
@@ -206,6 +207,7 @@ def test_traditional_chinese_is_read_and_the_original_kept():
         "heic",
         "ofd-without-document",
         "other-zip",
+        "excel",
     ],  # fmt: skip
 )
 def test_bad_documents_get_one_line_naming_the_file(data, reason):

@@ -265,6 +265,8 @@ def detect_format(data: bytes) -> str:
                 return "docx"
             if "OFD.xml" in names:
                 return "ofd"
+            if any(n.startswith(("xl/", "ppt/")) for n in names):
+                return "office_other"
             if "[Content_Types].xml" not in names:
                 return "zip_other"
         return "docx_broken"
@@ -681,6 +683,10 @@ def _extract(data: bytes, name: str, fmt: str, *, ocr: bool) -> Extracted:
         return read_docx(data, name)
     if fmt == "docx_broken":
         raise PlanInputError(name, "damaged Word file (.docx zip without a document)")
+    if fmt == "office_other":
+        raise PlanInputError(
+            name, "Excel or PowerPoint file: not read (save it as PDF, or the plan as Word)"
+        )
     if fmt == "zip_other":
         raise PlanInputError(
             name, "zip archive holding neither a Word document nor an OFD file (OFD.xml)"
