@@ -36,10 +36,12 @@ def test_plans_in_layouts_the_seeds_lack_parse_to_what_a_reader_finds(name, expe
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NoTasksWarning)
         plan = parse_plan(GENRE / name)
-    fields = {k: v for k, v in expected.items() if k not in ("sections", "tasks")}
+    fields = {k: v for k, v in expected.items() if k not in ("sections", "tasks", "task_lines")}
     assert {k: getattr(plan.document, k) for k in fields} == fields
     assert [s.number + s.title for s in plan.sections] == expected["sections"]
     assert [t.number + t.title for t in plan.tasks] == expected["tasks"]
+    lines = {t.number + t.title: [t.line_start, t.line_end] for t in plan.tasks}
+    assert {k: lines[k] for k in expected.get("task_lines", {})} == expected.get("task_lines", {})
     # a running header sits inside a task's text: every character is accounted
     # for, but the units cannot spell the file in order
     in_order = not any(b.role == "header" for b in plan.unassigned)
@@ -419,3 +421,66 @@ def test_a_reports_signer_and_contact_line_stay_out_of_its_number_and_tasks():
     assert plan.tasks[-1].text.endswith("重点人群签约率达到80%以上。")
     closing = [b.text for b in plan.unassigned if b.kind == "closing"]
     assert closing[0] == "（联系人：李华，电话：69989999）"
+
+
+def test_items_that_carry_their_own_body_keep_their_restarted_sub_points_inside():
+    """（一）推进X。以……。 then 1. 2. restarting under each: the （一） are the tasks, also
+    where the sub-points are led themselves and some （一） have none (one level per plan)."""
+    text = (
+        "一、深化改革\n"
+        "（一）推进医共体建设。以县强乡活为目标，推动资源整合。\n"
+        "1.完善管理体制。推行人财物统一管理。\n2.健全运行机制。推动打包支付。\n"
+        "（二）深化公立医院改革。开展绩效考核，推进薪酬改革。\n"
+        "二、强化基层\n"
+        "（三）加强卫生院建设。新创建社区医院2家。\n"
+        "1.补齐设备短板。配置设备20台。\n2.强化人才支撑。招聘30名。\n"
+    )
+    plan = parse_text(text)
+    assert [t.number for t in plan.tasks] == ["（一）", "（二）", "（三）"]
+    assert plan.tasks[0].text.endswith(
+        "1.完善管理体制。推行人财物统一管理。\n2.健全运行机制。推动打包支付。"
+    )
+    assert coverage(plan) == {"coverage": 1.0, "invented": 0.0, "exact": 1.0}
+    # the plan numbering the sub-points on across its items (1. 2. | 3. 4.) counts them as tasks
+    counted = text.replace("1.补齐", "3.补齐").replace("2.强化人才", "4.强化人才")
+    assert [t.number for t in parse_text(counted).tasks] == ["1.", "2.", "（二）", "3.", "4."]
+    # a part's opening paragraph is no body of a task: its （一） stay the tasks
+    part = (
+        "一、2025年工作思路\n2025年，我们将重点做好以下工作。\n"
+        "（一）推进医共体建设。推动资源整合。\n（二）深化公立医院改革。开展绩效考核。\n"
+    )
+    assert [t.number for t in parse_text(part).tasks] == ["（一）", "（二）"]
+
+
+def test_one_is_two_is_heading_parts_rank_above_their_numbered_tasks():
+    plan = parse_plan(GENRE / "pengjiang_yishi_sections_2024.txt")
+    assert {s.level for s in plan.sections} == {1}
+    assert plan.tasks[2].section_path == "二是着力提升基层服务能力"
+    # as points on lines of their own inside a task, or as an opening list, they stay below
+    inside = "一、深化改革\n1.推进医联体建设。\n一是组建集团\n二是统一管理\n2.深化公立医院改革。开展考核。\n"
+    assert [t.number for t in parse_text(inside).tasks] == ["1.", "2."]
+    opening = (
+        "全年重点：\n一是深化改革；\n二是强化基层。\n一、深化改革\n1.推进医联体建设。组建集团。\n"
+    )
+    assert [t.number for t in parse_text(opening).tasks] == ["1."]
+
+
+@pytest.mark.parametrize(
+    ("title", "context", "tasks"),
+    [
+        ("2024年主要工作及成效", True, False),
+        ("过去一年工作回顾", True, False),
+        ("2024年工作亮点", True, False),
+        ("今年以来工作开展情况", True, False),
+        ("2025年工作思路", False, True),
+        ("下一步工作打算", False, True),
+        ("2025年工作安排", False, True),
+        ("2024年重点工作", False, True),
+        ("工作思路", True, False),  # a plan's approach, no year: context as before
+        ("2025年工作目标", True, False),
+    ],
+)
+def test_a_summary_and_plan_reviews_one_year_and_plans_the_next(title, context, tasks):
+    from compare.parse import _is_context_part, _is_task_part
+
+    assert (_is_context_part(title), _is_task_part(title)) == (context, tasks)

@@ -204,7 +204,7 @@ STYLES: list[tuple[str, int, re.Pattern[str]]] = [
 @dataclass
 class Num:
     style: str
-    rank: int
+    rank: float  # GB/T 9704 order; an informal style heading sections takes a place between
     value: int
     label: str  # the number token as printed, white space removed: "一、", "（一）", "1."
     rest: str  # the text after the number token
@@ -422,6 +422,22 @@ CONTEXT_PART = re.compile(
 )
 #: Part titles that hold the tasks (主要任务, 重点任务和举措, 重点工作…).
 TASK_PART = re.compile(r"(?:主要|重点|核心)(?:任务|工作|举措)|任务举措|工作任务|主要措施")
+_WHEN = r"(?:\d{4}|[〇○零一二三四五六七八九]{4})年度?"
+#: In a combined summary and plan, the part reviewing a past year: a year (or 过去一年,
+#: 一年来, 今年以来) and what was done (2024年主要工作及成效, 过去一年工作回顾,
+#: 2024年工作亮点): context, even when it names 主要工作.
+REVIEW_PART = re.compile(
+    rf"^(?:{_WHEN}|过去(?:的)?一年|一年来|今年以来|上年度?|去年)的?(?:主要)?(?:工作)?"
+    r"(?:(?:开展|完成|进展|推进|落实|基本)?(?:情况|回顾|总结|成效|成绩|亮点|进展|做法)"
+    r"(?:[和与及、](?:主要)?(?:成效|成绩|亮点|经验|做法|进展|特色))?"
+    r"|[和与及、](?:主要)?(?:成效|成绩|亮点|经验|做法|进展|特色))$"
+)
+#: The part planning the year ahead: a year (or 下一步, 明年, 新的一年) and its
+#: arrangement (2025年工作思路, 下一步工作打算, 2025年工作安排): the task part.
+PLAN_PART = re.compile(
+    rf"^(?:{_WHEN}|下一步|明年|新的一年|下一年度?)的?(?:主要|重点)?(?:工作)?"
+    r"(?:计划|安排|打算|思路|重点|要点|任务|举措|措施)(?:[和与及](?:措施|举措|安排|打算))?$"
+)
 
 
 def cn_or_int(s: str) -> int:

@@ -26,13 +26,27 @@ about itself (title, issuer, document number, dates, district, year, kind).
   ``1.``/``1、``/``第X条`` < ``（1）``/``1)`` < ``一是`` < ``①``; the levels a document uses are compressed to
   1, 2, 3…. A numbered line must continue its sequence (next number, or a
   restart at 1) to count, so figures that happen to start a line do not.
-* **Tasks.** If a part is titled as the task part (主要任务, 重点任务…), only it
+  ``一是`` or ``①`` lines that are bare titles with formal items (``1.``)
+  between them head parts: they rank above those items.
+* **Tasks.** If a part is titled as the task part (主要任务, 重点任务…; in a
+  summary and plan, the year ahead: 2025年工作思路, 下一步工作打算), only it
   yields tasks; parts titled as context (发展基础, 面临形势, 基本原则, 发展目标,
-  保障措施…) never do. Within the task-bearing parts, the task level is the
-  deepest level whose items carry their own text and that occurs under most of
-  its parents, unless the level above opens with a sentence of its own
-  (``（一）推进X。……``) and this one does not: then those are the tasks and
-  their numbered sub-points stay inside them. Shallower levels are sections,
+  保障措施…, a past year's review: 2024年主要工作及成效) never do. Within the
+  task-bearing parts the task is one level per plan, the level that carries
+  the concrete measures across the task part: the deepest level whose items
+  carry their own text and that occurs under most of its parents, unless its
+  items are sub-points of the level above: that level's items are written as
+  tasks themselves, most of those with sub-points opening with a lead sentence
+  and a body of their own before them (``（一）推进X。以……为目标，……。`` then
+  ``1.……`` ``2.……``, whether the sub-points are single measures or led
+  paragraphs), or open with a sentence while the sub-points do not (``（一）推进X。``
+  then ``1.完善……。``). Then the level above is the task and the sub-points
+  (``1.``, ``（1）``, ``①``, on their own lines or inline) stay inside it. The
+  plan's own count overrides this: sub-points numbered on across their parents
+  (``1. 2.`` under （一）, ``3. 4.`` under （二）) are the tasks. An item above the
+  task level without sub-points but with text of its own is a task too (a
+  measure group without sub-points); a bare title over its sub-points (（一）推进X
+  alone on its line) is a section. Shallower levels are sections,
   deeper numbering stays inside the task text. Unnumbered items in the text of
   a section-rank heading without deeper numbering are the tasks: written
   inline (``一是……；二是……``, ``第一，……``) or as paragraphs led by a title in
@@ -69,6 +83,8 @@ from pathlib import Path
 
 from compare.grammar import (
     CONTEXT_PART,
+    PLAN_PART,
+    REVIEW_PART,
     SUBTITLE,
     TASK_PART,
     TERMINAL,
@@ -123,7 +139,7 @@ __all__ = [
 ]
 
 #: Bump whenever parsing output may change: it keys every cache.
-PARSER_VERSION = "1.8.0"
+PARSER_VERSION = "1.9.0"
 
 
 # --------------------------------------------------------------------------- parsing
@@ -196,9 +212,12 @@ class _Assembler(MetaReader):
                 continue
             if lvl != levels[0]:
                 above = [k for k in eligible if heads[k].level == lvl - 1]
-                led = self._leads(heads, above, body_end, bare=True)
-                if led >= 0.6 and self._leads(heads, items, body_end) < 0.3:
-                    continue  # sub-points of tasks that open with a sentence of their own
+                if not _counted_across(heads, items):
+                    led = self._leads(heads, above, body_end, bare=True)
+                    if led >= 0.6 and self._leads(heads, items, body_end) < 0.3:
+                        continue  # sub-points of tasks that open with a sentence of their own
+                    if self._own_text_share(heads, above, body_end) >= 0.6:
+                        continue  # sub-points of items that carry their measures themselves
                 parents = {heads[k].parent for k in items}
                 possible = [
                     k
@@ -209,6 +228,27 @@ class _Assembler(MetaReader):
                     continue  # sporadic sub-points inside tasks
             return lvl
         return None
+
+    def _own_text_share(self, heads: list[Heading], items: list[int], body_end: int) -> float:
+        """Share of the items with sub-points that are written as tasks themselves: a lead
+        sentence, then a body of their own before the sub-points (``（一）推进X。以……为目标，
+        ……。``), not a lead-in to the list (``……重点抓好以下工作：``) nor a table's header."""
+        parents = [k for k in items if heads[k].children]
+        if not parents:
+            return 0.0
+        n = 0
+        for k in parents:
+            h = heads[k]
+            title, _ = split_title(h.num.rest, self.C[h.idx].bold, h.num)
+            own = self.p.direct_text(heads, k, body_end).strip()
+            if (
+                title.rstrip()[-1:] in "。！？!?"
+                and len(own) >= 4
+                and own[-1:] not in "：:"
+                and re.search(r"[。！？!?；;]", own)
+            ):
+                n += 1
+        return n / len(parents)
 
     def _leads(
         self, heads: list[Heading], items: list[int], body_end: int, bare: bool = False
@@ -448,12 +488,30 @@ class _Assembler(MetaReader):
         block(pos, len(text))
 
 
+def _counted_across(heads: list[Heading], items: list[int]) -> bool:
+    """Whether the plan numbers these items on across their parents (1. 2. under （一）,
+    3. 4. under （二）): its own count of tasks, never restarted sub-points."""
+    first: dict[int | None, int] = {}
+    for k in items:
+        first.setdefault(heads[k].parent, heads[k].num.value)
+    return len(first) >= 2 and any(v > 1 for v in list(first.values())[1:])
+
+
 def _is_context_part(title: str) -> bool:
-    return len(title) <= 16 and bool(CONTEXT_PART.match(title))
+    if len(title) > 16 or PLAN_PART.match(title):
+        return False  # 2025年工作思路: the year ahead, not a plan's 工作思路 (its approach)
+    return bool(CONTEXT_PART.match(title) or _is_review(title))
+
+
+def _is_review(title: str) -> bool:
+    """A past year's review (2024年主要工作及成效, 过去一年工作回顾)."""
+    return bool(REVIEW_PART.match(title))
 
 
 def _is_task_part(title: str) -> bool:
-    return len(title) <= 12 and bool(TASK_PART.search(title))
+    if len(title) > 12 or _is_review(title):
+        return False
+    return bool(TASK_PART.search(title) or PLAN_PART.match(title))
 
 
 def parse_text(

@@ -24,7 +24,7 @@ Examples
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from compare.grammar import (
     BOX_START,
@@ -181,6 +181,7 @@ class LineReader:
                 continue  # out of sequence (a small gap is tolerated: a missed item)
             last_by_style[num.style] = num.value
             heads.append(Heading(i, num))
+        _rank_informal(heads, self.content)
         # ranks in use → levels 1, 2, 3…
         ranks = sorted({h.num.rank for h in heads})
         level_of = {r: i + 1 for i, r in enumerate(ranks)}
@@ -247,6 +248,44 @@ class LineReader:
         same_line = body
         lines = self.content[self.heading_end(heads, k, stop) : end]
         return same_line + "".join(ln.text for ln in lines)
+
+
+#: Numberings outside GB/T 9704 (一是, ①): their place in the hierarchy is the plan's own.
+INFORMAL = ("cn_shi", "circled")
+
+
+def _rank_informal(heads: list[Heading], content: list[Line]) -> None:
+    """Rank informal numberings used as section headings above what they head.
+
+    ``一是`` and ``①`` rank below ``（1）`` when they number points inside a task.
+    A plan may instead head its parts with them (``一是着力深化医改`` on a line
+    of its own, then ``1.`` tasks, ``二是…``, ``3.`` …): when every item of the
+    style is a bare title (no sentence end) and items of a formal numbering
+    that the plan has not used before sit between them, the style ranks just
+    above the highest of those.
+
+    >>> lines = [clean_line(i, t) for i, t in enumerate(
+    ...     ["一是深化改革", "1.推进医联体建设。组建集团。", "二是强化基层", "2.推进社区医院建设。新增2家。"], 1)]
+    >>> heads = [Heading(i, numbering_of(ln.text)) for i, ln in enumerate(lines)]
+    >>> _rank_informal(heads, lines); [h.num.rank for h in heads]
+    [3.5, 4, 3.5, 4]
+    """
+    for style in INFORMAL:
+        own = [k for k, h in enumerate(heads) if h.num.style == style]
+        if len(own) < 2 or any(
+            re.search(r"[。！？!?；;：:，,]", content[heads[k].idx].text) for k in own
+        ):
+            continue
+        before = {h.num.style for h in heads[: own[0]]}
+        inner = {
+            heads[k].num.rank
+            for k in range(own[0] + 1, own[-1])
+            if heads[k].num.style not in INFORMAL + tuple(before)
+            and heads[k].num.rank < heads[own[0]].num.rank
+        }
+        if inner:
+            for k in own:
+                heads[k].num = replace(heads[k].num, rank=min(inner) - 0.5)
 
 
 #: The header row of a task table (序号 工作任务 责任单位 完成时限) as one line of text.
