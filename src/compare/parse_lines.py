@@ -644,11 +644,13 @@ def _box_end(lines: list[str], i: int, outer: dict[str, int]) -> int:
             break
         if num is not None:
             shape = (bool(LABELLED_ITEM.match(num.rest)), t[-1:] in "。；;")
+            of_box = num.value == seq.get(num.style, 0) + 1
+            of_text = num.value == outer.get(num.style, -1) + 1
             if t[-1:] in "。；;" or len(t) > 60:
-                of_box = num.value == seq.get(num.style, 0) + 1
-                of_text = num.value == outer.get(num.style, -1) + 1
                 if not of_box or (of_text and form.get(num.style) != shape):
                     break  # the text's own next item after the box
+            elif of_text and not of_box:
+                break  # the same, its line wrapped (PDF text): it continues the text's count
             seq[num.style], form[num.style] = num.value, shape
             j += 1
             continue
@@ -684,6 +686,8 @@ def box_spans(lines: list[str]) -> list[tuple[int, int]]:
     [(1, 4)]
     >>> box_spans(["1.甲。", "专栏1 工程", "1.实验室：建设1个。", "2.储备库：建设1个。", "2.乙。"])
     [(1, 4)]
+    >>> box_spans(["1.甲。", "专栏1 工程", "（1）实验室建设", "2.乙。推进建", "设。"])  # a wrapped item
+    [(1, 3)]
     >>> box_spans(["目标：", "|指标|属性|", "|---|---|", "|寿命|预期性|", "一、任务"])
     [(1, 4)]
     >>> box_spans(["目标如下。", "指标 单位 属性", "人均预期寿命 岁 78 预期性", "婴儿死亡率 ‰ 5 约束性", "正文。"])
