@@ -444,6 +444,11 @@ def test_items_that_carry_their_own_body_keep_their_restarted_sub_points_inside(
     # the plan numbering the sub-points on across its items (1. 2. | 3. 4.) counts them as tasks
     counted = text.replace("1.补齐", "3.补齐").replace("2.强化人才", "4.强化人才")
     assert [t.number for t in parse_text(counted).tasks] == ["1.", "2.", "（二）", "3.", "4."]
+    # where every （一） has led sub-points, these run across the task part: they are the tasks
+    every = text.replace(
+        "开展绩效考核，推进薪酬改革。\n", "开展绩效考核。\n1.推进薪酬改革。开展试点。\n"
+    )
+    assert [t.number for t in parse_text(every).tasks] == ["1.", "2.", "1.", "1.", "2."]
     # a part's opening paragraph is no body of a task: its （一） stay the tasks
     part = (
         "一、2025年工作思路\n2025年，我们将重点做好以下工作。\n"

@@ -35,19 +35,18 @@ about itself (title, issuer, document number, dates, district, year, kind).
   task-bearing parts the task is one level per plan, the level that carries
   the concrete measures across the task part: the deepest level whose items
   carry their own text and that occurs under most of its parents, unless its
-  items are sub-points of the level above: that level's items are written as
-  tasks themselves, most of those with sub-points opening with a lead sentence
-  and a body of their own before them (``（一）推进X。以……为目标，……。`` then
-  ``1.……`` ``2.……``, whether the sub-points are single measures or led
-  paragraphs), or open with a sentence while the sub-points do not (``（一）推进X。``
-  then ``1.完善……。``). Then the level above is the task and the sub-points
-  (``1.``, ``（1）``, ``①``, on their own lines or inline) stay inside it. The
-  plan's own count overrides this: sub-points numbered on across their parents
-  (``1. 2.`` under （一）, ``3. 4.`` under （二）) are the tasks. An item above the
-  task level without sub-points but with text of its own is a task too (a
-  measure group without sub-points); a bare title over its sub-points (（一）推进X
-  alone on its line) is a section. Shallower levels are sections,
-  deeper numbering stays inside the task text. Unnumbered items in the text of
+  items are sub-points of the level above: that level opens with a sentence
+  and they do not (``（一）推进X。……`` then ``1.完善……。``), or that level's
+  items are written as tasks themselves (a lead sentence and a body of their
+  own before their sub-points, ``（一）推进X。以……为目标，……。``) and some of
+  them have no sub-points, so that only they run across the task part. Then
+  the level above is the task and the sub-points (``1.``, ``（1）``, ``①``, on
+  their own lines or inline) stay inside it. The plan's own count overrides
+  this: sub-points numbered on across their parents (``1. 2.`` under （一）,
+  ``3. 4.`` under （二）) are the tasks. An item above the task level without
+  sub-points but with text of its own is a task too; a bare title over its
+  sub-points (（一）推进X alone on its line) is a section. Shallower levels
+  are sections, deeper numbering stays inside the task text. Unnumbered items in the text of
   a section-rank heading without deeper numbering are the tasks: written
   inline (``一是……；二是……``, ``第一，……``) or as paragraphs led by a title in
   ``【】``, in bold or, under a bare section title, in a short first sentence
@@ -216,8 +215,11 @@ class _Assembler(MetaReader):
                     led = self._leads(heads, above, body_end, bare=True)
                     if led >= 0.6 and self._leads(heads, items, body_end) < 0.3:
                         continue  # sub-points of tasks that open with a sentence of their own
-                    if self._own_text_share(heads, above, body_end) >= 0.6:
-                        continue  # sub-points of items that carry their measures themselves
+                    mixed = any(not heads[k].children for k in above)
+                    if mixed and self._own_text_share(heads, above, body_end) >= 0.6:
+                        # items written as tasks, some with sub-points and some without:
+                        # the level above carries the measures across the task part
+                        continue
                 parents = {heads[k].parent for k in items}
                 possible = [
                     k
