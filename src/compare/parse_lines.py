@@ -273,7 +273,7 @@ def _rank_informal(heads: list[Heading], content: list[Line]) -> None:
     for style in INFORMAL:
         own = [k for k, h in enumerate(heads) if h.num.style == style]
         if len(own) < 2 or any(
-            re.search(r"[。！？!?；;：:，,]", content[heads[k].idx].text) for k in own
+            re.search(r"[。！？!?；;：:]", content[heads[k].idx].text) for k in own
         ):
             continue
         before = {h.num.style for h in heads[: own[0]]}
