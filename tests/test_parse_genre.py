@@ -6,7 +6,10 @@ lead sentence and carry 1. sub-points, a provincial five-year plan with
 chapters, sections, 专栏 boxes and an indicator table, 【…】-led and bold-led
 unnumbered tasks, 第一条 articles, PDF text with half-width numbering and
 "- 3 -" page numbers, a notice with its plan attached, a plan named only by its
-signature). ``expected.json`` holds what a reader finds in each.
+signature, four levels 一、›（一）›1.›（1）, （一） with bodies and sub-points in some
+of them, 专栏 between tasks, ① measures inline, a past year's review before the year
+ahead, 一是 part headings). ``expected.json`` holds what a reader finds in each
+(and, where given, the lines of each task).
 """
 
 from __future__ import annotations
