@@ -35,6 +35,17 @@ Method
   go to the smallest task id and the group named first, a group sharing no
   term scores 0 with its first task, so nothing depends on the order of the
   rows.
+* **Approximate search** from :data:`APPROX_MIN_TASKS` (100,000) tasks on,
+  far above any report's comparison set (``approx_min_tasks`` to choose):
+  :mod:`compare._alignapprox` files the rows in lists by spherical k-means
+  (lists of 256 rows, each row in its 2 closest, searching its 12 closest)
+  and scores every candidate exactly, so each score in the table is exact and
+  only a counterpart outside the candidates can be missed. Work per task is
+  about 5,000 candidates plus one score per list instead of every task; at
+  10,000 generated plans 97.6 % of tasks get the exact table's districts,
+  counterparts and scores (``benchmarks/ANALYSIS.md``). The table's
+  ``attrs["search"]`` says which search ran, ``attrs["recall"]`` the measured
+  recall.
 * **Threshold** (:data:`DEFAULT_THRESHOLD` = 0.17), chosen on the seeds in two
   steps. (1) A null: every token of the compared tasks is pooled, shuffled
   (fixed seed) and dealt back into tasks of the original lengths, and the
