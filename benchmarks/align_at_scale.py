@@ -194,6 +194,7 @@ def main() -> None:
                     help="auto (the library's choice), exact, approx, or several: exact,approx")  # fmt: skip
     ap.add_argument("--plans", default="", help="also align subsets: the first N plans by doc_id")
     ap.add_argument("--recall-sample", type=int, default=0, help="tasks checked against exact")
+    ap.add_argument("--no-floor", action="store_true", help="skip the floor (a rerun)")
     ap.add_argument("--subset", type=int, default=0, help=argparse.SUPPRESS)
     ap.add_argument("--step", choices=("prepare", "floor", "align"), help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -214,7 +215,7 @@ def main() -> None:
     Path(home).mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "COMPARE_HOME": str(Path(home).resolve())}
     _child("prepare", folder, k, env)
-    floor = _child("floor", folder, k, env)
+    floor = {} if args.no_floor else _child("floor", folder, k, env)
     subsets = [int(p) for p in args.plans.split(",") if p.strip()] + [0]  # 0: every plan
     runs = []
     for search in args.search.split(","):

@@ -127,9 +127,15 @@ def search(
     rows = np.repeat(np.arange(n, dtype=np.int64), spill)
     o = np.lexsort((rows, lst))  # list, then row
     l_row = rows[o]
+    l_code = codes.astype(np.int32)[l_row]
+    # each entry's other lists (the row's lists but this one): a row is scored once
+    others = np.array([[b for b in range(spill) if b != a] for a in range(spill)], dtype=np.int64)
+    slot = np.tile(np.arange(spill), n)[o]  # which of its row's lists this entry is
+    l_also = filed[l_row[:, None], others[slot]] if spill > 1 else np.full((len(o), 1), -1)
+    l_also = np.ascontiguousarray(l_also, dtype=np.int64)
     l_ptr = np.zeros(n_lists + 1, dtype=np.int64)
     np.cumsum(np.bincount(lst, minlength=n_lists), out=l_ptr[1:])
-    del filed, lst, rows, o
+    del filed, lst, rows, o, slot
     L = Xs[l_row]  # the lists' rows, list after list: each list is read from contiguous memory
     kk = int(k)
     score = np.empty((n, kk))
@@ -138,7 +144,7 @@ def search(
     queue = np.lexsort((np.arange(n), probed[:, 0]))  # rows probing the same list together
     args = (queue, Xs.indptr.astype(np.int64), Xs.indices.astype(np.int32),
             np.ascontiguousarray(Xs.data, dtype=np.float64), codes.astype(np.int64),
-            np.asarray(starts, dtype=np.int64), probed, l_ptr, l_row, L.indptr.astype(np.int64),
+            np.asarray(starts, dtype=np.int64), probed, l_ptr, l_row, l_code, l_also, L.indptr.astype(np.int64),
             L.indices.astype(np.uint16 if Xs.shape[1] <= 2**16 else np.int32),
             L.data.astype(np.float32),
             int(Xs.shape[1]), kk, score, group, col)  # fmt: skip

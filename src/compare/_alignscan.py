@@ -74,14 +74,15 @@ def scan(lo_row, hi_row, q_ptr, q_idx, q_val, own, tp, t_col, t_val, starts, n, 
 
 
 @numba.njit(cache=True, nogil=True)
-def probe(lo, hi, queue, x_ptr, x_idx, x_val, codes, starts, probes, l_ptr, l_row, e_ptr, e_idx,
-          e_val, n_terms, k, score, group, col):  # fmt: skip
+def probe(lo, hi, queue, x_ptr, x_idx, x_val, codes, starts, probes, l_ptr, l_row, l_code,
+          l_also, e_ptr, e_idx, e_val, n_terms, k, score, group, col):  # fmt: skip
     """Rows ``queue[lo:hi]`` of the approximate search: exact scores of the candidates only.
 
     ``x_*``: every row (CSR, terms ascending, rows in group order, the queries included);
     ``codes``: group of each row; ``starts``: first row of each group; ``probes``: the lists
-    each row searches (``rows × p``); ``l_ptr``, ``l_row``: the rows of each list, and
-    ``e_*`` their copies (CSR, one entry per row of a list, weights in float32 and terms in
+    each row searches (``rows × p``); ``l_ptr``, ``l_row``: the rows of each list, ``l_code``
+    their groups and ``l_also`` the other lists each is filed in (a row found in an earlier
+    probed list is not scored twice), and ``e_*`` their copies (CSR, one entry per row of a list, weights in float32 and terms in
     16 bits where they fit, so that a list is read from contiguous, compact memory); ``queue``: the rows in the order they are searched (rows sharing
     lists one after the other, so a list is reused while it is in cache).
 
@@ -94,12 +95,12 @@ def probe(lo, hi, queue, x_ptr, x_idx, x_val, codes, starts, probes, l_ptr, l_ro
     zero scores gets its first row at 0, as in :func:`scan`, and the ``k`` best other groups
     are kept as there. Writes ``score``, ``group``, ``col`` (row ``queue[i]``).
     """
-    n = len(codes)
     n_groups = len(starts)
+    n_lists = len(l_ptr) - 1
     q = np.zeros(n_terms)
-    seen = np.full(n, -1, np.int64)
-    c_entry = np.empty(n, np.int64)  # this row's candidates: list entry and fast score
-    c_fast = np.empty(n)
+    at = np.full(n_lists, -1, np.int64)  # where this row probes each list (-1: not)
+    c_entry = np.empty(len(l_row), np.int64)  # this row's candidates: list entry, fast score
+    c_fast = np.empty(len(l_row))
     fast = np.empty(n_groups)
     best = np.empty(n_groups)
     arg = np.empty(n_groups, np.int64)
@@ -112,14 +113,19 @@ def probe(lo, hi, queue, x_ptr, x_idx, x_val, codes, starts, probes, l_ptr, l_ro
         own = codes[i]
         m = 0
         for a in range(probes.shape[1]):
+            at[probes[i, a]] = a
+        for a in range(probes.shape[1]):
             c = probes[i, a]
             for e in range(l_ptr[c], l_ptr[c + 1]):
-                j = l_row[e]
-                if seen[j] == i:
-                    continue
-                seen[j] = i
-                g = codes[j]
+                g = l_code[e]
                 if g == own:
+                    continue
+                twice = False
+                for b in range(l_also.shape[1]):  # already scored from a list probed before
+                    other = l_also[e, b]
+                    if other >= 0 and 0 <= at[other] < a:
+                        twice = True
+                if twice:
                     continue
                 s0 = 0.0
                 s1 = 0.0
@@ -143,11 +149,13 @@ def probe(lo, hi, queue, x_ptr, x_idx, x_val, codes, starts, probes, l_ptr, l_ro
                 m += 1
                 if s > fast[g]:
                     fast[g] = s
+        for a in range(probes.shape[1]):
+            at[probes[i, a]] = -1
         best[:] = -1.0
         for h in range(m):
             e = c_entry[h]
             j = l_row[e]
-            g = codes[j]
+            g = l_code[e]
             if c_fast[h] < fast[g] - MARGIN:
                 continue
             s = 0.0  # the exact sum, in the order of the sparse products
