@@ -24,6 +24,8 @@ step in a fresh process::
 ``align.APPROX_MIN_TASKS`` tasks), ``--plans 1250,2500,5000`` also aligns the tasks of the
 first 1,250, 2,500, … plans by ``doc_id`` (content-derived, so a fixed pseudo-random subset),
 each in a fresh process, and prints the fitted exponent of counterpart time against tasks;
+``--interleave`` times only the counterpart search, each ``--search`` in turn on the same
+rows of one process (wall and CPU seconds; the caches must be filled), for a loaded machine;
 ``--recall-sample N`` compares an approximate table with the exact answer for ``N`` sampled
 tasks (those rows × the whole matrix, the exact scan): row recall (same districts, same
 counterparts and scores) and score recall (share of the exact (task, district) cells whose
@@ -158,6 +160,33 @@ def _align(folder: str, k: int | None, search: str, plans: int, n_sample: int) -
     }
 
 
+def _interleave(folder: str, k: int | None, searches: list[str], plans: list[int]) -> None:
+    """Counterparts only, each search in turn on the same rows of one process: wall and CPU s."""
+    import math
+
+    from compare.align import best_counterparts, task_vectors
+    from compare.corpus import load_corpus
+    from compare.text import tokens_of_tasks
+
+    tasks = load_corpus(folder, catalog=None).tasks.reset_index(drop=True)
+    X = task_vectors(tasks, tokens=tokens_of_tasks(tasks))
+    docs = sorted(tasks["doc_id"].unique())
+    for p in [50, *plans]:  # 50 plans first: the compiled code is loaded, not timed
+        inside = tasks["doc_id"].isin(set(docs[: p or len(docs)])).to_numpy()
+        t, Xp = tasks[inside].reset_index(drop=True), X[inside]
+        for search in searches:
+            w, c = time.perf_counter(), time.process_time()
+            m = best_counterparts(
+                t, k=k, X=Xp, approx_min_tasks=0 if search == "approx" else math.inf
+            )
+            out = {"step": "interleave", "plans": p or len(docs), "tasks": len(t),
+                   "search": m.attrs["search"], "wall_s": round(time.perf_counter() - w, 1),
+                   "cpu_s": round(time.process_time() - c, 1),
+                   "load": round(os.getloadavg()[0], 1)}  # fmt: skip
+            if p != 50:
+                print(json.dumps(out), flush=True)
+
+
 def _prepare(folder: str) -> dict:
     t = time.perf_counter()
     from compare.corpus import load_corpus
@@ -195,11 +224,17 @@ def main() -> None:
     ap.add_argument("--plans", default="", help="also align subsets: the first N plans by doc_id")
     ap.add_argument("--recall-sample", type=int, default=0, help="tasks checked against exact")
     ap.add_argument("--no-floor", action="store_true", help="skip the floor (a rerun)")
+    ap.add_argument("--interleave", action="store_true",
+                    help="time the searches in turn on the same rows of one process (no table)")  # fmt: skip
     ap.add_argument("--subset", type=int, default=0, help=argparse.SUPPRESS)
     ap.add_argument("--step", choices=("prepare", "floor", "align"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     k = None if args.k == "all" else int(args.k)
     folder = str(Path(args.folder).resolve())
+    if args.interleave:
+        subsets = [int(p) for p in args.plans.split(",") if p.strip()] + [0]
+        _interleave(folder, k, args.search.split(","), subsets)
+        return
     if args.step:
         if args.step == "floor":
             from bench import _worker_floor
