@@ -41,7 +41,7 @@ Method
   (lists of 256 rows, each row in its 2 closest, searching its 12 closest)
   and scores every candidate exactly, so each score in the table is exact and
   only a counterpart outside the candidates can be missed. Work per task is
-  about 5,000 candidates plus one score per list instead of every task; at
+  about 6,000 candidates plus one score per list instead of every task; at
   10,000 generated plans 97.6 % of tasks get the exact table's districts,
   counterparts and scores (``benchmarks/ANALYSIS.md``). The table's
   ``attrs["search"]`` says which search ran, ``attrs["recall"]`` the measured
