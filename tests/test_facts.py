@@ -193,6 +193,16 @@ def test_method_paragraphs_state_the_constants_the_code_uses():
     assert inspect.signature(align.best_counterparts).parameters["k"].default == align.DEFAULT_K
     assert f"最相近的 {align.DEFAULT_K} 个区" in text["priorities"]
     assert f"in the {align.DEFAULT_K} closest districts" in text["priorities"]
+    # the approximate search above APPROX_MIN_TASKS, with its measured recall
+    assert inspect.signature(align.best_counterparts).parameters["approx_min_tasks"].default is None
+    big = f"{align.APPROX_MIN_TASKS:,}"
+    assert (
+        f"任务达到 {big} 项时" in text["priorities"]
+        and f"From {big} tasks on" in text["priorities"]
+    )
+    from compare import _alignapprox
+
+    assert f"{_alignapprox.ROW_RECALL:.1%}" in text["priorities"]
     # every paragraph is shown by a report, and no report's own prose names a method the code
     # no longer uses (bootstrap intervals, connected components)
     shown = ""

@@ -35,6 +35,17 @@ Method
   go to the smallest task id and the group named first, a group sharing no
   term scores 0 with its first task, so nothing depends on the order of the
   rows.
+* **Approximate search** from :data:`APPROX_MIN_TASKS` (100,000) tasks on,
+  far above any report's comparison set (``approx_min_tasks`` to choose):
+  :mod:`compare._alignapprox` files the rows in lists by spherical k-means
+  (lists of 256 rows, each row in its 2 closest, searching its 12 closest)
+  and scores every candidate exactly, so each score in the table is exact and
+  only a counterpart outside the candidates can be missed. Work per task is
+  about 6,000 candidates plus one score per list instead of every task; at
+  10,000 generated plans 97.6 % of tasks get the exact table's districts,
+  counterparts and scores (``benchmarks/ANALYSIS.md``). The table's
+  ``attrs["search"]`` says which search ran, ``attrs["recall"]`` the measured
+  recall.
 * **Threshold** (:data:`DEFAULT_THRESHOLD` = 0.17), chosen on the seeds in two
   steps. (1) A null: every token of the compared tasks is pooled, shuffled
   (fixed seed) and dealt back into tasks of the original lengths, and the
@@ -176,6 +187,13 @@ SCAN_MIN_TASKS: int = 6000
 #: most 12 districts or documents (``max_districts``), so they always get every group.
 DEFAULT_K: int = 20
 
+#: From this many tasks on, :func:`best_counterparts` searches approximately
+#: (:mod:`compare._alignapprox`): candidates from an inverted-file index, rescored exactly.
+#: Below it (the seeds, every report's comparison set) the search is exact. Chosen where the
+#: approximate search is clearly faster than the exact one (``benchmarks/ANALYSIS.md``,
+#: "Alignment at scale").
+APPROX_MIN_TASKS: int = 100_000
+
 #: Columns (tasks, in group order) of one tile of the sparse scan: the tile's postings
 #: (about nnz(X) / tiles × 12 bytes) stay in cache while a batch of rows is scored on them.
 SCAN_TILE: int = 2048
@@ -294,7 +312,8 @@ def _top_groups(
     k: int | None,
     memory_mb: float,
     n_jobs: int | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    approx_min_tasks: float = math.inf,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], bool]:
     """Per row, its best counterpart in each of the ``k`` best other groups.
 
     Returns ``score``, ``group`` (index into the sorted group names) and ``match`` (row of
@@ -305,7 +324,10 @@ def _top_groups(
     inverted index, the ``n × k'`` results and, per thread, a tile of scores and one batch
     of per-group maxima (the dense slab: one ``n × block`` slab), with ``block`` chosen so
     that stays under ``memory_mb``. From :data:`SCAN_MIN_TASKS` rows on, the compiled scan
-    runs on ``n_jobs`` threads (default: every CPU), sharing the matrix.
+    runs on ``n_jobs`` threads (default: every CPU), sharing the matrix. From
+    ``approx_min_tasks`` rows on (default: never) the search is approximate
+    (:mod:`compare._alignapprox`: candidates from an inverted-file index, rescored exactly);
+    the last value returned says whether it was.
     """
     n = X.shape[0]
     names = sorted(set(groups))
@@ -316,6 +338,14 @@ def _top_groups(
     starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
     Xs = sparse.csr_matrix(X[order])
     Xs.sort_indices()
+    if n >= approx_min_tasks:
+        from compare import _alignapprox
+
+        workers = n_jobs if n_jobs is not None else config.worker_count()
+        score, group, col = _alignapprox.search(Xs, sorted_codes, starts, kk, workers)
+        back = np.empty(n, dtype=np.int64)
+        back[order] = np.arange(n)  # results come in group order: back to the rows' order
+        return score[back], group[back], order[col[back]], names, True
     X = sparse.csr_matrix(X)
     X.sort_indices()
     if n >= SCAN_MIN_TASKS:
@@ -323,7 +353,7 @@ def _top_groups(
     else:
         block = max(1, int(memory_mb * 2**20 // (8 * 2 * max(n, 1))))
         score, group, col = _top_rows(Xs, X, codes, starts, kk, block)
-    return score, group, order[col], names
+    return score, group, order[col], names, False
 
 
 def best_counterparts(
@@ -335,6 +365,7 @@ def best_counterparts(
     X: sparse.spmatrix | None = None,
     memory_mb: float = 64.0,
     n_jobs: int | None = None,
+    approx_min_tasks: float | None = None,
 ) -> pd.DataFrame:
     """For every task, its most similar task in each of the ``k`` closest other groups.
 
@@ -356,7 +387,13 @@ def best_counterparts(
         Budget of one block: the dense slab of scores below :data:`SCAN_MIN_TASKS`
         tasks, one batch of per-group maxima of the scan from there on.
     n_jobs : int, optional
-        Threads of the scan from :data:`SCAN_MIN_TASKS` tasks on (default: every CPU).
+        Threads of the scan from :data:`SCAN_MIN_TASKS` tasks on, and of the approximate
+        search (default: every CPU).
+    approx_min_tasks : float, optional
+        From this many tasks on the search is approximate (default
+        :data:`APPROX_MIN_TASKS`; ``math.inf``: always exact): candidates from an inverted-file
+        index, each rescored exactly (:mod:`compare._alignapprox`), so every score in the
+        table is exact but a counterpart outside the candidates can be missed.
 
     Returns
     -------
@@ -382,11 +419,15 @@ def best_counterparts(
     if k is not None and k < 1:
         raise CompareError(f"k must be at least 1 (or None for every group); got {k}")
     ids = tasks["task_id"].to_numpy()
-    score, group, match, names = _top_groups(X, groups, ids, k, memory_mb, n_jobs)
+    if approx_min_tasks is None:
+        approx_min_tasks = APPROX_MIN_TASKS
+    score, group, match, names, approx = _top_groups(
+        X, groups, ids, k, memory_mb, n_jobs, approx_min_tasks
+    )
     titles = tasks["title"].fillna("").to_numpy() if "title" in tasks else np.full(len(ids), "")
     rows = np.repeat(np.arange(len(ids)), score.shape[1])
     match = match.ravel()
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "task_id": ids[rows],
             by: groups[rows],
@@ -397,6 +438,12 @@ def best_counterparts(
             "score": np.round(score.ravel(), 6),
         }
     )
+    out.attrs["search"] = "approximate" if approx else "exact"
+    if approx:
+        from compare._alignapprox import RECALL
+
+        out.attrs["recall"] = RECALL
+    return out
 
 
 def null_threshold(

@@ -47,12 +47,14 @@ def method_text(section: str) -> str:
     >>> "Wilson" in method_text("shares")
     True
     """
-    from compare import align, keyness, shares
+    from compare import _alignapprox, align, keyness, shares
 
     level = f"{shares.LEVEL:.0%}"
     cut = f"{shares.RESIDUAL_CUT:.2f}"
     t = f"{align.DEFAULT_THRESHOLD:.2f}"
     k = align.DEFAULT_K
+    big = f"{align.APPROX_MIN_TASKS:,}"
+    row_recall = f"{_alignapprox.ROW_RECALL:.1%}"
     iv = shares.INTERVAL
     texts = {
         "shares": (
@@ -98,13 +100,20 @@ def method_text(section: str) -> str:
             f"最相近的 {k} 个区中匹配），从最强的匹配开始合并，"
             "每项重点每个区至多一项任务（不经中间任务串联）。“all”表示各区都有，“unique”表示"
             "只在一个区出现——更准确地说，是在其他区找不到用词相近的任务（同义表述可能被漏配）；"
-            "“near”表示该任务与所标编号的重点相近，但该区已有一项更相近的任务列入其中。",
+            "“near”表示该任务与所标编号的重点相近，但该区已有一项更相近的任务列入其中。"
+            f"任务达到 {big} 项时（远大于报告的比较集）改为近似检索：候选任务来自按余弦聚类的"
+            f"倒排索引，再逐一精确计分；与精确检索相比，{row_recall} 的任务所配的区、任务和分数"
+            "完全相同（在生成语料上测得）。",
             f"Tasks are matched across districts (best counterpart, TF-IDF cosine at or above "
             f"{t}; with more than {k + 1} districts, in the {k} closest districts of each task) and "
             "merged strongest match first, with at most one task per district in a "
             'priority (no chaining through intermediates). "unique" means no lexically similar '
             'task elsewhere, so synonyms can make it over-count; "near" marks a task that '
-            "resembles the numbered priority, which already holds a closer task of its district.",
+            "resembles the numbered priority, which already holds a closer task of its district. "
+            f"From {big} tasks on (far more than a report compares) the search is approximate: "
+            "candidates come from an index of cosine clusters and are scored exactly; against "
+            f"the exact search, {row_recall} of tasks get the same districts, counterparts and "
+            "scores (measured on generated corpora).",
         ),
         "change": (
             "每条线是一个主题在各文件中的任务占比，只画变化最大的几个主题；实线表示首尾两份文件的 "
