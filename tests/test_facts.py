@@ -203,6 +203,7 @@ def test_method_paragraphs_state_the_constants_the_code_uses():
     from compare import _alignapprox
 
     assert f"{_alignapprox.ROW_RECALL:.1%}" in text["priorities"]
+    assert f"{_alignapprox.ROW_RECALL_VARIED:.0%}" in text["priorities"]
     # every paragraph is shown by a report, and no report's own prose names a method the code
     # no longer uses (bootstrap intervals, connected components)
     shown = ""
