@@ -129,3 +129,25 @@ def test_two_threads_asking_the_accuracy_cross_validate_once(tmp_path, monkeypat
     assert len(calls) == 1
     for result in results:
         pd.testing.assert_frame_equal(result, table)
+
+
+def test_two_threads_fitting_one_coder_fit_it_once(tmp_path, monkeypatch) -> None:
+    from compare import coder, training
+    from compare.codebook import load_codebook
+
+    monkeypatch.setattr(config, "INTERIM_DIR", tmp_path / "interim")
+    fit, calls = coder.ThemeCoder.fit, []
+
+    def slow_fit(self, examples):
+        calls.append(1)
+        time.sleep(0.3)  # the other threads arrive while the first one fits
+        return fit(self, examples)
+
+    monkeypatch.setattr(coder.ThemeCoder, "fit", slow_fit)
+    cb = load_codebook()
+    ex = training.training_examples(cb)
+    with ThreadPoolExecutor(3) as pool:
+        models = list(pool.map(lambda _: coder.fitted_coder(list(cb["code"]), ex), range(3)))
+    assert len(calls) == 1
+    assert len({m.digest for m in models}) == 1
+    assert all(m.temperature == models[0].temperature for m in models)

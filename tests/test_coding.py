@@ -11,6 +11,7 @@ from synth import generate_corpus, generate_plan
 
 from compare import codebook, coder, coding, config, training
 from compare.corpus import load_corpus
+from compare.exceptions import CompareError
 from compare.io import decode_bytes
 
 
@@ -102,3 +103,32 @@ def test_the_coder_is_trained_once_per_training_set(isolated_home, monkeypatch):
     assert again.digest == first.digest
     with pytest.raises(pytest.fail.Exception):
         coder.fitted_coder(list(cb["code"]), ex.iloc[1:])  # other training inputs: a new model
+
+
+def test_the_coder_fitted_ahead_is_the_one_the_coding_uses(plans, tmp_path, monkeypatch):
+    fit, fits = coder.ThemeCoder.fit, []
+    monkeypatch.setattr(
+        coder.ThemeCoder, "fit", lambda self, examples: fits.append(1) or fit(self, examples)
+    )
+    monkeypatch.setattr(config, "INTERIM_DIR", tmp_path / "ahead")
+    model = coding.theme_coder()  # as report 02 does before it reads the plans
+    assert len(fits) == 1
+    ahead = _code(plans, tmp_path / "ahead", monkeypatch)
+    assert len(fits) == 1  # the coding found that model: no second fit
+    cold = _code(plans, tmp_path / "cold", monkeypatch)
+    assert len(fits) == 2
+    _same(ahead, cold)
+    assert (
+        model.digest
+        == coder.fitted_coder(
+            list(codebook.load_codebook()["code"]),
+            training.training_examples(codebook.load_codebook()),
+        ).digest
+    )
+
+
+def test_the_coder_fitted_ahead_of_own_labels_needs_their_tasks(isolated_home, tmp_path):
+    labels = tmp_path / "labels.csv"
+    labels.write_text("task_id,code\nx-t001,E\n", encoding="utf-8")
+    with pytest.raises(CompareError, match="pass the tasks"):
+        coding.theme_coder(labels=labels)

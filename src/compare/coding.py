@@ -27,7 +27,7 @@ from compare import config
 from compare.cachelock import pickled
 from compare.themes import CODED_COLUMNS
 
-__all__ = ["THEME_COLUMNS", "coded_tasks"]
+__all__ = ["THEME_COLUMNS", "coded_tasks", "theme_coder"]
 
 THEME_COLUMNS = ("cluster", "cluster_label", *CODED_COLUMNS)
 
@@ -169,3 +169,35 @@ def coded_tasks(
         k_auto=not int(k),
     )
     return out
+
+
+def theme_coder(
+    tasks: pd.DataFrame | None = None,
+    *,
+    codebook: str | Path = "",
+    overrides: str | Path = "",
+    labels: str | Path = "",
+):
+    """The fitted theme coder :func:`coded_tasks` codes with for these arguments.
+
+    Fitted once and cached (:func:`compare.coder.fitted_coder`), so a later
+    :func:`coded_tasks` with the same codebook and labels does not fit it
+    again. Without labels the coder learns from the shipped examples alone
+    and reads no plan (``tasks`` may be None): report 02 fits it before it
+    reads the plans, while another kernel parses them.
+
+    Examples
+    --------
+    >>> model = theme_coder()  # doctest: +SKIP
+    >>> model.codes[:3]         # doctest: +SKIP
+    ['A', 'B', 'C']
+    """
+    from compare.codebook import load_codebook
+    from compare.exceptions import CompareError
+    from compare.themes import model_coder, read_own_labels
+
+    cb = load_codebook(codebook or None)
+    own = read_own_labels(cb, overrides or None, labels or None)
+    if own is not None and len(own) and tasks is None:
+        raise CompareError("the coder learns from labelled tasks' text: pass the tasks")
+    return model_coder(cb, own, tasks)[1]
