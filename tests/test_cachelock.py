@@ -151,3 +151,38 @@ def test_two_threads_fitting_one_coder_fit_it_once(tmp_path, monkeypatch) -> Non
     assert len(calls) == 1
     assert len({m.digest for m in models}) == 1
     assert all(m.temperature == models[0].temperature for m in models)
+
+
+def test_a_process_computes_the_entry_nobody_else_is_computing_first(tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "INTERIM_DIR", tmp_path / "interim")
+    first_started, second_done, calls = threading.Event(), threading.Event(), []
+
+    def first() -> str:
+        calls.append("first")
+        first_started.set()
+        assert second_done.wait(20)  # the other thread computes the second meanwhile
+        return "one"
+
+    def second() -> str:
+        calls.append("second")
+        return "two"
+
+    entries = [("a", "k", first), ("b", "k", second)]
+    with ThreadPoolExecutor(2) as pool:
+        holder = pool.submit(cachelock.pickled, *entries[0])
+        assert first_started.wait(20)
+        sharer = pool.submit(cachelock.pickled_shared, entries)
+        deadline = time.monotonic() + 20
+        while "second" not in calls:  # computed while the first is still being computed
+            assert time.monotonic() < deadline, "the second entry waited for the first"
+            time.sleep(0.01)
+        time.sleep(0.05)
+        second_done.set()
+        assert holder.result(20) == "one"
+        assert sharer.result(20) == ["one", "two"]  # it waited for the first, computed the second
+    assert calls == ["first", "second"]  # each once
+    assert cachelock.pickled_shared(entries) == ["one", "two"]  # then from the cache
+    with cachelock.computing("a", "k", wait=False) as mine:
+        assert mine
+        with cachelock.computing("a", "k", wait=False) as other:
+            assert not other  # held: not taken, no waiting

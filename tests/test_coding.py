@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from synth import generate_corpus, generate_plan
 
-from compare import codebook, coder, coding, config, training
+from compare import codebook, coder, coding, config, themes, training
 from compare.corpus import load_corpus
 from compare.exceptions import CompareError
 from compare.io import decode_bytes
@@ -132,3 +132,33 @@ def test_the_coder_fitted_ahead_of_own_labels_needs_their_tasks(isolated_home, t
     labels.write_text("task_id,code\nx-t001,E\n", encoding="utf-8")
     with pytest.raises(CompareError, match="pass the tasks"):
         coding.theme_coder(labels=labels)
+
+
+@pytest.mark.parametrize("guide, own_theme", [(0.0, False), (0.3, False), (0.0, True)])
+def test_the_coded_table_in_parts_is_the_table_in_one_go(
+    plans, tmp_path, monkeypatch, guide, own_theme
+):
+    monkeypatch.setattr(config, "INTERIM_DIR", tmp_path / "interim")
+    book = ""
+    if own_theme:  # a theme known by its seed terms alone: the coding then reads the TF-IDF
+        book = tmp_path / "codebook.tsv"
+        shipped = (config.RESOURCES_DIR / "themes.tsv").read_text(encoding="utf-8")
+        book.write_text(
+            shipped.rstrip("\n") + "\nZ\t智慧医疗\tdigital care\t互联网医院、智慧医疗\n"
+        )
+    tasks = load_corpus(plans, catalog=None).tasks
+    one_go = coding.coded_tasks(tasks, guide=guide, codebook=book, use_cache=False)
+    parts = coding.coded_tasks(tasks, guide=guide, codebook=book)  # coding, clusters apart
+    again = coding.coded_tasks(tasks, guide=guide, codebook=book)  # the table, from its cache
+    if own_theme:
+        cb = codebook.load_codebook(book)
+        assert themes.seed_prior(training.training_examples(cb), list(cb["code"])) > 0
+    for table in (parts, again):
+        pd.testing.assert_frame_equal(table, one_go, check_exact=True)
+        for name in ("clusters", "k_table"):
+            pd.testing.assert_frame_equal(table.attrs[name], one_go.attrs[name])
+        assert {k: v for k, v in table.attrs.items() if k not in ("clusters", "k_table")} == {
+            k: v for k, v in one_go.attrs.items() if k not in ("clusters", "k_table")
+        }
+    assert len(list((tmp_path / "interim" / "themes-coding").glob("*.pkl"))) == 1
+    assert len(list((tmp_path / "interim" / "themes-clusters").glob("*.pkl"))) == 1

@@ -63,6 +63,7 @@ __all__ = [
     "content_order",
     "model_coder",
     "read_own_labels",
+    "seed_prior",
     "theme_table",
 ]
 
@@ -173,6 +174,21 @@ def model_coder(
     return examples, coder.fitted_coder(list(codebook["code"]), examples)
 
 
+def seed_prior(examples: pd.DataFrame, codes) -> float:
+    """Weight of the seed-term coding in :func:`code_tasks`: the share of themes known by seed terms only.
+
+    0 for the shipped codebook (every theme has labelled tasks or notes).
+
+    Examples
+    --------
+    >>> ex = pd.DataFrame({"code": ["A", "B"], "source": ["seed", "terms"]})
+    >>> seed_prior(ex, ["A", "B"])
+    0.5
+    """
+    real = examples.loc[examples["source"] != "terms", "code"].value_counts()
+    return float(np.mean([real.get(c, 0) == 0 for c in codes]))
+
+
 def code_tasks(
     tasks: pd.DataFrame,
     codebook: pd.DataFrame | None = None,
@@ -276,8 +292,7 @@ def code_tasks(
         # Seed terms as a prior: themes with no labelled task and no note have
         # only their seed-term example; their share of the codebook is the
         # weight of the seed-term coding blended in (0 for the shipped codebook).
-        real = examples.loc[examples["source"] != "terms", "code"].value_counts()
-        prior = float(np.mean([real.get(c, 0) == 0 for c in codes]))
+        prior = seed_prior(examples, codes)
         if prior > 0:
             if X is None:
                 titles_tok, texts_tok = tokens or task_tokens(tasks, dictionary)
@@ -411,7 +426,7 @@ def theme_table(
         title_tok, text_tok = task_tokens(tasks, dictionary, extra=extra)
     groups = tasks["district"] if "district" in tasks.columns else None
     X = pre.get("X")
-    if X is None:
+    if X is None and (pre.get("coded") is None or pre.get("clustering") is None):
         X, _ = tfidf_matrix(title_tok, text_tok, groups=groups)
     coded = pre.get("coded")
     if coded is None:
