@@ -20,13 +20,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import pickle
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
 from compare import config
-from compare.atomic import write_atomic
 from compare.cachelock import computing, pickled, pickled_shared, read_pickle
 from compare.themes import CODED_COLUMNS
 
@@ -79,15 +78,15 @@ def _in_parts(
     seed: int,
     guide: float,
     threshold: float | None,
-) -> pd.DataFrame:
+) -> Callable[[], pd.DataFrame]:
     """:func:`compare.themes.theme_table` of the tasks, its two independent halves cached apart.
 
     The tokens are segmented by one process (the token cache serves the
     others); then the codebook coding and the text-only clusters, which do
     not depend on each other (``guide`` 0), are computed by whichever
     process needing them gets to each first (:func:`compare.cachelock.pickled_shared`):
-    while one render kernel codes, the other clusters. The table is the one
-    ``theme_table`` computes in one go.
+    while one render kernel codes, the other clusters. Returns the assembly of
+    the table from them, the table ``theme_table`` computes in one go.
     """
     import numpy as np
 
@@ -137,7 +136,7 @@ def _in_parts(
         coded, clustering = pickled_shared(
             [("themes-coding", key, coding), ("themes-clusters", key, clusters)]
         )
-    return theme_table(
+    return lambda: theme_table(
         tasks,
         k=int(k) or None,
         codebook=cb,
@@ -238,10 +237,9 @@ def coded_tasks(
     if not use_cache:
         table = compute()
     else:
-        path = config.INTERIM_DIR / "themes" / f"{key}.pkl"
-        table = read_pickle(path)
-        if table is None:  # two render kernels start alike: they share the parts
-            table = _in_parts(
+        table = read_pickle(config.INTERIM_DIR / "themes" / f"{key}.pkl")
+        if table is None:  # two render kernels start alike: they share the halves
+            assemble = _in_parts(
                 key,
                 tasks,
                 k=k,
@@ -252,7 +250,7 @@ def coded_tasks(
                 guide=guide,
                 threshold=threshold,
             )
-            write_atomic(config.cache_dir("themes") / path.name, pickle.dumps(table))
+            table = pickled("themes", key, assemble)  # assembled and written once
     base = tasks.drop(columns=[c for c in THEME_COLUMNS if c in tasks.columns])
     out = base.merge(
         table[["task_id", *THEME_COLUMNS]], on="task_id", how="left", validate="one_to_one"
