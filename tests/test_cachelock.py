@@ -129,3 +129,60 @@ def test_two_threads_asking_the_accuracy_cross_validate_once(tmp_path, monkeypat
     assert len(calls) == 1
     for result in results:
         pd.testing.assert_frame_equal(result, table)
+
+
+def test_two_threads_fitting_one_coder_fit_it_once(tmp_path, monkeypatch) -> None:
+    from compare import coder, training
+    from compare.codebook import load_codebook
+
+    monkeypatch.setattr(config, "INTERIM_DIR", tmp_path / "interim")
+    fit, calls = coder.ThemeCoder.fit, []
+
+    def slow_fit(self, examples):
+        calls.append(1)
+        time.sleep(0.3)  # the other threads arrive while the first one fits
+        return fit(self, examples)
+
+    monkeypatch.setattr(coder.ThemeCoder, "fit", slow_fit)
+    cb = load_codebook()
+    ex = training.training_examples(cb)
+    with ThreadPoolExecutor(3) as pool:
+        models = list(pool.map(lambda _: coder.fitted_coder(list(cb["code"]), ex), range(3)))
+    assert len(calls) == 1
+    assert len({m.digest for m in models}) == 1
+    assert all(m.temperature == models[0].temperature for m in models)
+
+
+def test_a_process_computes_the_entry_nobody_else_is_computing_first(tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "INTERIM_DIR", tmp_path / "interim")
+    first_started, second_done, calls = threading.Event(), threading.Event(), []
+
+    def first() -> str:
+        calls.append("first")
+        first_started.set()
+        assert second_done.wait(20)  # the other thread computes the second meanwhile
+        return "one"
+
+    def second() -> str:
+        calls.append("second")
+        return "two"
+
+    entries = [("a", "k", first), ("b", "k", second)]
+    with ThreadPoolExecutor(2) as pool:
+        holder = pool.submit(cachelock.pickled, *entries[0])
+        assert first_started.wait(20)
+        sharer = pool.submit(cachelock.pickled_shared, entries)
+        deadline = time.monotonic() + 20
+        while "second" not in calls:  # computed while the first is still being computed
+            assert time.monotonic() < deadline, "the second entry waited for the first"
+            time.sleep(0.01)
+        time.sleep(0.05)
+        second_done.set()
+        assert holder.result(20) == "one"
+        assert sharer.result(20) == ["one", "two"]  # it waited for the first, computed the second
+    assert calls == ["first", "second"]  # each once
+    assert cachelock.pickled_shared(entries) == ["one", "two"]  # then from the cache
+    with cachelock.computing("a", "k", wait=False) as mine:
+        assert mine
+        with cachelock.computing("a", "k", wait=False) as other:
+            assert not other  # held: not taken, no waiting

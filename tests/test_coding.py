@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from synth import generate_corpus, generate_plan
 
-from compare import codebook, coder, coding, config, training
+from compare import codebook, coder, coding, config, themes, training
 from compare.corpus import load_corpus
+from compare.exceptions import CompareError
 from compare.io import decode_bytes
 
 
@@ -102,3 +103,62 @@ def test_the_coder_is_trained_once_per_training_set(isolated_home, monkeypatch):
     assert again.digest == first.digest
     with pytest.raises(pytest.fail.Exception):
         coder.fitted_coder(list(cb["code"]), ex.iloc[1:])  # other training inputs: a new model
+
+
+def test_the_coder_fitted_ahead_is_the_one_the_coding_uses(plans, tmp_path, monkeypatch):
+    fit, fits = coder.ThemeCoder.fit, []
+    monkeypatch.setattr(
+        coder.ThemeCoder, "fit", lambda self, examples: fits.append(1) or fit(self, examples)
+    )
+    monkeypatch.setattr(config, "INTERIM_DIR", tmp_path / "ahead")
+    model = coding.theme_coder()  # as report 02 does before it reads the plans
+    assert len(fits) == 1
+    ahead = _code(plans, tmp_path / "ahead", monkeypatch)
+    assert len(fits) == 1  # the coding found that model: no second fit
+    cold = _code(plans, tmp_path / "cold", monkeypatch)
+    assert len(fits) == 2
+    _same(ahead, cold)
+    assert (
+        model.digest
+        == coder.fitted_coder(
+            list(codebook.load_codebook()["code"]),
+            training.training_examples(codebook.load_codebook()),
+        ).digest
+    )
+
+
+def test_the_coder_fitted_ahead_of_own_labels_needs_their_tasks(isolated_home, tmp_path):
+    labels = tmp_path / "labels.csv"
+    labels.write_text("task_id,code\nx-t001,E\n", encoding="utf-8")
+    with pytest.raises(CompareError, match="pass the tasks"):
+        coding.theme_coder(labels=labels)
+
+
+@pytest.mark.parametrize("guide, own_theme", [(0.0, False), (0.3, False), (0.0, True)])
+def test_the_coded_table_in_parts_is_the_table_in_one_go(
+    plans, tmp_path, monkeypatch, guide, own_theme
+):
+    monkeypatch.setattr(config, "INTERIM_DIR", tmp_path / "interim")
+    book = ""
+    if own_theme:  # a theme known by its seed terms alone: the coding then reads the TF-IDF
+        book = tmp_path / "codebook.tsv"
+        shipped = (config.RESOURCES_DIR / "themes.tsv").read_text(encoding="utf-8")
+        book.write_text(
+            shipped.rstrip("\n") + "\nZ\t智慧医疗\tdigital care\t互联网医院、智慧医疗\n"
+        )
+    tasks = load_corpus(plans, catalog=None).tasks
+    one_go = coding.coded_tasks(tasks, guide=guide, codebook=book, use_cache=False)
+    parts = coding.coded_tasks(tasks, guide=guide, codebook=book)  # coding, clusters apart
+    again = coding.coded_tasks(tasks, guide=guide, codebook=book)  # the table, from its cache
+    if own_theme:
+        cb = codebook.load_codebook(book)
+        assert themes.seed_prior(training.training_examples(cb), list(cb["code"])) > 0
+    for table in (parts, again):
+        pd.testing.assert_frame_equal(table, one_go, check_exact=True)
+        for name in ("clusters", "k_table"):
+            pd.testing.assert_frame_equal(table.attrs[name], one_go.attrs[name])
+        assert {k: v for k, v in table.attrs.items() if k not in ("clusters", "k_table")} == {
+            k: v for k, v in one_go.attrs.items() if k not in ("clusters", "k_table")
+        }
+    assert len(list((tmp_path / "interim" / "themes-coding").glob("*.pkl"))) == 1
+    assert len(list((tmp_path / "interim" / "themes-clusters").glob("*.pkl"))) == 1

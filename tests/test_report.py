@@ -384,3 +384,42 @@ def test_two_kernels_share_the_cores_and_keep_the_users_setting(monkeypatch):
     assert "COMPARE_JOBS" not in rendering._lane_env(1)
     monkeypatch.setenv("COMPARE_JOBS", "3")
     assert rendering._lane_env(2)["COMPARE_JOBS"] == "3"
+
+
+def test_show_publishes_the_figure_as_plotly_builds_it(monkeypatch) -> None:
+    """One dict for both representations: the JSON of ``fig.to_json`` and the div of ``fig.to_html``."""
+    import json
+    import re
+
+    import IPython.display
+    import numpy as np
+    import plotly.graph_objects as go
+
+    from compare.report import display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda bundle, raw: shown.append(bundle))
+    fig = go.Figure(
+        go.Bar(x=["长宁", "青浦"], y=np.array([3, 4]), customdata=[["t1"], ["t2"]], uid="u1")
+    )
+    fig.add_scatter(x=[1.5, 2.5], y=[np.nan, 1e-9], text=["<b>&", "'</script>"])
+    fig.update_layout(title="图 · figure", height=380, template="simple_white")
+    before = fig.to_dict()
+    display.show(fig, config={"scrollZoom": False})
+    assert fig.to_dict() == before  # the figure is not modified
+    config = {"responsive": True, "displaylogo": False, "scrollZoom": False}
+    spec = json.loads(fig.to_json())
+    spec["config"] = config
+    div = fig.to_html(
+        include_plotlyjs=False,
+        include_mathjax=False,
+        full_html=False,
+        config=config,
+        default_width="100%",
+        default_height="380px",
+    )
+    [bundle] = shown
+    assert bundle["application/vnd.plotly.v1+json"] == spec
+    ids = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+    assert ids.sub("ID", bundle["text/html"]) == ids.sub("ID", div)
+    assert bundle["text/plain"] == "<图 · figure>"

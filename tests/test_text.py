@@ -210,3 +210,29 @@ def test_the_block_memory_is_bounded_and_a_forgotten_block_is_cut_again(monkeypa
     assert cut.cache_info().currsize <= 2
     assert text.segment("推进医养结合。发展安宁疗护。加强医联体建设。", d) == first
     text._block_cutter.cache_clear()
+
+
+def test_jieba_is_imported_without_pkg_resources_and_cuts_the_same() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, warnings; warnings.simplefilter('error', DeprecationWarning)\n"
+        "from compare.text import segment, default_dictionary\n"
+        "from compare.keyness import name_tags\n"
+        "print(segment('实施医养结合促进行动，推进安宁疗护'), name_tags()['上海'],\n"
+        "      'pkg_resources' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out[-1] == "False"
+    assert out[-2] == "ns"
+    import jieba  # here, with pkg_resources where it is installed
+
+    tokenizer = jieba.Tokenizer()
+    for word, freq, tag in text.default_dictionary().words:
+        tokenizer.add_word(word, freq, tag)
+    sentence = text.normalize("实施医养结合促进行动，推进安宁疗护")
+    expected = [t for t in tokenizer.lcut(sentence) if t.strip()]
+    assert " ".join(out[:-2]) == str(expected)

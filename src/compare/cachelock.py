@@ -33,14 +33,14 @@ import contextlib
 import os
 import pickle
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 from compare import config
 from compare.atomic import write_atomic
 
-__all__ = ["computing", "lock_path", "pickled", "read_pickle"]
+__all__ = ["computing", "lock_path", "pickled", "pickled_shared", "read_pickle"]
 
 T = TypeVar("T")
 
@@ -59,22 +59,28 @@ def lock_path(kind: str, key: str) -> os.PathLike[str]:
 
 
 @contextlib.contextmanager
-def computing(kind: str, key: str) -> Iterator[None]:
+def computing(kind: str, key: str, *, wait: bool = True) -> Iterator[bool]:
     """Hold the exclusive lock of the cache entry ``kind``/``key`` for the block.
 
     Blocks while another process holds it. Re-read the cache inside the
-    block: the other process may have written the entry meanwhile.
+    block: the other process may have written the entry meanwhile. With
+    ``wait=False`` it does not block: the block gets False (and no lock)
+    when another process holds it, True when this one took it.
     """
     try:
         import fcntl
     except ImportError:  # no flock here: compute unlocked (the writes are atomic anyway)
-        yield
+        yield True
         return
     fd = os.open(lock_path(kind, key), os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
         try:
-            yield
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
@@ -113,3 +119,34 @@ def pickled(kind: str, key: str, compute: Callable[[], T]) -> T:
                 value = compute()
                 write_atomic(config.cache_dir(kind) / path.name, pickle.dumps(value))
     return value
+
+
+def pickled_shared(entries: Sequence[tuple[str, str, Callable[[], Any]]]) -> list[Any]:
+    """Several independent :func:`pickled` entries, computed by the processes that need them.
+
+    Each ``(kind, key, compute)`` entry is computed once across processes, as
+    by :func:`pickled`. This process first computes the entries no other
+    process is computing, then reads the others (waiting for those still
+    being computed): two render kernels that need the same independent
+    entries at the same time compute one each instead of one waiting for the
+    other to compute both. The values are those of :func:`pickled`, whoever
+    computed them.
+    """
+    values: list[Any] = [None] * len(entries)
+    later = []
+    for i, (kind, key, compute) in enumerate(entries):
+        path = config.INTERIM_DIR / kind / f"{key}.pkl"
+        value = read_pickle(path)
+        if value is None:
+            with computing(kind, key, wait=False) as mine:
+                if not mine:
+                    later.append(i)
+                    continue
+                value = read_pickle(path)
+                if value is None:
+                    value = compute()
+                    write_atomic(config.cache_dir(kind) / path.name, pickle.dumps(value))
+        values[i] = value
+    for i in later:
+        values[i] = pickled(*entries[i])
+    return values

@@ -411,7 +411,8 @@ def fitted_coder(
     """A :class:`ThemeCoder` fitted on ``examples``, trained once per set of training inputs.
 
     The fitted model is kept under ``data/interim/coder`` by
-    :func:`model_digest`; a damaged entry is refitted. The model's ``digest``
+    :func:`model_digest`; a damaged entry is refitted. Processes fitting the
+    same model at once fit it once (:func:`compare.cachelock.computing`). The model's ``digest``
     attribute names it (it keys the per-task predictions of :func:`predict_cached`).
 
     Examples
@@ -425,20 +426,30 @@ def fitted_coder(
     import pickle
 
     from compare.atomic import write_atomic
+    from compare.cachelock import computing, read_pickle
 
     digest = model_digest(codes, examples, **params)
     path = config.INTERIM_DIR / "coder" / f"{digest[:32]}.pkl"
-    if use_cache and path.is_file():
-        try:
-            model = pickle.loads(path.read_bytes())
-            if isinstance(model, ThemeCoder) and getattr(model, "digest", None) == digest:
-                return model
-        except Exception:  # noqa: BLE001 - a damaged or stale entry is refitted
-            pass
-    model = ThemeCoder(list(codes), **params).fit(examples)
-    model.digest = digest
-    if use_cache:
-        write_atomic(config.cache_dir("coder") / path.name, pickle.dumps(model))
+
+    def cached() -> ThemeCoder | None:  # a damaged or stale entry is refitted
+        model = read_pickle(path)
+        ok = isinstance(model, ThemeCoder) and getattr(model, "digest", None) == digest
+        return model if ok else None
+
+    def fit() -> ThemeCoder:
+        model = ThemeCoder(list(codes), **params).fit(examples)
+        model.digest = digest
+        return model
+
+    if not use_cache:
+        return fit()
+    model = cached()
+    if model is None:
+        with computing("coder", digest[:32]):  # two render kernels fit it once
+            model = cached()
+            if model is None:
+                model = fit()
+                write_atomic(config.cache_dir("coder") / path.name, pickle.dumps(model))
     return model
 
 

@@ -204,9 +204,9 @@ def name_tags() -> dict[str, str]:
     >>> "养老" in name_tags()
     False
     """
-    import jieba
+    from compare.text import import_jieba
 
-    source = jieba.dt.get_dict_file()
+    source = import_jieba().dt.get_dict_file()
     name = str(getattr(source, "name", ""))
     try:
         if name in _NAME_TAGS_MEMO:

@@ -43,6 +43,7 @@ Examples
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -60,6 +61,9 @@ __all__ = [
     "OUTPUT_COLUMNS",
     "code_tasks",
     "content_order",
+    "model_coder",
+    "read_own_labels",
+    "seed_prior",
     "theme_table",
 ]
 
@@ -119,6 +123,70 @@ def content_order(tasks: pd.DataFrame) -> np.ndarray:
 
 def _is_identity(order: np.ndarray) -> bool:
     return bool(np.array_equal(order, np.arange(len(order))))
+
+
+def _merged_labels(*given: pd.DataFrame | None) -> pd.DataFrame:
+    """Label tables merged (a later one wins for a task); an empty ``task_id, code`` table for none."""
+    tables = [f for f in given if f is not None and len(f)]
+    if not tables:
+        return pd.DataFrame(columns=["task_id", "code"])
+    return pd.concat(tables, ignore_index=True).drop_duplicates("task_id", keep="last")
+
+
+def read_own_labels(
+    codebook: pd.DataFrame,
+    overrides: pd.DataFrame | str | Path | None,
+    labels: pd.DataFrame | str | Path | None,
+) -> pd.DataFrame | None:
+    """The researcher's labels (files read, ``labels`` winning over ``overrides``), or None.
+
+    Examples
+    --------
+    >>> read_own_labels(load_codebook(), None, None) is None
+    True
+    """
+    from compare.training import read_labels
+
+    own = []
+    for given in (overrides, labels):
+        if given is not None and not isinstance(given, pd.DataFrame):
+            given = read_labels(given, list(codebook["code"]))
+        if given is not None:
+            own.append(given)
+    return (
+        pd.concat(own, ignore_index=True).drop_duplicates("task_id", keep="last") if own else None
+    )
+
+
+def model_coder(
+    codebook: pd.DataFrame, labels: pd.DataFrame | None, tasks: pd.DataFrame | None
+) -> tuple[pd.DataFrame, Any]:
+    """The training examples and the fitted :class:`compare.coder.ThemeCoder` of :func:`code_tasks`.
+
+    ``labels`` are the researcher's (:func:`read_own_labels`); ``tasks`` give
+    their text and are not read without labels. The model is fitted once per
+    training set (:func:`compare.coder.fitted_coder`).
+    """
+    from compare import coder, training
+
+    own = _merged_labels(labels)
+    examples = training.training_examples(codebook, labels=own, tasks=tasks)
+    return examples, coder.fitted_coder(list(codebook["code"]), examples)
+
+
+def seed_prior(examples: pd.DataFrame, codes) -> float:
+    """Weight of the seed-term coding in :func:`code_tasks`: the share of themes known by seed terms only.
+
+    0 for the shipped codebook (every theme has labelled tasks or notes).
+
+    Examples
+    --------
+    >>> ex = pd.DataFrame({"code": ["A", "B"], "source": ["seed", "terms"]})
+    >>> seed_prior(ex, ["A", "B"])
+    0.5
+    """
+    real = examples.loc[examples["source"] != "terms", "code"].value_counts()
+    return float(np.mean([real.get(c, 0) == 0 for c in codes]))
 
 
 def code_tasks(
@@ -215,23 +283,16 @@ def code_tasks(
     codes = np.array(codebook["code"])
     names = dict(zip(codebook["code"], codebook["theme"], strict=True))
     names[coder.UNCLEAR] = coder.UNCLEAR_NAME
-    given = [f for f in (overrides, labels) if f is not None and len(f)]
-    own = (
-        pd.concat(given, ignore_index=True).drop_duplicates("task_id", keep="last")
-        if given
-        else pd.DataFrame(columns=["task_id", "code"])
-    )
+    own = _merged_labels(overrides, labels)
     titles, texts = list(tasks["title"].fillna("")), list(tasks["text"].fillna(""))
     attrs: dict = {}
     if method == "model":
-        examples = training.training_examples(codebook, labels=own, tasks=tasks)
-        model = coder.fitted_coder(list(codes), examples)  # trained once per training set
+        examples, model = model_coder(codebook, own, tasks)  # trained once per training set
         P = coder.predict_cached(model, titles, texts, tokens)  # each task predicted once
         # Seed terms as a prior: themes with no labelled task and no note have
         # only their seed-term example; their share of the codebook is the
         # weight of the seed-term coding blended in (0 for the shipped codebook).
-        real = examples.loc[examples["source"] != "terms", "code"].value_counts()
-        prior = float(np.mean([real.get(c, 0) == 0 for c in codes]))
+        prior = seed_prior(examples, codes)
         if prior > 0:
             if X is None:
                 titles_tok, texts_tok = tokens or task_tokens(tasks, dictionary)
@@ -352,17 +413,7 @@ def theme_table(
     """
     if codebook is None or isinstance(codebook, str | Path):
         codebook = load_codebook(codebook)
-    from compare.training import read_labels
-
-    own = []
-    for given in (overrides, labels):
-        if given is not None and not isinstance(given, pd.DataFrame):
-            given = read_labels(given, list(codebook["code"]))
-        if given is not None:
-            own.append(given)
-    labels = (
-        pd.concat(own, ignore_index=True).drop_duplicates("task_id", keep="last") if own else None
-    )
+    labels = read_own_labels(codebook, overrides, labels)
     tasks = tasks.reset_index(drop=True)
     pre = precomputed or {}
     if pre.get("tokens") is not None:
@@ -375,7 +426,7 @@ def theme_table(
         title_tok, text_tok = task_tokens(tasks, dictionary, extra=extra)
     groups = tasks["district"] if "district" in tasks.columns else None
     X = pre.get("X")
-    if X is None:
+    if X is None and (pre.get("coded") is None or pre.get("clustering") is None):
         X, _ = tfidf_matrix(title_tok, text_tok, groups=groups)
     coded = pre.get("coded")
     if coded is None:

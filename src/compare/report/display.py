@@ -54,12 +54,17 @@ def show(fig: go.Figure, *, config: Mapping[str, Any] | None = None) -> None:
     >>> import plotly.graph_objects as go
     >>> show(go.Figure(go.Bar(x=["长宁", "青浦"], y=[3, 4])))  # doctest: +SKIP
     """
+    import plotly.io as pio
     from IPython.display import display
+    from plotly.io.json import to_json_plotly
 
     plot_config = {"responsive": True, "displaylogo": False, **(config or {})}
-    spec = json.loads(fig.to_json())
-    spec["config"] = plot_config
-    div = fig.to_html(
+    # the figure's dict is built once for both representations (``fig.to_html`` and
+    # ``fig.to_json`` each build it again); the same div and the same JSON
+    fig_dict = fig.to_dict()
+    div = pio.to_html(
+        fig_dict,
+        validate=False,
         include_plotlyjs=False,
         include_mathjax=False,
         full_html=False,
@@ -67,6 +72,10 @@ def show(fig: go.Figure, *, config: Mapping[str, Any] | None = None) -> None:
         default_width="100%",
         default_height=f"{fig.layout.height or 450}px",
     )
+    for trace in fig_dict.get("data", []):  # as fig.to_json() leaves them
+        trace.pop("uid", None)
+    spec = json.loads(to_json_plotly(fig_dict))
+    spec["config"] = plot_config
     title = fig.layout.title.text or "plotly figure"
     bundle = {
         "application/vnd.plotly.v1+json": spec,
