@@ -84,6 +84,7 @@ __all__ = [
     "detect_format",
     "extract_bytes",
     "extract_cached",
+    "paged_text",
 ]
 
 #: Bump whenever extraction output may change: it keys every cache.
@@ -500,13 +501,37 @@ def _pdf(data: bytes, name: str, *, ocr: bool = True) -> Extracted:
     page_lines = [
         [clean(x) for x in t.replace("\r\n", "\n").replace("\r", "\n").split("\n")] for t in texts
     ]
+    return paged_text(page_lines, data, fmt="pdf")
+
+
+def paged_text(
+    page_lines: list[list[str]],
+    data: bytes,
+    *,
+    fmt: str,
+    set_aside: list[list[bool]] | None = None,
+) -> Extracted:
+    """Lines page by page → :class:`Extracted`, running headers and footers set aside.
+
+    Shared by the fixed-layout formats (PDF, OFD): a line repeated at the top
+    or bottom of most pages is page furniture (:func:`_page_furniture`), as is
+    a line flagged in ``set_aside`` (an OFD template's text); both are kept in
+    :attr:`Extracted.furniture`, every other line keeps its page.
+
+    Examples
+    --------
+    >>> ex = paged_text([["一、总则", "1. 做好工作。"], ["2. 抓好落实。"]], b"", fmt="pdf")
+    >>> ex.text.splitlines()[2], ex.pages
+    ('2. 抓好落实。', (1, 1, 2))
+    """
     furniture = _page_furniture(page_lines)
     lines: list[str] = []
     pages: list[int] = []
     dropped: list[str] = []
     for no, plines in enumerate(page_lines, start=1):
-        for k, ln in enumerate(plines):
-            if _is_furniture(plines, k, furniture, first_page=no == 1):
+        flags = set_aside[no - 1] if set_aside else [False] * len(plines)
+        for k, (ln, flagged) in enumerate(zip(plines, flags, strict=True)):
+            if flagged or _is_furniture(plines, k, furniture, first_page=no == 1):
                 dropped.append(ln)
                 continue
             lines.append(ln)
@@ -514,13 +539,13 @@ def _pdf(data: bytes, name: str, *, ocr: bool = True) -> Extracted:
     lines, original = to_simplified(lines)
     return Extracted(
         text="\n".join(lines),
-        format="pdf",
+        format=fmt,
         sha256=sha256_bytes(data),
-        encoding="pdf",
+        encoding=fmt,
         pages=tuple(pages),
         original=original,
         furniture=tuple(dropped),
-        n_pages=n,
+        n_pages=len(page_lines),
     )
 
 

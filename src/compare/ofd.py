@@ -32,8 +32,7 @@ import zipfile
 
 from compare import extract
 from compare.exceptions import PlanInputError
-from compare.extract import Extracted, clean, to_simplified
-from compare.io import sha256_bytes
+from compare.extract import Extracted, clean
 
 __all__ = ["read_ofd"]
 
@@ -214,26 +213,9 @@ def read_ofd(data: bytes, name: str) -> Extracted:
         raise PlanInputError(
             name, "OFD file with no Chinese text (pages that are images only are not read)"
         )
-    furniture = extract._page_furniture([[ln for ln, _ in p] for p in page_lines])
-    lines: list[str] = []
-    pages: list[int] = []
-    dropped: list[str] = []
-    for no, flagged in enumerate(page_lines, start=1):
-        plines = [ln for ln, _ in flagged]
-        for k, (ln, shared) in enumerate(flagged):
-            if shared or extract._is_furniture(plines, k, furniture, first_page=no == 1):
-                dropped.append(ln)
-                continue
-            lines.append(ln)
-            pages.append(no)
-    lines, original = to_simplified(lines)
-    return Extracted(
-        text="\n".join(lines),
-        format="ofd",
-        sha256=sha256_bytes(data),
-        encoding="ofd",
-        pages=tuple(pages),
-        original=original,
-        furniture=tuple(dropped),
-        n_pages=len(page_lines),
+    return extract.paged_text(
+        [[ln for ln, _ in p] for p in page_lines],
+        data,
+        fmt="ofd",
+        set_aside=[[shared for _, shared in p] for p in page_lines],
     )
