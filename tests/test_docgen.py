@@ -169,8 +169,11 @@ def test_every_seed_renders_in_every_layout(seed_text, out, key):
         "pdf": docgen.make_pdf,
         "docx": docgen.make_docx,
         "html": docgen.make_html,
+        "mhtml": docgen.make_mhtml,
+        "ofd": docgen.make_ofd,
         "scan": lambda t, p, layout: docgen.make_scan(t, p, layout=layout, pages=2),
     }
+    assert set(makers) == set(docgen.LAYOUTS), "a format docgen makes is not tried here"
     for fmt, layouts in docgen.LAYOUTS.items():
         for layout in layouts:
             path = makers[fmt](text, out / f"{key}.{layout}.{fmt}", layout=layout)
