@@ -181,6 +181,12 @@ def test_traditional_chinese_is_read_and_the_original_kept():
     [
         (_pdf([["一、总则"]], encrypt="secret"), "encrypted PDF"),
         (b"PK\x03\x04" + b"\0" * 200, "damaged Word file"),
+        (  # an OFD download cut short: no zip directory, its parts named in local headers
+            (Path(__file__).parent / "fixtures/genre_formats/keqiao_gazette_2025.ofd").read_bytes()[
+                :1500
+            ],
+            "damaged OFD file",
+        ),
         (
             "<html><body><div class='nav'>首页 政务公开</div><p>Hello</p></body></html>".encode(),
             "no plan text",
@@ -200,6 +206,7 @@ def test_traditional_chinese_is_read_and_the_original_kept():
     ids=[
         "encrypted-pdf",
         "corrupt-docx",
+        "cut-ofd",
         "html-without-plan",
         "broken-pdf",
         "mhtml-without-page",

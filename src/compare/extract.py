@@ -270,7 +270,10 @@ def detect_format(data: bytes) -> str:
                 return "office_other"
             if "[Content_Types].xml" not in names:
                 return "zip_other"
-        return "docx_broken"
+            return "docx_broken"
+        # the zip's directory is unreadable (a download cut short): its local headers
+        # still name the parts, and an OFD package's main part is OFD.xml
+        return "ofd_broken" if b"OFD.xml" in data and b"word/" not in data else "docx_broken"
     if image_kind(data):
         return "image"
     if data[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1"):  # a phone's HEIC photo
@@ -708,6 +711,8 @@ def _extract(data: bytes, name: str, fmt: str, *, ocr: bool) -> Extracted:
         return read_docx(data, name)
     if fmt == "docx_broken":
         raise PlanInputError(name, "damaged Word file (.docx zip without a document)")
+    if fmt == "ofd_broken":
+        raise PlanInputError(name, "damaged OFD file (the zip package is cut short or corrupt)")
     if fmt == "office_other":
         raise PlanInputError(
             name, "Excel or PowerPoint file: not read (save it as PDF, or the plan as Word)"
