@@ -103,22 +103,53 @@ def read_pickle(path: Path) -> Any | None:
         return None
 
 
-def pickled(kind: str, key: str, compute: Callable[[], T]) -> T:
-    """The object cached as ``data/interim/<kind>/<key>.pkl``, computed once across processes.
+#: What :func:`_fill` returns when another process is computing the entry and it did not wait.
+_BUSY = object()
 
-    A process that finds no entry takes the entry's lock (:func:`computing`),
-    reads again (another process may have written it meanwhile), and only
-    then calls ``compute`` and writes the result atomically.
+
+def _fill(
+    kind: str,
+    key: str,
+    compute: Callable[[], T],
+    *,
+    wait: bool = True,
+    valid: Callable[[Any], bool] | None = None,
+) -> T | object:
+    """Read ``data/interim/<kind>/<key>.pkl``; if missing (or not ``valid``), compute it once.
+
+    The one read-lock-reread-compute-write of :func:`pickled`, :func:`pickled_shared`
+    and :func:`compare.coder.fitted_coder`. With ``wait=False`` it returns
+    :data:`_BUSY` instead of waiting for another process computing the entry.
     """
     path = config.INTERIM_DIR / kind / f"{key}.pkl"
-    value = read_pickle(path)
+
+    def read() -> Any | None:
+        value = read_pickle(path)
+        return value if value is not None and (valid is None or valid(value)) else None
+
+    value = read()
     if value is None:
-        with computing(kind, key):
-            value = read_pickle(path)
+        with computing(kind, key, wait=wait) as mine:
+            if not mine:
+                return _BUSY
+            value = read()
             if value is None:
                 value = compute()
                 write_atomic(config.cache_dir(kind) / path.name, pickle.dumps(value))
     return value
+
+
+def pickled(
+    kind: str, key: str, compute: Callable[[], T], *, valid: Callable[[Any], bool] | None = None
+) -> T:
+    """The object cached as ``data/interim/<kind>/<key>.pkl``, computed once across processes.
+
+    A process that finds no entry takes the entry's lock (:func:`computing`),
+    reads again (another process may have written it meanwhile), and only
+    then calls ``compute`` and writes the result atomically. An entry that
+    fails ``valid`` (a stale object) is computed again.
+    """
+    return _fill(kind, key, compute, valid=valid)  # type: ignore[return-value]
 
 
 def pickled_shared(entries: Sequence[tuple[str, str, Callable[[], Any]]]) -> list[Any]:
@@ -132,21 +163,8 @@ def pickled_shared(entries: Sequence[tuple[str, str, Callable[[], Any]]]) -> lis
     other to compute both. The values are those of :func:`pickled`, whoever
     computed them.
     """
-    values: list[Any] = [None] * len(entries)
-    later = []
-    for i, (kind, key, compute) in enumerate(entries):
-        path = config.INTERIM_DIR / kind / f"{key}.pkl"
-        value = read_pickle(path)
-        if value is None:
-            with computing(kind, key, wait=False) as mine:
-                if not mine:
-                    later.append(i)
-                    continue
-                value = read_pickle(path)
-                if value is None:
-                    value = compute()
-                    write_atomic(config.cache_dir(kind) / path.name, pickle.dumps(value))
-        values[i] = value
-    for i in later:
-        values[i] = pickled(*entries[i])
-    return values
+    values = [_fill(kind, key, compute, wait=False) for kind, key, compute in entries]
+    return [
+        pickled(*entry) if value is _BUSY else value
+        for entry, value in zip(entries, values, strict=True)
+    ]

@@ -412,7 +412,7 @@ def fitted_coder(
 
     The fitted model is kept under ``data/interim/coder`` by
     :func:`model_digest`; a damaged entry is refitted. Processes fitting the
-    same model at once fit it once (:func:`compare.cachelock.computing`). The model's ``digest``
+    same model at once fit it once (:func:`compare.cachelock.pickled`). The model's ``digest``
     attribute names it (it keys the per-task predictions of :func:`predict_cached`).
 
     Examples
@@ -423,18 +423,9 @@ def fitted_coder(
     >>> m.digest == fitted_coder(list(cb["code"]), training_examples(cb)).digest
     True
     """
-    import pickle
-
-    from compare.atomic import write_atomic
-    from compare.cachelock import computing, read_pickle
+    from compare.cachelock import pickled
 
     digest = model_digest(codes, examples, **params)
-    path = config.INTERIM_DIR / "coder" / f"{digest[:32]}.pkl"
-
-    def cached() -> ThemeCoder | None:  # a damaged or stale entry is refitted
-        model = read_pickle(path)
-        ok = isinstance(model, ThemeCoder) and getattr(model, "digest", None) == digest
-        return model if ok else None
 
     def fit() -> ThemeCoder:
         model = ThemeCoder(list(codes), **params).fit(examples)
@@ -443,14 +434,13 @@ def fitted_coder(
 
     if not use_cache:
         return fit()
-    model = cached()
-    if model is None:
-        with computing("coder", digest[:32]):  # two render kernels fit it once
-            model = cached()
-            if model is None:
-                model = fit()
-                write_atomic(config.cache_dir("coder") / path.name, pickle.dumps(model))
-    return model
+    # a damaged or stale entry is refitted; two render kernels fit it once
+    return pickled(
+        "coder",
+        digest[:32],
+        fit,
+        valid=lambda m: isinstance(m, ThemeCoder) and getattr(m, "digest", None) == digest,
+    )
 
 
 #: Tasks predicted at once: a task's row does not depend on the others in its batch, so
