@@ -111,9 +111,7 @@ def search(
     ``list_size``, ``spill``, ``probes``: default :data:`LIST_SIZE`, :data:`SPILL`,
     :data:`PROBES`.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
-    from compare._alignscan import probe
+    from compare._alignscan import in_threads, probe
 
     list_size = LIST_SIZE if list_size is None else list_size
     spill = SPILL if spill is None else spill
@@ -154,11 +152,5 @@ def search(
             L.indices.astype(np.uint16 if Xs.shape[1] <= 2**16 else np.int32),
             L.data.astype(np.float32),
             int(Xs.shape[1]), kk, score, group, col)  # fmt: skip
-    workers = max(1, n_jobs)
-    cuts = np.linspace(0, n, 4 * workers + 1).astype(np.int64)
-    if workers == 1:
-        probe(0, n, *args)
-    else:
-        with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(probe, cuts[:-1], cuts[1:], *([a] * (len(cuts) - 1) for a in args)))
+    in_threads(probe, n, args, n_jobs)
     return score, group, col

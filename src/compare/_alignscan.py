@@ -19,6 +19,24 @@ import numpy as np
 MARGIN = 1e-6
 
 
+def in_threads(kernel, rows: int, args: tuple, workers: int) -> None:  # noqa: ANN001 - a numba kernel
+    """Run ``kernel(lo, hi, *args)`` over rows ``0 … rows`` on ``workers`` threads.
+
+    The rows are cut into a few parts per thread (the kernels release the GIL
+    and write disjoint rows of their output arrays), so the result does not
+    depend on how the threads share them.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    workers = max(1, workers)
+    if workers == 1:
+        kernel(0, rows, *args)
+        return
+    cuts = np.linspace(0, rows, 4 * workers + 1).astype(np.int64)
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(kernel, cuts[:-1], cuts[1:], *([a] * (len(cuts) - 1) for a in args)))
+
+
 @numba.njit(cache=True, nogil=True)
 def scan(lo_row, hi_row, q_ptr, q_idx, q_val, own, tp, t_col, t_val, starts, n, k, tile,
          batch, score, group, col):  # fmt: skip

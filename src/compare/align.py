@@ -269,9 +269,7 @@ def _scan_rows(
     in :func:`_top_rows` (equal maxima: the group named first). The kernel releases the
     GIL, so ``n_jobs`` threads (default: every CPU) share the index without copies.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
-    from compare._alignscan import scan
+    from compare._alignscan import in_threads, scan
 
     n, m, n_groups = Xs.shape[0], X_rows.shape[0], len(starts)
     n_terms = Xs.shape[1]
@@ -295,13 +293,7 @@ def _scan_rows(
     col = np.empty((m, k), dtype=np.int64)
     args = (q_ptr, q_idx, q_val, own.astype(np.int64), tp, t_col, t_val,
             np.asarray(starts, dtype=np.int64), n, k, SCAN_TILE, batch, score, group, col)  # fmt: skip
-    workers = max(1, n_jobs if n_jobs is not None else config.worker_count())
-    cuts = np.linspace(0, m, 4 * workers + 1).astype(np.int64)  # a few parts per thread
-    if workers == 1:
-        scan(0, m, *args)
-    else:
-        with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(scan, cuts[:-1], cuts[1:], *([a] * (len(cuts) - 1) for a in args)))
+    in_threads(scan, m, args, n_jobs if n_jobs is not None else config.worker_count())
     return score, group, col
 
 
